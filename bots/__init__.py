@@ -1,0 +1,1 @@
+"""Chat side: platform-neutral message types, the live pipeline, adapters and the outbox sender."""

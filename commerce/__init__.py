@@ -1,0 +1,1 @@
+"""Commerce: catalog, intent parsing, reservations, carts, waitlists, orders and checkout."""

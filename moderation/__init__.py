@@ -1,0 +1,1 @@
+"""Chat moderation: normalisation, rules, escalation policy and the audit log."""

@@ -1,0 +1,141 @@
+"""The `vitrine` command. Heavy modules are imported inside commands to keep start-up fast."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="Vitrine: live-stream chat comments become orders; the chat stays clean.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+catalog_app = typer.Typer(help="Product catalog.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(catalog_app, name="catalog")
+
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="Database URL (default: VITRINE_DATABASE_URL or SQLite)")
+]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _database_url(db: str | None) -> str:
+    from vitrine.settings import Settings
+
+    return db or Settings().resolved_database_url
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None, revision: str = "head") -> None:
+    """Upgrade the database schema (creates the SQLite file if needed)."""
+    from vitrine import migrations
+    from vitrine.db import make_engine
+
+    url = _database_url(db)
+    make_engine(url).dispose()  # creates the SQLite data directory
+    migrations.upgrade(url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument()] = "base", db: DbOption = None) -> None:
+    """Downgrade the database schema (to `base` by default: drops every table)."""
+    from vitrine import migrations
+
+    migrations.downgrade(_database_url(db), revision)
+    typer.echo(f"database at {revision}")
+
+
+@db_app.command("current")
+def db_current(db: DbOption = None) -> None:
+    """Print the database's schema revision and whether it is the newest."""
+    from vitrine import migrations
+    from vitrine.db import make_engine
+
+    engine = make_engine(_database_url(db))
+    current = migrations.current_revision(engine)
+    head = migrations.head_revision()
+    typer.echo(f"current {current or 'none'}; head {head}")
+    engine.dispose()
+
+
+@catalog_app.command("import")
+def catalog_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    db: DbOption = None,
+    currency: Annotated[
+        str | None, typer.Option(help="Currency of a Shopify CSV's prices (default: settings)")
+    ] = None,
+) -> None:
+    """Import a catalog (JSON as in spec/intents.md, or a Shopify products CSV export)."""
+    from commerce.catalog import CatalogError, load_catalog_file
+    from commerce.catalog_store import import_catalog
+    from vitrine.bootstrap import open_database
+    from vitrine.settings import Settings
+
+    settings = Settings()
+    try:
+        catalog = load_catalog_file(file, currency=currency or settings.currency)
+    except CatalogError as exc:
+        raise _fail(f"catalog rejected, nothing imported: {exc}") from exc
+    database = open_database(_database_url(db))
+    with database.unit_of_work() as uow:
+        result = import_catalog(uow.session, catalog)
+        uow.commit()
+    typer.echo(
+        f"imported {result.products} products ({result.created} new, {result.updated} updated), "
+        f"{result.variants} variants, {result.units} units in stock"
+    )
+
+
+@app.command("parse")
+def parse(
+    catalog: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Catalog JSON")],
+    in_: Annotated[Path | None, typer.Option("--in", help="Comments JSONL (default stdin)")] = None,
+    out: Annotated[Path | None, typer.Option(help="Results JSONL (default stdout)")] = None,
+) -> None:
+    """Parse purchase intents in comments, offline (spec/intents.md)."""
+    from commerce.catalog import CatalogError
+    from commerce.parse_command import run_parse
+
+    try:
+        run_parse(catalog, in_, out)
+    except CatalogError as exc:
+        raise _fail(f"catalog rejected: {exc}") from exc
+
+
+@app.command("moderate")
+def moderate(
+    settings: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="Settings JSON")],
+    in_: Annotated[Path | None, typer.Option("--in", help="Messages JSONL (default stdin)")] = None,
+    out: Annotated[Path | None, typer.Option(help="Decisions JSONL (default stdout)")] = None,
+) -> None:
+    """Run the moderation policy over a recorded chat, offline (spec/moderation.md)."""
+    from moderation.moderate_command import ModerationSettingsError, run_moderate
+
+    try:
+        run_moderate(settings, in_, out)
+    except ModerationSettingsError as exc:
+        raise _fail(f"settings rejected: {exc}") from exc
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

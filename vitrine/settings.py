@@ -1,0 +1,103 @@
+"""Application settings, read once from `VITRINE_*` variables (and `.env`) at start-up."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "xxx", "your-key-here", "todo"}
+
+
+class CheckoutProviderName(StrEnum):
+    LOCAL = "local"
+    STRIPE = "stripe"
+
+
+class HoldMode(StrEnum):
+    """How a claim holds stock: for a fixed time, or not at all until paid."""
+
+    TIMED = "timed"
+    FIRST_PAID = "first_paid"
+
+
+class Settings(BaseSettings):
+    """Everything Vitrine can be told; the defaults give a working offline setup."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VITRINE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file in data_dir"
+    )
+    public_url: str = "http://127.0.0.1:8000"
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+
+    brand_name: str = "Vitrine Demo Shop"
+    currency: str = "EUR"
+    default_language: str = "fr"
+    claim_keyword: str = "SOLD"
+
+    checkout_provider: CheckoutProviderName = CheckoutProviderName.LOCAL
+    hold_mode: HoldMode = HoldMode.TIMED
+    hold_seconds: int = Field(default=15 * 60, ge=30)
+    max_units_per_product: int = Field(default=5, ge=1)
+    duplicate_claim_window_s: float = Field(default=30.0, ge=0)
+
+    stripe_api_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    stripe_api_base: str | None = Field(default=None, description="override, for tests")
+
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    llm_model: str = "gpt-4o-mini"
+    llm_budget_ms: int = Field(default=800, ge=50)
+    llm_confidence_threshold: float = Field(default=0.6, ge=0, le=1)
+
+    telegram_token: SecretStr | None = None
+    discord_token: SecretStr | None = None
+
+    moderation_dry_run: bool = False
+    protected_names: list[str] = Field(default_factory=list)
+    allowed_domains: list[str] = Field(default_factory=list)
+    blocked_words: list[str] = Field(default_factory=list)
+
+    brand_webhook_url: str | None = None
+    brand_webhook_secret: SecretStr | None = None
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        if len(value) != 3 or not value.isalpha():
+            raise ValueError("currency must be a three-letter ISO 4217 code, e.g. EUR")
+        return value.upper()
+
+    @model_validator(mode="after")
+    def _reject_placeholder_secrets(self) -> Settings:
+        if self.environment == "development":
+            return self
+        for name in ("stripe_api_key", "stripe_webhook_secret", "telegram_token",
+                     "discord_token", "brand_webhook_secret"):
+            secret = getattr(self, name)
+            if secret is not None and secret.get_secret_value().lower() in PLACEHOLDER_SECRETS:
+                raise ValueError(f"{name} is a placeholder; set the real value or unset it")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to an embedded SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'vitrine.db').as_posix()}"
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.openai_api_key is not None or self.openai_base_url is not None
+
