@@ -1,0 +1,1 @@
+"""Checkout providers behind one port: the embedded local checkout and Stripe Checkout."""
