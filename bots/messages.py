@@ -25,8 +25,8 @@ class ChatMessage:
 
 
 class ReplyKind(StrEnum):
-    PUBLIC = "public"      # batched into the chat
-    PRIVATE = "private"    # a DM to one viewer
+    PUBLIC = "public"  # batched into the chat
+    PRIVATE = "private"  # a DM to one viewer
     MODERATION = "moderation"  # delete / timeout / ban on the platform
 
 

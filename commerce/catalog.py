@@ -46,7 +46,8 @@ class CatalogProduct:
         """The variant matching every given option exactly (case-insensitive)."""
         wanted = {k: v.casefold() for k, v in options.items()}
         matches = [
-            v for v in self.variants
+            v
+            for v in self.variants
             if all(v.options.get(k, "").casefold() == val for k, val in wanted.items())
         ]
         return matches[0] if len(matches) == 1 else None
@@ -195,8 +196,15 @@ def parse_catalog_json(text: str, source: str = "catalog") -> Catalog:
                 raise CatalogError("field 'stock' must be an integer >= 0", where=where)
             variants.append(CatalogVariant(sku=sku, options={}, stock=stock))
         products.append(
-            CatalogProduct(sku=sku, name=name, price_minor=price_minor, code=code,
-                           aliases=tuple(aliases), options=options, variants=tuple(variants))
+            CatalogProduct(
+                sku=sku,
+                name=name,
+                price_minor=price_minor,
+                code=code,
+                aliases=tuple(aliases),
+                options=options,
+                variants=tuple(variants),
+            )
         )
     return Catalog(currency=currency, products=tuple(products))
 
@@ -239,8 +247,15 @@ def parse_shopify_csv(text: str, currency: str, source: str = "products.csv") ->
             for tag in tags:
                 if tag.lower().startswith("code:"):
                     code = tag.split(":", 1)[1].strip() or code
-            head = {"title": title, "option_names": option_names, "code": code,
-                    "options": {}, "variants": [], "price": None, "line": line}
+            head = {
+                "title": title,
+                "option_names": option_names,
+                "code": code,
+                "options": {},
+                "variants": [],
+                "price": None,
+                "line": line,
+            }
             heads[handle] = head
             order.append(handle)
         price_text = (row.get("Variant Price") or "").strip()
@@ -294,7 +309,10 @@ def parse_shopify_csv(text: str, currency: str, source: str = "products.csv") ->
         seen_codes.add(code.casefold())
         products.append(
             CatalogProduct(
-                sku=handle, name=head["title"], price_minor=head["price"], code=code,
+                sku=handle,
+                name=head["title"],
+                price_minor=head["price"],
+                code=code,
                 options={k: tuple(v) for k, v in head["options"].items()},
                 variants=tuple(head["variants"]),
             )
@@ -303,9 +321,19 @@ def parse_shopify_csv(text: str, currency: str, source: str = "products.csv") ->
 
 
 _OPTION_KEYS = {
-    "size": "size", "taille": "size", "talla": "size", "größe": "size", "grösse": "size",
-    "groesse": "size", "taglia": "size", "pointure": "size",
-    "color": "color", "colour": "color", "couleur": "color", "color ": "color", "farbe": "color",
+    "size": "size",
+    "taille": "size",
+    "talla": "size",
+    "größe": "size",
+    "grösse": "size",
+    "groesse": "size",
+    "taglia": "size",
+    "pointure": "size",
+    "color": "color",
+    "colour": "color",
+    "couleur": "color",
+    "color ": "color",
+    "farbe": "color",
     "colore": "color",
 }
 

@@ -44,6 +44,12 @@ class ReservationStatus(StrEnum):
     CONSUMED = "consumed"
 
 
+class LineStatus(StrEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
 class WaitlistStatus(StrEnum):
     WAITING = "waiting"
     PROMOTED = "promoted"
@@ -134,6 +140,7 @@ class OrderLine(Base):
     variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"), index=True)
     quantity: Mapped[int]
     unit_price_minor: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default=LineStatus.ACTIVE)
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

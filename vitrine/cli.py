@@ -105,8 +105,9 @@ def parse(
     out: Annotated[Path | None, typer.Option(help="Results JSONL (default stdout)")] = None,
 ) -> None:
     """Parse purchase intents in comments, offline (spec/intents.md)."""
-    from commerce.catalog import CatalogError
     from commerce.parse_command import run_parse
+
+    from commerce.catalog import CatalogError
 
     try:
         run_parse(catalog, in_, out)

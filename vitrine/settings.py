@@ -83,8 +83,13 @@ class Settings(BaseSettings):
     def _reject_placeholder_secrets(self) -> Settings:
         if self.environment == "development":
             return self
-        for name in ("stripe_api_key", "stripe_webhook_secret", "telegram_token",
-                     "discord_token", "brand_webhook_secret"):
+        for name in (
+            "stripe_api_key",
+            "stripe_webhook_secret",
+            "telegram_token",
+            "discord_token",
+            "brand_webhook_secret",
+        ):
             secret = getattr(self, name)
             if secret is not None and secret.get_secret_value().lower() in PLACEHOLDER_SECRETS:
                 raise ValueError(f"{name} is a placeholder; set the real value or unset it")
@@ -100,4 +105,3 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return self.openai_api_key is not None or self.openai_base_url is not None
-

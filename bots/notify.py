@@ -1,0 +1,116 @@
+"""Outcomes are written to the outbox as replies, in the transaction that produced them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bots.messages import Reply, ReplyKind
+from bots.replies import ReplyContext, replies_for
+from commerce.carts import open_cart
+from commerce.models import LineStatus, Order
+from commerce.outcomes import Outcome
+from vitrine.models import LiveSession, Viewer
+from vitrine.money import format_money
+from vitrine.outbox import enqueue
+
+
+@dataclass(frozen=True, slots=True)
+class ShopVoice:
+    """What replies need to know about the shop."""
+
+    brand: str
+    public_url: str
+    default_language: str = "fr"
+
+
+def checkout_url(shop: ShopVoice, cart: Order) -> str:
+    return f"{shop.public_url.rstrip('/')}/checkout/{cart.public_token}"
+
+
+def cart_summary(cart: Order) -> str:
+    parts = []
+    for line in cart.lines:
+        if line.status != LineStatus.ACTIVE:
+            continue
+        label = line.variant.product.name
+        opts = ", ".join(str(v) for v in line.variant.options.values())
+        if opts:
+            label += f" ({opts})"
+        parts.append(f"{label} x{line.quantity}" if line.quantity > 1 else label)
+    return "; ".join(parts)
+
+
+def destination(kind: ReplyKind, live: LiveSession, user_id: str | None) -> str:
+    if kind is ReplyKind.PRIVATE:
+        return f"dm:{live.platform}:{user_id}"
+    return f"chat:{live.platform}:{live.chat_id}"
+
+
+def write_replies(
+    session: Session,
+    replies: Iterable[Reply],
+    *,
+    live: LiveSession,
+    key: str,
+    now: datetime,
+) -> int:
+    """Put replies in the outbox, keyed so that reprocessing the same cause adds nothing."""
+    count = 0
+    for index, reply in enumerate(replies):
+        enqueue(
+            session,
+            kind=reply.kind.value,
+            channel=live.platform,
+            destination=destination(reply.kind, live, reply.to_author_id),
+            payload={
+                "text": reply.text,
+                "platform": live.platform,
+                "chat_id": live.chat_id,
+                "user_id": reply.to_author_id,
+                "reply_to": reply.reply_to_message_id,
+                **reply.data,
+            },
+            dedupe_key=f"{key}:{index}",
+            session_id=live.id,
+            now=now,
+        )
+        count += 1
+    return count
+
+
+def notify(
+    session: Session,
+    outcomes: Iterable[Outcome],
+    *,
+    live: LiveSession,
+    shop: ShopVoice,
+    key: str,
+    now: datetime,
+    language: str | None = None,
+    reply_to_message_id: str | None = None,
+) -> list[Reply]:
+    """Render outcomes for their viewers and write them to the outbox."""
+    written: list[Reply] = []
+    for index, outcome in enumerate(outcomes):
+        viewer = session.get(Viewer, outcome.viewer_id)
+        if viewer is None:
+            continue
+        cart = open_cart(session, live.id, viewer.id)
+        ctx = ReplyContext(
+            viewer_name=viewer.display_name or viewer.platform_user_id,
+            viewer_platform_id=viewer.platform_user_id,
+            language=language or viewer.language or live.language or shop.default_language,
+            brand=shop.brand,
+            checkout_url=checkout_url(shop, cart) if cart is not None else None,
+            cart_summary=cart_summary(cart) if cart is not None else None,
+            cart_total=format_money(cart.total_minor, cart.currency) if cart is not None else None,
+            reply_to_message_id=reply_to_message_id,
+        )
+        replies = replies_for(outcome, ctx, now)
+        write_replies(session, replies, live=live, key=f"{key}:{index}", now=now)
+        written.extend(replies)
+    return written

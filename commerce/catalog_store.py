@@ -1,0 +1,91 @@
+"""Catalog persistence: import a validated `Catalog` into the database, read it back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from commerce.catalog import Catalog, CatalogError, CatalogProduct, CatalogVariant
+from commerce.models import Product, Variant
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    products: int
+    created: int
+    updated: int
+    variants: int
+    units: int
+
+
+def import_catalog(session: Session, catalog: Catalog) -> ImportResult:
+    """Upsert products and variants by SKU in the caller's transaction.
+
+    Stock is set to the file's figure; units already reserved stay reserved, so a file
+    that gives less stock than is on hold is refused rather than overselling.
+    """
+    existing = {
+        p.sku: p for p in session.scalars(select(Product).options(selectinload(Product.variants)))
+    }
+    variants_by_sku = {v.sku: v for p in existing.values() for v in p.variants}
+    created = updated = units = variants = 0
+    for item in catalog.products:
+        product = existing.get(item.sku)
+        if product is None:
+            product = Product(sku=item.sku, variants=[])
+            session.add(product)
+            created += 1
+        else:
+            updated += 1
+        product.code = item.code
+        product.name = item.name
+        product.aliases = list(item.aliases)
+        product.price_minor = item.price_minor
+        product.currency = catalog.currency
+        product.options = {k: list(v) for k, v in item.options.items()}
+        for v_item in item.variants:
+            variant = variants_by_sku.get(v_item.sku)
+            if variant is None:
+                variant = Variant(sku=v_item.sku, reserved=0)
+                product.variants.append(variant)
+            elif variant.product_id != product.id:
+                raise CatalogError(f"variant {v_item.sku} belongs to another product")
+            if v_item.stock < variant.reserved:
+                raise CatalogError(
+                    f"variant {v_item.sku}: stock {v_item.stock} is below the "
+                    f"{variant.reserved} units on hold"
+                )
+            variant.options = dict(v_item.options)
+            variant.stock = v_item.stock
+            variants += 1
+            units += v_item.stock
+    session.flush()
+    return ImportResult(len(catalog.products), created, updated, variants, units)
+
+
+def load_catalog(session: Session) -> Catalog:
+    """Read the catalog back as the parser sees it (stock as units still available)."""
+    products = session.scalars(
+        select(Product).options(selectinload(Product.variants)).order_by(Product.id)
+    ).all()
+    currency = products[0].currency if products else "EUR"
+    return Catalog(
+        currency=currency,
+        products=tuple(
+            CatalogProduct(
+                sku=p.sku,
+                name=p.name,
+                price_minor=p.price_minor,
+                code=p.code,
+                aliases=tuple(p.aliases),
+                options={k: tuple(v) for k, v in p.options.items()},
+                variants=tuple(
+                    CatalogVariant(sku=v.sku, options=dict(v.options), stock=v.available)
+                    for v in p.variants
+                ),
+            )
+            for p in products
+        ),
+    )

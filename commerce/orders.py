@@ -1,0 +1,132 @@
+"""Order lifecycle: holds that expire, carts that get paid and handed to the brand."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commerce.carts import CommercePolicy, close_cart, item_ref, promote_waitlist, release_line
+from commerce.models import (
+    OPEN_ORDER_STATUSES,
+    ORDER_TRANSITIONS,
+    LineStatus,
+    Order,
+    OrderStatus,
+    Product,
+    Reservation,
+    ReservationStatus,
+)
+from commerce.outcomes import HoldExpired, OrderPaid, Outcome
+from commerce.stock import sell_units
+from vitrine.outbox import enqueue
+
+
+class InvalidTransition(ValueError):
+    """An order was asked to move to a status its current status does not allow."""
+
+    def __init__(self, order_id: int, current: str, wanted: str) -> None:
+        self.order_id, self.current, self.wanted = order_id, current, wanted
+        super().__init__(f"order {order_id}: cannot go from {current} to {wanted}")
+
+
+def transition(order: Order, status: OrderStatus, now: datetime) -> None:
+    current = OrderStatus(order.status)
+    if status not in ORDER_TRANSITIONS[current]:
+        raise InvalidTransition(order.id, current, status)
+    order.status = status
+    order.updated_at = now
+
+
+def expire_holds(session: Session, now: datetime, policy: CommercePolicy) -> list[Outcome]:
+    """Release every cart whose hold has ended, then promote the waitlists it frees."""
+    query = (
+        select(Order)
+        .where(Order.status.in_(list(OPEN_ORDER_STATUSES)), Order.expires_at <= now)
+        .order_by(Order.expires_at, Order.id)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    outcomes: list[Outcome] = []
+    freed: list[int] = []
+    for cart in session.scalars(query).all():
+        items = []
+        for line in cart.lines:
+            if line.status != LineStatus.ACTIVE:
+                continue
+            release_line(session, line, LineStatus.EXPIRED, now)
+            product = session.get(Product, line.product_id)
+            assert product is not None
+            items.append(item_ref(product, line.variant, line.quantity))
+            freed.append(line.variant_id)
+        transition(cart, OrderStatus.EXPIRED, now)
+        close_cart(cart, OrderStatus.EXPIRED, now)
+        outcomes.append(HoldExpired(cart.viewer_id, cart.id, tuple(items)))
+    session.flush()
+    for variant_id in dict.fromkeys(freed):
+        outcomes.extend(promote_waitlist(session, variant_id, now, policy))
+    return outcomes
+
+
+def order_document(session: Session, order: Order) -> dict[str, Any]:
+    """The order as the brand receives it (exports, webhooks): no float anywhere."""
+    lines = []
+    for line in order.lines:
+        if line.status != LineStatus.ACTIVE:
+            continue
+        product = session.get(Product, line.product_id)
+        assert product is not None
+        lines.append(
+            {
+                "product_sku": product.sku,
+                "variant_sku": line.variant.sku,
+                "name": product.name,
+                "options": dict(line.variant.options),
+                "quantity": line.quantity,
+                "unit_price_minor": line.unit_price_minor,
+            }
+        )
+    return {
+        "order_id": order.id,
+        "status": order.status,
+        "session_id": order.session_id,
+        "viewer_id": order.viewer_id,
+        "currency": order.currency,
+        "total_minor": order.total_minor,
+        "paid_at": order.paid_at.isoformat() if order.paid_at else None,
+        "lines": lines,
+    }
+
+
+def mark_paid(session: Session, order: Order, now: datetime) -> OrderPaid:
+    """Record a payment: held units become sold, the order goes to the brand's outbox."""
+    transition(order, OrderStatus.PAID, now)
+    for line in order.lines:
+        if line.status != LineStatus.ACTIVE:
+            continue
+        for reservation in session.scalars(
+            select(Reservation).where(
+                Reservation.order_line_id == line.id,
+                Reservation.status == ReservationStatus.ACTIVE,
+            )
+        ):
+            sell_units(session, reservation.variant_id, reservation.quantity)
+            reservation.status = ReservationStatus.CONSUMED
+            reservation.closed_at = now
+    order.paid_at = now
+    order.open_key = None
+    order.closed_at = now
+    session.flush()
+    enqueue(
+        session,
+        kind="order_paid",
+        channel="brand",
+        destination="brand",
+        payload=order_document(session, order),
+        dedupe_key=f"order_paid:{order.id}",
+        session_id=order.session_id,
+        now=now,
+    )
+    return OrderPaid(order.viewer_id, order.id, order.total_minor, order.currency)

@@ -1,0 +1,126 @@
+"""What a commerce operation did, as past-tense facts; replies are rendered from these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRef:
+    """A product variant as people read it: 'Robe Lina (M, noir) x2'."""
+
+    product_sku: str
+    product_name: str
+    variant_sku: str
+    options: tuple[tuple[str, str], ...]
+    quantity: int
+
+    def label(self) -> str:
+        opts = ", ".join(v for _, v in self.options)
+        text = f"{self.product_name} ({opts})" if opts else self.product_name
+        return f"{text} x{self.quantity}" if self.quantity > 1 else text
+
+
+@dataclass(frozen=True, slots=True)
+class Reserved:
+    viewer_id: int
+    order_id: int
+    item: ItemRef
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Waitlisted:
+    viewer_id: int
+    item: ItemRef
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class OptionNeeded:
+    viewer_id: int
+    product_sku: str
+    product_name: str
+    option: str
+    values_in_stock: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OptionUnavailable:
+    viewer_id: int
+    product_sku: str
+    product_name: str
+    wanted: tuple[tuple[str, str], ...]
+    values_in_stock: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LimitReached:
+    viewer_id: int
+    product_sku: str
+    product_name: str
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateClaim:
+    viewer_id: int
+    product_sku: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownProduct:
+    viewer_id: int
+    sku: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCancelled:
+    viewer_id: int
+    order_id: int
+    items: tuple[ItemRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NothingToCancel:
+    viewer_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class HoldExpired:
+    viewer_id: int
+    order_id: int
+    items: tuple[ItemRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WaitlistPromoted:
+    viewer_id: int
+    order_id: int
+    item: ItemRef
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPaid:
+    viewer_id: int
+    order_id: int
+    total_minor: int
+    currency: str
+
+
+Outcome = (
+    Reserved
+    | Waitlisted
+    | OptionNeeded
+    | OptionUnavailable
+    | LimitReached
+    | DuplicateClaim
+    | UnknownProduct
+    | ClaimCancelled
+    | NothingToCancel
+    | HoldExpired
+    | WaitlistPromoted
+    | OrderPaid
+)

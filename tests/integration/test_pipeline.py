@@ -1,0 +1,206 @@
+"""The live pipeline on real databases: comment in, stock held, replies in the outbox."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bots.live_session import feature_product, open_session
+from bots.messages import ChatMessage
+from bots.notify import ShopVoice
+from bots.pipeline import LivePipeline
+from commerce.carts import CommercePolicy
+from commerce.catalog import load_catalog_file
+from commerce.catalog_store import import_catalog
+from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
+from commerce.models import Order, OrderStatus, Variant, WaitlistEntry
+from commerce.orders import expire_holds, mark_paid
+from moderation.verdict import Action, MessageToJudge, Verdict
+from vitrine.models import Comment, OutboxMessage
+
+CATALOG = Path(__file__).resolve().parents[1] / "data" / "catalog-bijoux.json"
+T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
+
+
+class ScriptedParser:
+    """A fake parser: the test says what each text means."""
+
+    def __init__(self) -> None:
+        self.meanings: dict[str, ParsedIntent] = {}
+
+    def means(self, text: str, intent: IntentKind, *items: ClaimedItem) -> str:
+        self.meanings[text] = ParsedIntent(intent, tuple(items), 0.99, "fr")
+        return text
+
+    def parse(self, text: str, featured: str | None = None) -> ParsedIntent:
+        return self.meanings.get(text, ParsedIntent(IntentKind.OTHER))
+
+
+class KeywordModerator:
+    """A fake moderator that deletes any message containing 'spam'."""
+
+    def decide(self, message: MessageToJudge) -> Verdict:
+        if "spam" in message.text:
+            return Verdict(Action.DELETE, ("link",))
+        return Verdict()
+
+
+@pytest.fixture
+def live(database):
+    with database.unit_of_work() as uow:
+        import_catalog(uow.session, load_catalog_file(CATALOG))
+        live = open_session(uow.session, key="test-live", platform="test", chat_id="chat1", now=T0)
+        feature_product(uow.session, live, "BAGUE-ORA")
+        uow.commit()
+        return live.id
+
+
+@pytest.fixture
+def parser() -> ScriptedParser:
+    return ScriptedParser()
+
+
+@pytest.fixture
+def pipeline(database, live, parser) -> LivePipeline:
+    return LivePipeline(
+        database, live_session_id=live, parser=parser, moderator=KeywordModerator(),
+        policy=CommercePolicy(hold_seconds=900, max_units_per_product=3),
+        shop=ShopVoice(brand="Bijoux Test", public_url="http://127.0.0.1:8000"),
+    )
+
+
+def msg(n: int, author: str, text: str, at: float = 0.0) -> ChatMessage:
+    return ChatMessage(platform="test", chat_id="chat1", message_id=f"m{n}", author_id=author,
+                       author_name=author.title(), text=text, sent_at=T0 + timedelta(seconds=at))
+
+
+def variant(database, sku: str) -> Variant:
+    with database.unit_of_work() as uow:
+        found = uow.session.scalars(select(Variant).where(Variant.sku == sku)).one()
+        uow.session.expunge(found)
+        return found
+
+
+def outbox(database) -> list[OutboxMessage]:
+    with database.unit_of_work() as uow:
+        messages = list(uow.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+        uow.session.expunge_all()
+        return messages
+
+
+def test_claim_holds_stock_and_replies(database, pipeline, parser) -> None:
+    text = parser.means("je prends la 52 dorée", IntentKind.BUY,
+                        ClaimedItem("BAGUE-ORA", 1, {"size": "52", "color": "doré"}))
+    result = pipeline.process(msg(1, "alice", text), now=T0)
+    assert [type(o).__name__ for o in result.outcomes] == ["Reserved"]
+    assert variant(database, "ORA-52-DORE").reserved == 1
+    sent = outbox(database)
+    assert [m.kind for m in sent] == ["public", "private"]
+    assert "Bague Ora" in sent[0].payload["text"] and "@Alice" in sent[0].payload["text"]
+    assert "/checkout/" in sent[1].payload["text"] and sent[1].destination == "dm:test:alice"
+
+
+def test_redelivered_comment_changes_nothing(database, pipeline, parser) -> None:
+    text = parser.means("mine", IntentKind.BUY, ClaimedItem("COLLIER-ISA", 1, {}))
+    first = pipeline.process(msg(1, "alice", text), now=T0)
+    again = pipeline.process(msg(1, "alice", text), now=T0 + timedelta(seconds=5))
+    assert not first.duplicate and again.duplicate
+    assert variant(database, "ISA").reserved == 1
+    assert len(outbox(database)) == 2
+    with database.unit_of_work() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Comment)) == 1
+
+
+def test_sold_out_goes_to_waitlist_and_cancel_promotes(database, pipeline, parser) -> None:
+    text = parser.means("le B7", IntentKind.BUY, ClaimedItem("COLLIER-ISA", 1, {}))
+    for n, who in enumerate(["ann", "bob", "cid", "dan"], start=1):
+        pipeline.process(msg(n, who, text, at=n), now=T0 + timedelta(seconds=n))
+    assert variant(database, "ISA").reserved == 2
+    with database.unit_of_work() as uow:
+        waiting = uow.session.scalars(select(WaitlistEntry).order_by(WaitlistEntry.id)).all()
+        assert [w.status for w in waiting] == ["waiting", "waiting"]
+    texts = [m.payload["text"] for m in outbox(database) if m.kind == "public"]
+    assert "n°1" in texts[2] and "n°2" in texts[3]
+    cancel = parser.means("j'annule", IntentKind.CANCEL)
+    result = pipeline.process(msg(10, "ann", cancel, at=20), now=T0 + timedelta(seconds=20))
+    assert [type(o).__name__ for o in result.outcomes] == ["ClaimCancelled", "WaitlistPromoted"]
+    assert variant(database, "ISA").reserved == 2
+    promoted = [m for m in outbox(database) if m.destination == "dm:test:cid"]
+    assert promoted, "the promoted viewer gets their checkout link"
+
+
+def test_missing_option_asks_and_holds_nothing(database, pipeline, parser) -> None:
+    text = parser.means("je prends la bague", IntentKind.BUY, ClaimedItem("BAGUE-ORA", 1, {}))
+    result = pipeline.process(msg(1, "alice", text), now=T0)
+    assert [type(o).__name__ for o in result.outcomes] == ["OptionNeeded"]
+    with database.unit_of_work() as uow:
+        assert uow.session.scalar(select(func.sum(Variant.reserved))) == 0
+    assert "50, 52, 54" in outbox(database)[0].payload["text"]
+
+
+def test_hold_expiry_releases_and_promotes(database, pipeline, parser) -> None:
+    text = parser.means("52 doré", IntentKind.BUY,
+                        ClaimedItem("BAGUE-ORA", 1, {"size": "52", "color": "doré"}))
+    pipeline.process(msg(1, "alice", text), now=T0)
+    pipeline.process(msg(2, "bob", text, at=1), now=T0 + timedelta(seconds=1))
+    with database.unit_of_work() as uow:
+        outcomes = expire_holds(uow.session, T0 + timedelta(minutes=14), pipeline.policy)
+        assert outcomes == []
+        outcomes = expire_holds(uow.session, T0 + timedelta(minutes=16), pipeline.policy)
+        uow.commit()
+    assert [type(o).__name__ for o in outcomes] == ["HoldExpired", "WaitlistPromoted"]
+    assert variant(database, "ORA-52-DORE").reserved == 1
+    with database.unit_of_work() as uow:
+        statuses = {o.viewer_id: o.status for o in uow.session.scalars(select(Order))}
+        assert sorted(statuses.values()) == ["expired", "reserved"]
+
+
+def test_paid_order_sells_units_and_reaches_brand_outbox(database, pipeline, parser) -> None:
+    text = parser.means("2 sérums 50ml", IntentKind.BUY,
+                        ClaimedItem("SERUM-ECLAT", 2, {"size": "50ml"}))
+    result = pipeline.process(msg(1, "alice", text), now=T0)
+    with database.unit_of_work() as uow:
+        order = uow.session.get(Order, result.outcomes[0].order_id)
+        assert order.total_minor == 4900
+        mark_paid(uow.session, order, T0 + timedelta(minutes=2))
+        uow.commit()
+    v = variant(database, "ECLAT-50")
+    assert (v.stock, v.reserved) == (3, 0)
+    brand = [m for m in outbox(database) if m.channel == "brand"]
+    assert len(brand) == 1 and brand[0].payload["total_minor"] == 4900
+    with database.unit_of_work() as uow:
+        assert uow.session.get(Order, result.outcomes[0].order_id).status == OrderStatus.PAID
+
+
+def test_removed_message_claims_nothing(database, pipeline, parser) -> None:
+    text = parser.means("spam je prends", IntentKind.BUY, ClaimedItem("COLLIER-ISA", 1, {}))
+    result = pipeline.process(msg(1, "eve", text), now=T0)
+    assert result.removed and result.outcomes == []
+    assert variant(database, "ISA").reserved == 0
+    assert [m.kind for m in outbox(database)] == ["moderation"]
+
+
+def test_limit_per_viewer(database, pipeline, parser) -> None:
+    text = parser.means("4 argent 50", IntentKind.BUY,
+                        ClaimedItem("BAGUE-ORA", 4, {"size": "50", "color": "argent"}))
+    result = pipeline.process(msg(1, "alice", text), now=T0)
+    assert [type(o).__name__ for o in result.outcomes] == ["LimitReached"]
+
+
+def test_bad_comment_does_not_stop_the_pipeline(database, pipeline, parser) -> None:
+    class Exploding(ScriptedParser):
+        def parse(self, text: str, featured: str | None = None) -> ParsedIntent:
+            raise RuntimeError("boom")
+
+    pipeline.parser = Exploding()
+    result = pipeline.process(msg(1, "alice", "anything"), now=T0)
+    assert result.error and "boom" in result.error
+    pipeline.parser = parser
+    ok = pipeline.process(msg(2, "alice", parser.means("mine", IntentKind.BUY,
+                                                       ClaimedItem("COLLIER-ISA"))), now=T0)
+    assert ok.error is None and ok.outcomes
+    with database.unit_of_work() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Comment)) == 2
