@@ -26,13 +26,9 @@ from commerce.outcomes import Outcome
 from moderation.verdict import Action, MessageToJudge, Verdict
 from vitrine.db import utcnow
 from vitrine.models import Comment, LiveSession, Viewer, ViewerRole
-from vitrine.uow import UnitOfWork
+from vitrine.uow import UnitOfWorkProvider
 
 log = logging.getLogger(__name__)
-
-
-class DatabasePort(Protocol):
-    def unit_of_work(self) -> UnitOfWork: ...
 
 
 class IntentParserPort(Protocol):
@@ -81,7 +77,7 @@ class LivePipeline:
 
     def __init__(
         self,
-        database: DatabasePort,
+        database: UnitOfWorkProvider,
         *,
         live_session_id: int,
         parser: IntentParserPort,
@@ -98,8 +94,13 @@ class LivePipeline:
         self.shop = shop
         self.record_moderation = record_moderation
 
-    def process(self, message: ChatMessage, now: datetime | None = None) -> PipelineResult:
-        """Handle one comment exactly once; never raises for a bad comment."""
+    def process(
+        self, message: ChatMessage, now: datetime | None = None, *, featured: str | None = None
+    ) -> PipelineResult:
+        """Handle one comment exactly once; never raises for a bad comment.
+
+        `featured` overrides the session's featured product (a replay knows it per line).
+        """
         started = time.perf_counter()
         now = now or utcnow()
         with self.database.unit_of_work() as uow:
@@ -130,7 +131,7 @@ class LivePipeline:
             result = PipelineResult(comment_id=comment.id)
             try:
                 with session.begin_nested():
-                    self._handle(session, live, viewer, comment, message, now, result)
+                    self._handle(session, live, viewer, comment, message, now, result, featured)
             except Exception as exc:  # a bad comment must never stop the live
                 log.exception("comment %s failed", message.message_id)
                 comment.error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -188,6 +189,7 @@ class LivePipeline:
         message: ChatMessage,
         now: datetime,
         result: PipelineResult,
+        featured: str | None = None,
     ) -> None:
         key = f"c:{comment.id}"
         verdict = self._moderate(message, live)
@@ -222,8 +224,7 @@ class LivePipeline:
                 return
         if message.role != ViewerRole.VIEWER:
             return  # hosts and moderators talk about products; they do not buy
-        featured = None
-        if live.featured_product_id is not None:
+        if featured is None and live.featured_product_id is not None:
             product = session.get(Product, live.featured_product_id)
             featured = product.sku if product is not None else None
         intent = self.parser.parse(message.text, featured)

@@ -22,7 +22,9 @@ from vitrine import migrations
 POSTGRES_URL = os.environ.get(
     "VITRINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-REQUIRE_POSTGRES = os.environ.get("CI") == "true" or os.environ.get("VITRINE_REQUIRE_POSTGRES") == "1"
+REQUIRE_POSTGRES = (
+    os.environ.get("CI") == "true" or os.environ.get("VITRINE_REQUIRE_POSTGRES") == "1"
+)
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 TEMPLATE = f"vitrine_tpl_{os.getpid()}"
 
@@ -38,7 +40,7 @@ def postgres_template() -> Iterator[str]:
         admin = _admin_engine()
         with admin.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
+    except Exception as exc:
         message = f"PostgreSQL unreachable at {make_url(POSTGRES_URL).render_as_string()}: {exc}"
         if REQUIRE_POSTGRES:
             pytest.fail(message, pytrace=False)
@@ -75,7 +77,7 @@ def empty_postgres_url() -> Iterator[str]:
         admin = _admin_engine()
         with admin.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if REQUIRE_POSTGRES:
             pytest.fail(f"PostgreSQL unreachable: {exc}", pytrace=False)
         pytest.skip(f"PostgreSQL unreachable: {exc}")

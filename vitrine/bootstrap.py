@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bots.notify import ShopVoice
+from bots.pipeline import LivePipeline
+from commerce.carts import CommercePolicy
 from vitrine import migrations
 from vitrine.db import make_engine, make_session_factory
+from vitrine.models import LiveSession
+from vitrine.settings import HoldMode, Settings
 from vitrine.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -56,3 +62,61 @@ def open_database(
         log.info("upgrading the database schema")
         migrations.upgrade(url)
     return Database(url=url, engine=engine, session_factory=make_session_factory(engine))
+
+
+def commerce_policy(settings: Settings, hold_seconds: int | None = None) -> CommercePolicy:
+    """Hold and limit rules from settings (a session may override the hold)."""
+    if settings.hold_mode == HoldMode.FIRST_PAID:
+        hold = None
+    else:
+        hold = hold_seconds if hold_seconds is not None else settings.hold_seconds
+    return CommercePolicy(
+        hold_seconds=hold,
+        max_units_per_product=settings.max_units_per_product,
+        duplicate_window_s=settings.duplicate_claim_window_s,
+    )
+
+
+def moderation_settings(settings: Settings) -> dict[str, object]:
+    """The brand's moderation settings in the shape of spec/moderation.md."""
+    return {
+        "brand": settings.brand_name,
+        "protected_names": [settings.brand_name, *settings.protected_names],
+        "allowed_domains": [
+            *settings.allowed_domains,
+            *([urlparse(settings.public_url).hostname] if settings.public_url else []),
+        ],
+        "blocked_words": settings.blocked_words,
+    }
+
+
+def build_pipeline(settings: Settings, database: Database, live_session_id: int) -> LivePipeline:
+    """Wire the live pipeline: rule parser on the database's catalog, moderation, commerce."""
+    from commerce.catalog_store import load_catalog
+    from commerce.parsing import IntentParser
+    from moderation.audit import record_verdict
+    from moderation.engine import ModerationEngine
+    from moderation.policy import ModerationPolicy
+
+    with database.unit_of_work() as uow:
+        catalog = load_catalog(uow.session)
+        live = uow.session.get(LiveSession, live_session_id)
+        if live is None:
+            raise LookupError(f"live session {live_session_id} does not exist")
+        hold = live.hold_seconds if live.hold_mode == "timed" else None
+    policy = ModerationPolicy.from_settings_json(moderation_settings(settings))
+    if settings.moderation_dry_run:
+        policy = policy.with_dry_run(True)
+    return LivePipeline(
+        database,
+        live_session_id=live_session_id,
+        parser=IntentParser(catalog, claim_keyword=settings.claim_keyword),
+        moderator=ModerationEngine(policy),
+        policy=commerce_policy(settings, hold),
+        shop=ShopVoice(
+            brand=settings.brand_name,
+            public_url=settings.public_url,
+            default_language=settings.default_language,
+        ),
+        record_moderation=record_verdict,
+    )

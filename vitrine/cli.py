@@ -105,9 +105,8 @@ def parse(
     out: Annotated[Path | None, typer.Option(help="Results JSONL (default stdout)")] = None,
 ) -> None:
     """Parse purchase intents in comments, offline (spec/intents.md)."""
-    from commerce.parse_command import run_parse
-
     from commerce.catalog import CatalogError
+    from commerce.parse_command import run_parse
 
     try:
         run_parse(catalog, in_, out)
@@ -128,6 +127,93 @@ def moderate(
         run_moderate(settings, in_, out)
     except ModerationSettingsError as exc:
         raise _fail(f"settings rejected: {exc}") from exc
+
+
+@app.command("demo")
+def demo(
+    speed: Annotated[
+        str, typer.Option(help="Replay pace: 'max' (as fast as possible), or N times real pace")
+    ] = "40",
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database URL (default: a fresh var/demo.db)")
+    ] = None,
+) -> None:
+    """Run a whole simulated live on embedded defaults: no token, no key, no network."""
+    from rich.console import Console
+
+    from vitrine.commands.demo import run_demo
+    from vitrine.settings import Settings
+
+    if speed == "max":
+        pace = None
+    else:
+        try:
+            pace = float(speed)
+        except ValueError as exc:
+            raise _fail("--speed takes 'max' or a number, e.g. 1 for real pace") from exc
+        if pace <= 0:
+            raise _fail("--speed must be positive")
+    run_demo(Settings(), db, pace, Console())
+
+
+@app.command("replay")
+def replay(
+    transcript: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    catalog: Annotated[
+        Path | None, typer.Option(exists=True, dir_okay=False, help="Catalog to import first")
+    ] = None,
+    db: DbOption = None,
+    session: Annotated[
+        str | None, typer.Option(help="Live session key to join (shared by several replays)")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    shard: Annotated[str | None, typer.Option(hidden=True)] = None,
+    latencies_out: Annotated[Path | None, typer.Option(hidden=True)] = None,
+) -> None:
+    """Push a recorded chat through the full pipeline as fast as it can; print a summary."""
+    import json
+
+    from bots.replay import Shard
+    from commerce.catalog import CatalogError
+    from vitrine.bootstrap import DatabaseNotMigrated
+    from vitrine.commands.replay import ReplayOptions, replay_in_process, replay_with_workers
+    from vitrine.settings import Settings
+
+    settings = Settings()
+    options = ReplayOptions(
+        transcript=transcript,
+        database_url=_database_url(db),
+        catalog=catalog,
+        session_key=session,
+        workers=workers,
+        latencies_out=latencies_out,
+    )
+    if shard is not None:
+        index, count = (int(x) for x in shard.split("/"))
+        options.shard = Shard(index, count)
+    try:
+        if workers > 1 and shard is None:
+            summary = replay_with_workers(settings, options)
+        else:
+            summary = replay_in_process(settings, options)
+    except (CatalogError, DatabaseNotMigrated) as exc:
+        raise _fail(str(exc)) from exc
+    for error in summary["bad_lines"]:
+        typer.echo(f"warning: skipped {error}", err=True)
+    if as_json:
+        typer.echo(json.dumps(summary))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"replay of {transcript.name} (session {summary['session']})")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key, value in summary.items():
+        if key not in ("session", "bad_lines"):
+            table.add_row(key, str(value))
+    Console().print(table)
 
 
 def main() -> None:

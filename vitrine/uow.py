@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,3 +43,9 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+class UnitOfWorkProvider(Protocol):
+    """Anything that opens units of work (the app's `Database`, a test fake)."""
+
+    def unit_of_work(self) -> UnitOfWork: ...

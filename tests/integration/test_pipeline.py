@@ -66,15 +66,25 @@ def parser() -> ScriptedParser:
 @pytest.fixture
 def pipeline(database, live, parser) -> LivePipeline:
     return LivePipeline(
-        database, live_session_id=live, parser=parser, moderator=KeywordModerator(),
+        database,
+        live_session_id=live,
+        parser=parser,
+        moderator=KeywordModerator(),
         policy=CommercePolicy(hold_seconds=900, max_units_per_product=3),
         shop=ShopVoice(brand="Bijoux Test", public_url="http://127.0.0.1:8000"),
     )
 
 
 def msg(n: int, author: str, text: str, at: float = 0.0) -> ChatMessage:
-    return ChatMessage(platform="test", chat_id="chat1", message_id=f"m{n}", author_id=author,
-                       author_name=author.title(), text=text, sent_at=T0 + timedelta(seconds=at))
+    return ChatMessage(
+        platform="test",
+        chat_id="chat1",
+        message_id=f"m{n}",
+        author_id=author,
+        author_name=author.title(),
+        text=text,
+        sent_at=T0 + timedelta(seconds=at),
+    )
 
 
 def variant(database, sku: str) -> Variant:
@@ -92,8 +102,11 @@ def outbox(database) -> list[OutboxMessage]:
 
 
 def test_claim_holds_stock_and_replies(database, pipeline, parser) -> None:
-    text = parser.means("je prends la 52 dorée", IntentKind.BUY,
-                        ClaimedItem("BAGUE-ORA", 1, {"size": "52", "color": "doré"}))
+    text = parser.means(
+        "je prends la 52 dorée",
+        IntentKind.BUY,
+        ClaimedItem("BAGUE-ORA", 1, {"size": "52", "color": "doré"}),
+    )
     result = pipeline.process(msg(1, "alice", text), now=T0)
     assert [type(o).__name__ for o in result.outcomes] == ["Reserved"]
     assert variant(database, "ORA-52-DORE").reserved == 1
@@ -142,8 +155,9 @@ def test_missing_option_asks_and_holds_nothing(database, pipeline, parser) -> No
 
 
 def test_hold_expiry_releases_and_promotes(database, pipeline, parser) -> None:
-    text = parser.means("52 doré", IntentKind.BUY,
-                        ClaimedItem("BAGUE-ORA", 1, {"size": "52", "color": "doré"}))
+    text = parser.means(
+        "52 doré", IntentKind.BUY, ClaimedItem("BAGUE-ORA", 1, {"size": "52", "color": "doré"})
+    )
     pipeline.process(msg(1, "alice", text), now=T0)
     pipeline.process(msg(2, "bob", text, at=1), now=T0 + timedelta(seconds=1))
     with database.unit_of_work() as uow:
@@ -159,8 +173,9 @@ def test_hold_expiry_releases_and_promotes(database, pipeline, parser) -> None:
 
 
 def test_paid_order_sells_units_and_reaches_brand_outbox(database, pipeline, parser) -> None:
-    text = parser.means("2 sérums 50ml", IntentKind.BUY,
-                        ClaimedItem("SERUM-ECLAT", 2, {"size": "50ml"}))
+    text = parser.means(
+        "2 sérums 50ml", IntentKind.BUY, ClaimedItem("SERUM-ECLAT", 2, {"size": "50ml"})
+    )
     result = pipeline.process(msg(1, "alice", text), now=T0)
     with database.unit_of_work() as uow:
         order = uow.session.get(Order, result.outcomes[0].order_id)
@@ -184,8 +199,11 @@ def test_removed_message_claims_nothing(database, pipeline, parser) -> None:
 
 
 def test_limit_per_viewer(database, pipeline, parser) -> None:
-    text = parser.means("4 argent 50", IntentKind.BUY,
-                        ClaimedItem("BAGUE-ORA", 4, {"size": "50", "color": "argent"}))
+    text = parser.means(
+        "4 argent 50",
+        IntentKind.BUY,
+        ClaimedItem("BAGUE-ORA", 4, {"size": "50", "color": "argent"}),
+    )
     result = pipeline.process(msg(1, "alice", text), now=T0)
     assert [type(o).__name__ for o in result.outcomes] == ["LimitReached"]
 
@@ -199,8 +217,9 @@ def test_bad_comment_does_not_stop_the_pipeline(database, pipeline, parser) -> N
     result = pipeline.process(msg(1, "alice", "anything"), now=T0)
     assert result.error and "boom" in result.error
     pipeline.parser = parser
-    ok = pipeline.process(msg(2, "alice", parser.means("mine", IntentKind.BUY,
-                                                       ClaimedItem("COLLIER-ISA"))), now=T0)
+    ok = pipeline.process(
+        msg(2, "alice", parser.means("mine", IntentKind.BUY, ClaimedItem("COLLIER-ISA"))), now=T0
+    )
     assert ok.error is None and ok.outcomes
     with database.unit_of_work() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Comment)) == 2

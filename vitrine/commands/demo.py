@@ -1,0 +1,149 @@
+"""`vitrine demo`: a whole live on embedded defaults — no token, no key, no network.
+
+Creates a SQLite database, imports the bundled catalog, replays the bundled chat through
+the real pipeline as a simulated platform, shows what the bot says and does, and ends with
+a summary and the path of the order export it wrote.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from importlib import resources
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from bots.console import ConsolePlatform
+from bots.live_session import open_session
+from bots.outbox_sender import OutboxSender
+from bots.pipeline import PipelineResult
+from bots.replay import run_replay, session_totals
+from bots.transcript import ChatLine, FeatureEvent, PayEvent, TranscriptLine, load_transcript
+from commerce.catalog import load_catalog_file
+from commerce.catalog_store import import_catalog
+from commerce.export import orders_for_export, write_orders_csv, write_orders_json
+from commerce.outcomes import Outcome, Reserved, Waitlisted
+from vitrine.bootstrap import build_pipeline, open_database
+from vitrine.db import utcnow
+from vitrine.money import format_money
+from vitrine.settings import Settings
+
+ROLE_STYLE = {"host": "bold yellow", "moderator": "bold green", "viewer": "white"}
+
+
+def demo_file(name: str) -> Path:
+    return Path(str(resources.files("vitrine.demo_data").joinpath(name)))
+
+
+class DemoView:
+    """Prints the chat as it happens: comments, and what the pipeline made of them."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def __call__(self, line: TranscriptLine, result: PipelineResult | list[Outcome] | None) -> None:
+        c = self.console
+        stamp = f"[dim]{int(line.ts) // 60:02d}:{int(line.ts) % 60:02d}[/]"
+        if isinstance(line, FeatureEvent):
+            c.rule(f"[bold yellow]🎬 now showing {escape(line.sku)}[/]")
+        elif isinstance(line, PayEvent):
+            paid = [o for o in result or [] if not isinstance(o, PipelineResult)]
+            if paid:
+                c.print(f"{stamp} [bold green]💳 {escape(line.author_id)} paid their cart[/]")
+        elif isinstance(line, ChatLine):
+            style = ROLE_STYLE.get(line.role, "white")
+            c.print(f"{stamp} [{style}]{escape(line.author_name)}[/]: {escape(line.text[:200])}")
+            if isinstance(result, PipelineResult) and result.intent is not None:
+                tags = []
+                for outcome in result.outcomes:
+                    if isinstance(outcome, Reserved):
+                        tags.append(f"[green]✅ reserved {escape(outcome.item.label())}[/]")
+                    elif isinstance(outcome, Waitlisted):
+                        tags.append(f"[yellow]⏳ waitlist #{outcome.position}[/]")
+                    else:
+                        tags.append(f"[blue]{type(outcome).__name__}[/]")
+                if tags:
+                    c.print("      " + "  ".join(tags))
+        elif isinstance(result, list) and result:
+            names = ", ".join(type(o).__name__ for o in result)
+            c.print(f"{stamp} [dim]⏰ {escape(names)}[/]")
+
+
+def run_demo(
+    settings: Settings, database_url: str | None, speed: float | None, console: Console
+) -> Path:
+    """Run the demo; returns the path of the order export."""
+    data_dir = settings.data_dir
+    if database_url is None:
+        db_path = data_dir / "demo.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)  # a fresh demo every time
+        database_url = f"sqlite:///{db_path.as_posix()}"
+    console.print(f"[bold]Vitrine demo[/] — database {escape(database_url)}")
+    database = open_database(database_url)
+    try:
+        lines, bad = load_transcript(demo_file("chat.jsonl"))
+        for error in bad:
+            console.print(f"[red]skipped demo chat {escape(str(error))}[/]")
+        with database.unit_of_work() as uow:
+            catalog = load_catalog_file(demo_file("catalog.json"))
+            result = import_catalog(uow.session, catalog)
+            live = open_session(
+                uow.session,
+                key=f"demo-{utcnow():%Y%m%d-%H%M%S}",
+                platform="console",
+                chat_id="demo-live",
+                now=utcnow(),
+                title="Vitrine demo live",
+                hold_seconds=settings.hold_seconds,
+                language=settings.default_language,
+            )
+            uow.commit()
+            live_id = live.id
+        console.print(
+            f"catalog: {result.products} products, {result.units} units — "
+            f"chat: {sum(isinstance(x, ChatLine) for x in lines)} messages"
+        )
+        pipeline = build_pipeline(settings, database, live_id)
+        platform = ConsolePlatform(console)
+        sender = OutboxSender(database, {"console": platform})
+        loop = asyncio.new_event_loop()
+        try:
+            counters = run_replay(
+                pipeline,
+                lines,
+                speed=speed,
+                observer=DemoView(console),
+                after_step=lambda now: loop.run_until_complete(sender.drain(now)),
+            )
+        finally:
+            loop.close()
+        totals = session_totals(database, live_id)
+        with database.unit_of_work() as uow:
+            documents = orders_for_export(uow.session, live_id)
+        exports = data_dir / "exports"
+        csv_path = write_orders_csv(documents, exports / f"demo-orders-{live_id}.csv")
+        write_orders_json(documents, exports / f"demo-orders-{live_id}.json")
+    finally:
+        database.dispose()
+    table = Table(title="Live summary")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    rows = [
+        ("comments", counters.comments),
+        ("claims", counters.claims),
+        ("units reserved", totals["reserved_units"]),
+        ("waitlisted", totals["waitlisted"]),
+        ("messages removed", counters.removed),
+        ("carts", totals["carts"]),
+        ("paid orders", totals["paid_orders"]),
+        ("revenue (paid)", format_money(totals["revenue_minor"], catalog.currency)),
+        ("bot replies", totals["replies"]),
+    ]
+    for name, value in rows:
+        table.add_row(name, str(value))
+    console.print(table)
+    console.print(f"order export: [bold]{escape(str(csv_path.resolve()))}[/] (and .json)")
+    return csv_path

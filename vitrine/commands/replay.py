@@ -1,0 +1,165 @@
+"""`vitrine replay`: a recorded chat through the full pipeline, by one or several workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bots.live_session import open_session
+from bots.replay import Shard, percentile, run_replay, session_totals
+from bots.transcript import TranscriptError, load_transcript
+from commerce.catalog import load_catalog_file
+from commerce.catalog_store import import_catalog
+from vitrine.bootstrap import Database, build_pipeline, open_database
+from vitrine.db import utcnow
+from vitrine.settings import Settings
+
+REPLAY_PLATFORM = "replay"
+
+
+@dataclass
+class ReplayOptions:
+    transcript: Path
+    database_url: str
+    catalog: Path | None = None
+    session_key: str | None = None
+    workers: int = 1
+    shard: Shard = field(default_factory=Shard)
+    latencies_out: Path | None = None
+
+
+def prepare_session(settings: Settings, database: Database, options: ReplayOptions) -> int:
+    """Import the catalog if given and open (or join) the live session; returns its id."""
+    with database.unit_of_work() as uow:
+        if options.catalog is not None:
+            import_catalog(uow.session, load_catalog_file(options.catalog, settings.currency))
+        key = options.session_key or f"replay-{options.transcript.stem}-{uuid.uuid4().hex[:8]}"
+        live = open_session(
+            uow.session,
+            key=key,
+            platform=REPLAY_PLATFORM,
+            chat_id=key,
+            now=utcnow(),
+            title=f"replay of {options.transcript.name}",
+            hold_seconds=None if settings.hold_mode == "first_paid" else settings.hold_seconds,
+            language=settings.default_language,
+        )
+        uow.commit()
+        options.session_key = key
+        return live.id
+
+
+def replay_in_process(settings: Settings, options: ReplayOptions) -> dict[str, Any]:
+    """Run the whole replay (or one shard of it) in this process."""
+    lines, bad = load_transcript(options.transcript)
+    database = open_database(options.database_url)
+    try:
+        live_id = prepare_session(settings, database, options)
+        pipeline = build_pipeline(settings, database, live_id)
+        counters = run_replay(pipeline, lines, shard=options.shard)
+        if options.latencies_out is not None:
+            options.latencies_out.write_text(json.dumps(counters.latencies_ms))
+        totals = session_totals(database, live_id)
+    finally:
+        database.dispose()
+    return _summary(
+        totals,
+        counters.comments,
+        counters.removed,
+        counters.claims,
+        counters.latencies_ms,
+        counters.elapsed_s,
+        options.session_key,
+        bad,
+    )
+
+
+def _summary(
+    totals: dict[str, int],
+    comments: int,
+    removed: int,
+    claims: int,
+    latencies: list[float],
+    elapsed_s: float,
+    key: str | None,
+    bad: list[TranscriptError],
+) -> dict[str, Any]:
+    return {
+        "comments": comments,
+        "removed": removed,
+        "claims": claims,
+        "reserved_units": totals["reserved_units"],
+        "waitlisted": totals["waitlisted"],
+        "oversold": totals["oversold"],
+        "carts": totals["carts"],
+        "paid_orders": totals["paid_orders"],
+        "replies": totals["replies"],
+        "p50_ms": round(percentile(latencies, 50), 3),
+        "p99_ms": round(percentile(latencies, 99), 3),
+        "comments_per_s": round(comments / elapsed_s, 1) if elapsed_s > 0 else 0.0,
+        "elapsed_s": round(elapsed_s, 3),
+        "session": key,
+        "bad_lines": [str(e) for e in bad],
+    }
+
+
+def replay_with_workers(settings: Settings, options: ReplayOptions) -> dict[str, Any]:
+    """Prepare the session once, then run one worker process per shard on it."""
+    _, bad = load_transcript(options.transcript)
+    database = open_database(options.database_url)
+    try:
+        live_id = prepare_session(settings, database, options)
+    finally:
+        database.dispose()
+    with tempfile.TemporaryDirectory(prefix="vitrine-replay-") as tmp:
+        procs = []
+        for index in range(options.workers):
+            cmd = [
+                sys.executable,
+                "-m",
+                "vitrine.cli",
+                "replay",
+                str(options.transcript),
+                "--db",
+                options.database_url,
+                "--session",
+                str(options.session_key),
+                "--json",
+                "--shard",
+                f"{index}/{options.workers}",
+                "--latencies-out",
+                str(Path(tmp) / f"lat-{index}.json"),
+            ]
+            procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, env=os.environ.copy()))
+        results = []
+        for proc in procs:
+            out, _ = proc.communicate()
+            if proc.returncode != 0:
+                raise RuntimeError(f"replay worker exited with {proc.returncode}")
+            results.append(json.loads(out))
+        latencies: list[float] = []
+        for index in range(options.workers):
+            latencies.extend(json.loads((Path(tmp) / f"lat-{index}.json").read_text()))
+    database = open_database(options.database_url)
+    try:
+        totals = session_totals(database, live_id)
+    finally:
+        database.dispose()
+    elapsed = max(r["elapsed_s"] for r in results) if results else 0.0
+    return _summary(
+        totals,
+        sum(r["comments"] for r in results),
+        sum(r["removed"] for r in results),
+        sum(r["claims"] for r in results),
+        latencies,
+        elapsed,
+        options.session_key,
+        bad,
+    )
