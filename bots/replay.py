@@ -7,7 +7,6 @@ authors of its shard (so one viewer's comments stay in order) and every feature 
 
 from __future__ import annotations
 
-import asyncio
 import statistics
 import time
 import zlib
@@ -17,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from bots.jobs import expire_holds_and_notify
 from bots.live_session import feature_product
 from bots.messages import ChatMessage
 from bots.notify import notify
@@ -32,7 +32,7 @@ from commerce.models import (
     Variant,
     WaitlistEntry,
 )
-from commerce.orders import expire_holds, mark_paid
+from commerce.orders import mark_paid
 from commerce.outcomes import Outcome, Reserved, Waitlisted
 from vitrine.models import Comment, LiveSession, OutboxMessage, Viewer
 
@@ -96,7 +96,7 @@ def run_replay(
                 time.sleep(delay)
         now = _clock(live, line.ts)
         if line.ts - last_expiry_ts >= EXPIRY_CHECK_EVERY_S:
-            outcomes = _expire(pipeline, live, now)
+            outcomes = _expire(pipeline, now)
             last_expiry_ts = line.ts
             if outcomes and observer:
                 observer(line, outcomes)
@@ -152,22 +152,10 @@ def _count(counters: ReplayCounters, result: PipelineResult) -> None:
     counters.answered_claims += sum(isinstance(o, Reserved | Waitlisted) for o in claims)
 
 
-def _expire(pipeline: LivePipeline, live: LiveSession, now: datetime) -> list[Outcome]:
-    with pipeline.database.unit_of_work() as uow:
-        outcomes = expire_holds(uow.session, now, pipeline.policy)
-        if outcomes:
-            session_live = uow.session.get(LiveSession, live.id)
-            assert session_live is not None
-            notify(
-                uow.session,
-                outcomes,
-                live=session_live,
-                shop=pipeline.shop,
-                key=f"expiry:{now.timestamp():.3f}:{id(outcomes)}",
-                now=now,
-            )
-        uow.commit()
-    return outcomes
+def _expire(pipeline: LivePipeline, now: datetime) -> list[Outcome]:
+    return expire_holds_and_notify(
+        pipeline.database, shop=pipeline.shop, policy=pipeline.policy, now=now
+    )
 
 
 def _pay(pipeline: LivePipeline, live: LiveSession, line: PayEvent, now: datetime) -> list[Outcome]:
@@ -268,7 +256,3 @@ def session_totals(database, live_session_id: int) -> dict[str, int]:
                 )
             ),
         }
-
-
-def drain_outbox_sync(sender, now: datetime) -> None:
-    asyncio.run(sender.drain(now))
