@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -13,9 +14,18 @@ from bots.replies import ReplyContext, replies_for
 from commerce.carts import open_cart
 from commerce.models import LineStatus, Order
 from commerce.outcomes import Outcome
-from vitrine.models import LiveSession, Viewer
+from vitrine.models import Viewer
 from vitrine.money import format_money
 from vitrine.outbox import enqueue
+
+
+class LiveLike(Protocol):
+    """What replies need of a live session (the ORM row or the pipeline's cached facts)."""
+
+    id: int
+    platform: str
+    chat_id: str
+    language: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +54,7 @@ def cart_summary(cart: Order) -> str:
     return "; ".join(parts)
 
 
-def destination(kind: ReplyKind, live: LiveSession, user_id: str | None) -> str:
+def destination(kind: ReplyKind, live: LiveLike, user_id: str | None) -> str:
     if kind is ReplyKind.PRIVATE:
         return f"dm:{live.platform}:{user_id}"
     return f"chat:{live.platform}:{live.chat_id}"
@@ -54,7 +64,7 @@ def write_replies(
     session: Session,
     replies: Iterable[Reply],
     *,
-    live: LiveSession,
+    live: LiveLike,
     key: str,
     now: datetime,
 ) -> int:
@@ -86,7 +96,7 @@ def notify(
     session: Session,
     outcomes: Iterable[Outcome],
     *,
-    live: LiveSession,
+    live: LiveLike,
     shop: ShopVoice,
     key: str,
     now: datetime,

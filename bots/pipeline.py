@@ -3,18 +3,23 @@
 One comment is one unit of work keyed by (platform, chat, message id): a redelivered or
 replayed comment is recognised and changes nothing, and a crash before commit loses nothing
 because the platform (or the replay) delivers it again.
+
+The hot path is kept to a few statements: moderation and parsing are pure and run before the
+transaction; the comment is stored with everything we made of it in one INSERT that doubles
+as the duplicate check; viewers and the session's fixed facts are cached in the process.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bots.messages import ChatMessage, Reply, ReplyKind
@@ -29,6 +34,8 @@ from vitrine.models import Comment, LiveSession, Viewer, ViewerRole
 from vitrine.uow import UnitOfWorkProvider
 
 log = logging.getLogger(__name__)
+
+VIEWER_CACHE_SIZE = 50_000
 
 
 class IntentParserPort(Protocol):
@@ -54,6 +61,25 @@ class ModerationLogPort(Protocol):
     ) -> object: ...
 
 
+@dataclass(frozen=True, slots=True)
+class LiveInfo:
+    """The facts of a live session that do not change while it runs."""
+
+    id: int
+    platform: str
+    chat_id: str
+    language: str
+    started_at: datetime | None
+
+
+@dataclass(slots=True)
+class KnownViewer:
+    id: int
+    name: str
+    role: str
+    language: str | None
+
+
 @dataclass
 class PipelineResult:
     """What became of one comment."""
@@ -70,6 +96,30 @@ class PipelineResult:
     @property
     def removed(self) -> bool:
         return self.verdict is not None and self.verdict.action.removes
+
+
+_COMMENTS = Comment.__table__
+_VIEWERS = Viewer.__table__
+_STATEMENTS: dict[tuple[str, str], Any] = {}
+
+
+def _upsert_statement(session: Session, name: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for this database, built once and reused."""
+    dialect = session.get_bind().dialect.name
+    key = (dialect, name)
+    if key not in _STATEMENTS:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        if name == "comment":
+            _STATEMENTS[key] = (
+                insert(_COMMENTS)
+                .on_conflict_do_nothing(index_elements=["platform", "chat_id", "message_id"])
+                .returning(_COMMENTS.c.id)
+            )
+        else:
+            _STATEMENTS[key] = insert(_VIEWERS).on_conflict_do_nothing(
+                index_elements=["platform", "platform_user_id"]
+            )
+    return _STATEMENTS[key]
 
 
 class LivePipeline:
@@ -93,6 +143,11 @@ class LivePipeline:
         self.policy = policy
         self.shop = shop
         self.record_moderation = record_moderation
+        self._live: LiveInfo | None = None
+        self._viewers: OrderedDict[tuple[str, str], KnownViewer] = OrderedDict()
+        self._skus: dict[int, str] = {}
+
+    # -- the hot path -------------------------------------------------------------------
 
     def process(
         self, message: ChatMessage, now: datetime | None = None, *, featured: str | None = None
@@ -103,39 +158,52 @@ class LivePipeline:
         """
         started = time.perf_counter()
         now = now or utcnow()
+        try:
+            return self._process(message, now, featured, started)
+        except Exception:
+            # The transaction failed as a whole: a viewer it created may not exist.
+            self._viewers.pop((message.platform, message.author_id), None)
+            raise
+
+    def _process(
+        self, message: ChatMessage, now: datetime, featured: str | None, started: float
+    ) -> PipelineResult:
+        result = PipelineResult(comment_id=None)
         with self.database.unit_of_work() as uow:
             session = uow.session
-            live = session.get(LiveSession, self.live_session_id)
-            if live is None:
-                raise LookupError(f"live session {self.live_session_id} does not exist")
-            viewer = self._viewer(session, message)
-            comment = Comment(
-                session_id=live.id,
-                viewer_id=viewer.id,
-                platform=message.platform,
-                chat_id=message.chat_id,
-                message_id=message.message_id,
-                text=message.text,
-                sent_at=message.sent_at,
-                received_at=now,
-            )
-            try:
-                with session.begin_nested():
-                    session.add(comment)
-            except IntegrityError:
+            live = self._live_info(session)
+            result.verdict = self._moderate(message, live)
+            wants_intent = (
+                not result.verdict.action.removes or result.verdict.dry_run
+            ) and message.role == ViewerRole.VIEWER
+            if wants_intent:
+                if featured is None:
+                    featured = self._featured_sku(session)
+                result.intent = self._parse(message, featured, result)
+            viewer = self._viewer(session, message, result.intent)
+            comment_id = self._store_comment(session, live, viewer, message, now, result)
+            if comment_id is None:
+                uow.commit()  # keeps a viewer row this transaction may have created
                 return PipelineResult(
                     comment_id=None,
                     duplicate=True,
                     elapsed_ms=(time.perf_counter() - started) * 1000,
                 )
-            result = PipelineResult(comment_id=comment.id)
+            result.comment_id = comment_id
             try:
-                with session.begin_nested():
-                    self._handle(session, live, viewer, comment, message, now, result, featured)
+                self._act(session, live, viewer, message, now, result)
             except Exception as exc:  # a bad comment must never stop the live
                 log.exception("comment %s failed", message.message_id)
-                comment.error = f"{type(exc).__name__}: {exc}"[:2000]
-                result = PipelineResult(comment_id=comment.id, error=comment.error)
+                uow.rollback()
+                self._viewers.pop((message.platform, message.author_id), None)
+                result = PipelineResult(
+                    comment_id=None,
+                    verdict=result.verdict,
+                    intent=result.intent,
+                    error=f"{type(exc).__name__}: {exc}"[:2000],
+                )
+                viewer = self._viewer(session, message, None)
+                result.comment_id = self._store_comment(session, live, viewer, message, now, result)
             uow.commit()
         result.elapsed_ms = (time.perf_counter() - started) * 1000
         log.debug(
@@ -149,60 +217,65 @@ class LivePipeline:
         )
         return result
 
-    def _viewer(self, session: Session, message: ChatMessage) -> Viewer:
-        viewer = session.scalar(
-            select(Viewer).where(
-                Viewer.platform == message.platform, Viewer.platform_user_id == message.author_id
-            )
-        )
-        if viewer is None:
-            viewer = Viewer(
-                platform=message.platform,
-                platform_user_id=message.author_id,
-                display_name=message.author_name,
-                role=message.role,
-                language=message.language,
-            )
-            try:
-                with session.begin_nested():
-                    session.add(viewer)
-            except IntegrityError:
-                viewer = session.scalars(
-                    select(Viewer).where(
-                        Viewer.platform == message.platform,
-                        Viewer.platform_user_id == message.author_id,
-                    )
-                ).one()
-        else:
-            if message.author_name and viewer.display_name != message.author_name:
-                viewer.display_name = message.author_name
-            if message.role != viewer.role and message.role in set(ViewerRole):
-                viewer.role = message.role
-        return viewer
+    def _parse(
+        self, message: ChatMessage, featured: str | None, result: PipelineResult
+    ) -> ParsedIntent | None:
+        try:
+            return self.parser.parse(message.text, featured)
+        except Exception as exc:  # the parser must not take the live down with it
+            log.exception("parser failed on comment %s", message.message_id)
+            result.error = f"{type(exc).__name__}: {exc}"[:2000]
+            return None
 
-    def _handle(
+    def _store_comment(
         self,
         session: Session,
-        live: LiveSession,
-        viewer: Viewer,
-        comment: Comment,
+        live: LiveInfo,
+        viewer: KnownViewer,
         message: ChatMessage,
         now: datetime,
         result: PipelineResult,
-        featured: str | None = None,
+    ) -> int | None:
+        """Store the comment with what we made of it; None if it was already stored."""
+        verdict, intent = result.verdict, result.intent
+        values = {
+            "session_id": live.id,
+            "viewer_id": viewer.id,
+            "platform": message.platform,
+            "chat_id": message.chat_id,
+            "message_id": message.message_id,
+            "text": message.text,
+            "sent_at": message.sent_at,
+            "received_at": now,
+            "intent": intent.intent.value if intent else None,
+            "intent_items": [i.to_json() for i in intent.items] if intent else None,
+            "intent_confidence": intent.confidence if intent else None,
+            "moderation_action": verdict.action.value if verdict else None,
+            "moderation_reasons": list(verdict.reasons) if verdict else None,
+            "error": result.error,
+        }
+        return session.execute(_upsert_statement(session, "comment"), values).scalar()
+
+    def _act(
+        self,
+        session: Session,
+        live: LiveInfo,
+        viewer: KnownViewer,
+        message: ChatMessage,
+        now: datetime,
+        result: PipelineResult,
     ) -> None:
-        key = f"c:{comment.id}"
-        verdict = self._moderate(message, live)
-        result.verdict = verdict
-        comment.moderation_action = verdict.action.value
-        comment.moderation_reasons = list(verdict.reasons)
-        if verdict.action is not Action.ALLOW:
+        """Apply the verdict and the intent: audit log, moderation action, claims, replies."""
+        assert result.comment_id is not None
+        key = f"c:{result.comment_id}"
+        verdict = result.verdict
+        if verdict is not None and verdict.action is not Action.ALLOW:
             if self.record_moderation is not None:
                 self.record_moderation(
                     session,
                     verdict=verdict,
                     session_id=live.id,
-                    comment_id=comment.id,
+                    comment_id=result.comment_id,
                     viewer_id=viewer.id,
                     now=now,
                 )
@@ -222,18 +295,9 @@ class LivePipeline:
                 write_replies(session, [action], live=live, key=f"{key}:mod", now=now)
                 result.replies.append(action)
                 return
-        if message.role != ViewerRole.VIEWER:
-            return  # hosts and moderators talk about products; they do not buy
-        if featured is None and live.featured_product_id is not None:
-            product = session.get(Product, live.featured_product_id)
-            featured = product.sku if product is not None else None
-        intent = self.parser.parse(message.text, featured)
-        result.intent = intent
-        comment.intent = intent.intent.value
-        comment.intent_items = [item.to_json() for item in intent.items]
-        comment.intent_confidence = intent.confidence
-        if intent.language and not viewer.language:
-            viewer.language = intent.language
+        intent = result.intent
+        if intent is None:
+            return
         outcomes: list[Outcome] = []
         if intent.intent is IntentKind.BUY:
             for item in intent.items:
@@ -243,7 +307,7 @@ class LivePipeline:
                         session_id=live.id,
                         viewer_id=viewer.id,
                         item=item,
-                        comment_id=comment.id,
+                        comment_id=result.comment_id,
                         now=now,
                         policy=self.policy,
                     )
@@ -275,20 +339,91 @@ class LivePipeline:
                 )
             )
 
-    def _moderate(self, message: ChatMessage, live: LiveSession) -> Verdict:
+    # -- cached facts -------------------------------------------------------------------
+
+    def _live_info(self, session: Session) -> LiveInfo:
+        if self._live is None:
+            live = session.get(LiveSession, self.live_session_id)
+            if live is None:
+                raise LookupError(f"live session {self.live_session_id} does not exist")
+            self._live = LiveInfo(
+                live.id, live.platform, live.chat_id, live.language, live.started_at
+            )
+        return self._live
+
+    def _featured_sku(self, session: Session) -> str | None:
+        product_id = session.scalar(
+            select(LiveSession.featured_product_id).where(LiveSession.id == self.live_session_id)
+        )
+        if product_id is None:
+            return None
+        if product_id not in self._skus:
+            sku = session.scalar(select(Product.sku).where(Product.id == product_id))
+            if sku is None:
+                return None
+            self._skus[product_id] = sku
+        return self._skus[product_id]
+
+    def _viewer(
+        self, session: Session, message: ChatMessage, intent: ParsedIntent | None
+    ) -> KnownViewer:
+        """The author's viewer row, created on first sight, kept up to date, cached."""
+        key = (message.platform, message.author_id)
+        language = message.language or (intent.language if intent else None)
+        known = self._viewers.get(key)
+        if known is None:
+            session.execute(
+                _upsert_statement(session, "viewer"),
+                {
+                    "platform": message.platform,
+                    "platform_user_id": message.author_id,
+                    "display_name": message.author_name,
+                    "role": message.role,
+                    "language": language,
+                    "created_at": utcnow(),
+                },
+            )
+            row = session.execute(
+                select(Viewer.id, Viewer.display_name, Viewer.role, Viewer.language).where(
+                    Viewer.platform == message.platform,
+                    Viewer.platform_user_id == message.author_id,
+                )
+            ).one()
+            known = KnownViewer(row.id, row.display_name, row.role, row.language)
+            self._viewers[key] = known
+            if len(self._viewers) > VIEWER_CACHE_SIZE:
+                self._viewers.popitem(last=False)
+        else:
+            self._viewers.move_to_end(key)
+        changes: dict[str, Any] = {}
+        if message.author_name and message.author_name != known.name:
+            changes["display_name"] = known.name = message.author_name
+        if message.role != known.role and message.role in set(ViewerRole):
+            changes["role"] = known.role = message.role
+        if language and not known.language:
+            changes["language"] = known.language = language
+        if changes:
+            session.execute(update(Viewer).where(Viewer.id == known.id).values(**changes))
+        return known
+
+    def _moderate(self, message: ChatMessage, live: LiveInfo) -> Verdict:
         if self.moderator is None:
             return Verdict()
         ts = message.stream_ts
         if ts is None:
             started = live.started_at or message.sent_at
-            ts = (message.sent_at - started).total_seconds()
-        return self.moderator.decide(
-            MessageToJudge(
-                message_id=message.message_id,
-                ts=ts,
-                author_id=message.author_id,
-                author_name=message.author_name,
-                role=message.role,
-                text=message.text,
+            ts = max(0.0, (message.sent_at - started).total_seconds())
+        try:
+            return self.moderator.decide(
+                MessageToJudge(
+                    message_id=message.message_id,
+                    ts=ts,
+                    author_id=message.author_id,
+                    author_name=message.author_name,
+                    role=message.role,
+                    text=message.text,
+                )
             )
-        )
+        except Exception:  # moderation failing open keeps the sale; it is logged loudly
+            log.exception("moderation failed on comment %s", message.message_id)
+            return Verdict()

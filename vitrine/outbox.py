@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from vitrine.db import utcnow
 from vitrine.models import OutboxMessage, OutboxStatus
+
+_OUTBOX = OutboxMessage.__table__
+_INSERTS = {
+    name: module.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    for name, module in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 def enqueue(
@@ -22,23 +28,22 @@ def enqueue(
     dedupe_key: str,
     session_id: int | None = None,
     now: datetime | None = None,
-) -> OutboxMessage:
-    """Add a message to send; a second message with the same `dedupe_key` is the first one."""
-    existing = session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
-    if existing is not None:
-        return existing
+) -> None:
+    """Add a message to send; a second message with the same `dedupe_key` is ignored, so
+    reprocessing the same cause never sends twice."""
     when = now or utcnow()
-    message = OutboxMessage(
-        kind=kind,
-        channel=channel,
-        destination=destination,
-        payload=payload,
-        dedupe_key=dedupe_key,
-        session_id=session_id,
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        next_attempt_at=when,
-        created_at=when,
+    session.execute(
+        _INSERTS[session.get_bind().dialect.name],
+        {
+            "kind": kind,
+            "channel": channel,
+            "destination": destination,
+            "payload": payload,
+            "dedupe_key": dedupe_key,
+            "session_id": session_id,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": when,
+            "created_at": when,
+        },
     )
-    session.add(message)
-    return message
