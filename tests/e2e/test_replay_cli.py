@@ -1,0 +1,177 @@
+"""`vitrine replay` as a user runs it: the summary contract, several workers on one
+session, and a worker killed with SIGKILL then restarted — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from commerce.models import OrderLine, Reservation, Variant, WaitlistEntry
+from vitrine.models import Comment
+
+CLAIMS = ["SOLD", "je prends", "mine", "+1", "lo quiero", "ich nehme", "lo prendo", "I'll take it"]
+SUMMARY_KEYS = {
+    "comments",
+    "removed",
+    "claims",
+    "reserved_units",
+    "waitlisted",
+    "oversold",
+    "carts",
+    "paid_orders",
+    "replies",
+    "p50_ms",
+    "p99_ms",
+    "comments_per_s",
+}
+
+
+def write_inputs(folder: Path, buyers: int, units: int) -> tuple[Path, Path]:
+    catalog = {
+        "currency": "EUR",
+        "products": [
+            {
+                "sku": "TOTE",
+                "code": "1",
+                "name": "Tote bag",
+                "price": "45.00",
+                "options": {},
+                "variants": [{"sku": "TOTE-1", "options": {}, "stock": units}],
+            }
+        ],
+    }
+    lines = [{"ts": 0.0, "event": "feature", "sku": "TOTE"}]
+    for n in range(buyers):
+        lines.append(
+            {
+                "id": f"k{n}",
+                "ts": 1.0 + n / 1000,
+                "text": CLAIMS[n % len(CLAIMS)],
+                "author": {"id": f"b{n}", "name": f"Buyer{n}", "role": "viewer"},
+            }
+        )
+    lines.append({"ts": 5.0, "event": "pay", "author_id": "b0"})
+    (folder / "catalog.json").write_text(json.dumps(catalog))
+    (folder / "chat.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    return folder / "catalog.json", folder / "chat.jsonl"
+
+
+def replay(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "vitrine.cli", "replay", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
+
+
+def consistency(url: str) -> dict[str, int]:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        lines_per_comment = conn.execute(
+            select(
+                func.max(
+                    func.coalesce(
+                        select(func.count())
+                        .where(OrderLine.comment_id == Comment.id)
+                        .scalar_subquery(),
+                        0,
+                    )
+                )
+            )
+        ).scalar()
+        active = conn.execute(
+            select(func.coalesce(func.sum(Reservation.quantity), 0)).where(
+                Reservation.status.in_(["active", "consumed"])
+            )
+        ).scalar()
+        variant = conn.execute(select(Variant.stock, Variant.reserved)).one()
+        figures = {
+            "comments": conn.execute(select(func.count()).select_from(Comment)).scalar(),
+            "max_lines_per_comment": lines_per_comment or 0,
+            "held_or_sold": active,
+            "waitlisted": conn.execute(select(func.count()).select_from(WaitlistEntry)).scalar(),
+            "stock": variant.stock,
+            "reserved_counter": variant.reserved,
+            "open_carts_per_viewer": conn.execute(
+                text(
+                    "SELECT coalesce(max(n), 0) FROM (SELECT count(*) n FROM orders "
+                    "WHERE status IN ('reserved', 'awaiting_payment') GROUP BY viewer_id) t"
+                )
+            ).scalar(),
+        }
+    engine.dispose()
+    return figures
+
+
+def test_summary_contract_and_workers_never_oversell(database_url: str, tmp_path: Path) -> None:
+    catalog, chat = write_inputs(tmp_path, buyers=120, units=10)
+    proc = replay(
+        str(chat), "--catalog", str(catalog), "--db", database_url, "--workers", "3", "--json"
+    )
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    summary = json.loads(out)
+    assert set(summary) >= SUMMARY_KEYS
+    assert summary["comments"] == 120 and summary["claims"] == 120
+    assert summary["reserved_units"] == 10 and summary["oversold"] == 0
+    assert summary["waitlisted"] == 110 and summary["paid_orders"] == 1
+    figures = consistency(database_url)
+    assert figures["held_or_sold"] == 10 and figures["max_lines_per_comment"] == 1
+    assert figures["stock"] == 9 and figures["reserved_counter"] == 9  # one unit paid
+
+
+@pytest.mark.slow
+def test_sigkilled_worker_restarts_without_loss_or_duplicates(
+    database_url: str, tmp_path: Path
+) -> None:
+    buyers = 1500
+    catalog, chat = write_inputs(tmp_path, buyers=buyers, units=40)
+    args = [
+        str(chat),
+        "--catalog",
+        str(catalog),
+        "--db",
+        database_url,
+        "--session",
+        "kill-test",
+        "--json",
+    ]
+    proc = replay(*args)
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    deadline = time.monotonic() + 120
+    seen = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with engine.connect() as conn:
+                seen = conn.execute(select(func.count()).select_from(Comment)).scalar() or 0
+        except Exception:
+            seen = 0
+        if seen >= 200:
+            break
+        time.sleep(0.05)
+    engine.dispose()
+    assert proc.poll() is None, "the replay finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert 200 <= seen < buyers
+    again = replay(*args)
+    out, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    summary = json.loads(out)
+    assert summary["reserved_units"] == 40 and summary["oversold"] == 0
+    figures = consistency(database_url)
+    assert figures["comments"] == buyers  # nothing lost
+    assert figures["max_lines_per_comment"] == 1  # no claim applied twice
+    assert figures["held_or_sold"] == 40 and figures["waitlisted"] == buyers - 40
+    assert figures["reserved_counter"] + (40 - figures["stock"]) == 40
+    assert figures["open_carts_per_viewer"] <= 1
