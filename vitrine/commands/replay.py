@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from bots.live_session import open_session
 from bots.replay import Shard, percentile, run_replay, session_totals
 from bots.transcript import TranscriptError, load_transcript
@@ -19,6 +21,7 @@ from commerce.catalog import load_catalog_file
 from commerce.catalog_store import import_catalog
 from vitrine.bootstrap import Database, build_pipeline, open_database
 from vitrine.db import utcnow
+from vitrine.models import LiveSession
 from vitrine.settings import Settings
 
 REPLAY_PLATFORM = "replay"
@@ -38,9 +41,12 @@ class ReplayOptions:
 def prepare_session(settings: Settings, database: Database, options: ReplayOptions) -> int:
     """Import the catalog if given and open (or join) the live session; returns its id."""
     with database.unit_of_work() as uow:
-        if options.catalog is not None:
-            import_catalog(uow.session, load_catalog_file(options.catalog, settings.currency))
         key = options.session_key or f"replay-{options.transcript.stem}-{uuid.uuid4().hex[:8]}"
+        joining = uow.session.scalar(select(LiveSession.id).where(LiveSession.key == key))
+        if options.catalog is not None and joining is None:
+            # Only a new session imports: re-importing into a running one would reset stock
+            # that its sales have already moved.
+            import_catalog(uow.session, load_catalog_file(options.catalog, settings.currency))
         live = open_session(
             uow.session,
             key=key,
