@@ -22,10 +22,14 @@ from vitrine.outbox import enqueue
 class LiveLike(Protocol):
     """What replies need of a live session (the ORM row or the pipeline's cached facts)."""
 
-    id: int
-    platform: str
-    chat_id: str
-    language: str
+    @property
+    def id(self) -> int: ...
+    @property
+    def platform(self) -> str: ...
+    @property
+    def chat_id(self) -> str: ...
+    @property
+    def language(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,9 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -98,8 +98,8 @@ class PipelineResult:
         return self.verdict is not None and self.verdict.action.removes
 
 
-_COMMENTS = Comment.__table__
-_VIEWERS = Viewer.__table__
+_COMMENTS = cast(Table, Comment.__table__)
+_VIEWERS = cast(Table, Viewer.__table__)
 _STATEMENTS: dict[tuple[str, str], Any] = {}
 
 

@@ -104,7 +104,9 @@ def run_replay(
             featured = line.sku
             if shard.index == 0:
                 with database.unit_of_work() as uow:
-                    feature_product(uow.session, uow.session.get(LiveSession, live.id), line.sku)
+                    session_live = uow.session.get(LiveSession, live.id)
+                    assert session_live is not None
+                    feature_product(uow.session, session_live, line.sku)
                     uow.commit()
             if observer:
                 observer(line, None)

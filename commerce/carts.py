@@ -123,10 +123,15 @@ def _resolve_variant(
         if all(str(v.options.get(k, "")).casefold() == val for k, val in stated.items())
     ]
     if not candidates:
-        in_stock = [v for v in product.variants if v.available > 0]
-        values = sorted({"/".join(str(x) for x in v.options.values()) for v in in_stock})
+        combinations = sorted(
+            {"/".join(str(x) for x in v.options.values()) for v in product.variants if v.available}
+        )
         return OptionUnavailable(
-            viewer_id, product.sku, product.name, tuple(sorted(options.items())), tuple(values)
+            viewer_id,
+            product.sku,
+            product.name,
+            tuple(sorted(options.items())),
+            tuple(combinations),
         )
     if len(candidates) == 1:
         return candidates[0]
@@ -135,14 +140,16 @@ def _resolve_variant(
             continue
         distinct = {str(v.options.get(option_name)) for v in candidates}
         if len(distinct) > 1:
-            in_stock = [
+            values_in_stock = [
                 value
                 for value in values
                 if any(
                     str(v.options.get(option_name)) == value and v.available > 0 for v in candidates
                 )
             ]
-            return OptionNeeded(viewer_id, product.sku, product.name, option_name, tuple(in_stock))
+            return OptionNeeded(
+                viewer_id, product.sku, product.name, option_name, tuple(values_in_stock)
+            )
     return candidates[0]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from typing import cast
+
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from commerce.models import Variant
@@ -17,11 +19,14 @@ def reserve_units(session: Session, variant_id: int, quantity: int) -> bool:
     re-check its WHERE clause; on SQLite the writer lock is taken at BEGIN. Either way the
     check and the increment are one step, and the CHECK constraint is the last guard.
     """
-    result = session.execute(
-        update(Variant)
-        .where(Variant.id == variant_id, Variant.stock - Variant.reserved >= quantity)
-        .values(reserved=Variant.reserved + quantity),
-        execution_options=_NO_SYNC,
+    result = cast(
+        CursorResult[tuple[()]],
+        session.execute(
+            update(Variant)
+            .where(Variant.id == variant_id, Variant.stock - Variant.reserved >= quantity)
+            .values(reserved=Variant.reserved + quantity),
+            execution_options=_NO_SYNC,
+        ),
     )
     return result.rowcount == 1
 

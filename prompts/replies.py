@@ -15,7 +15,7 @@ def templates(language: str) -> dict[str, str]:
     try:
         text = (
             resources.files("prompts")
-            .joinpath("replies")
+            .joinpath("reply_templates")
             .joinpath(f"{language}.json")
             .read_text("utf-8")
         )
@@ -25,7 +25,7 @@ def templates(language: str) -> dict[str, str]:
 
 
 def available_languages() -> list[str]:
-    folder = resources.files("prompts").joinpath("replies")
+    folder = resources.files("prompts").joinpath("reply_templates")
     return sorted(
         p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json")
     )

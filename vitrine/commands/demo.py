@@ -8,6 +8,7 @@ a summary and the path of the order export it wrote.
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
@@ -49,8 +50,7 @@ class DemoView:
         if isinstance(line, FeatureEvent):
             c.rule(f"[bold yellow]🎬 now showing {escape(line.sku)}[/]")
         elif isinstance(line, PayEvent):
-            paid = [o for o in result or [] if not isinstance(o, PipelineResult)]
-            if paid:
+            if isinstance(result, list) and result:
                 c.print(f"{stamp} [bold green]💳 {escape(line.author_id)} paid their cart[/]")
         elif isinstance(line, ChatLine):
             style = ROLE_STYLE.get(line.role, "white")
@@ -110,13 +110,17 @@ def run_demo(
         platform = ConsolePlatform(console)
         sender = OutboxSender(database, {"console": platform})
         loop = asyncio.new_event_loop()
+
+        def send_replies(now: datetime) -> None:
+            loop.run_until_complete(sender.drain(now))
+
         try:
             counters = run_replay(
                 pipeline,
                 lines,
                 speed=speed,
                 observer=DemoView(console),
-                after_step=lambda now: loop.run_until_complete(sender.drain(now)),
+                after_step=send_replies,
             )
         finally:
             loop.close()

@@ -1,0 +1,1 @@
+"""Prompts and reply templates as reviewable data files, with small loaders."""
