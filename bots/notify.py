@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bots.messages import Reply, ReplyKind
 from bots.replies import ReplyContext, replies_for
 from commerce.carts import open_cart
-from commerce.models import LineStatus, Order
+from commerce.models import OPEN_ORDER_STATUSES, LineStatus, Order
 from commerce.outcomes import Outcome
 from vitrine.models import Viewer
 from vitrine.money import format_money
@@ -96,6 +96,37 @@ def write_replies(
     return count
 
 
+@dataclass(frozen=True, slots=True)
+class ViewerContact:
+    """Who a reply is for, when the caller already knows (saves a lookup per reply)."""
+
+    name: str
+    platform_user_id: str
+    language: str | None
+
+
+def _contact(
+    session: Session, viewer_id: int, known: dict[int, ViewerContact]
+) -> ViewerContact | None:
+    if viewer_id in known:
+        return known[viewer_id]
+    viewer = session.get(Viewer, viewer_id)
+    if viewer is None:
+        return None
+    return ViewerContact(
+        viewer.display_name or viewer.platform_user_id, viewer.platform_user_id, viewer.language
+    )
+
+
+def _cart_of(session: Session, outcome: Outcome, live: LiveLike, viewer_id: int) -> Order | None:
+    order_id = getattr(outcome, "order_id", None)
+    if order_id:
+        order = session.get(Order, order_id)  # usually already in the session: no query
+        if order is not None and order.status in OPEN_ORDER_STATUSES:
+            return order
+    return open_cart(session, live.id, viewer_id)
+
+
 def notify(
     session: Session,
     outcomes: Iterable[Outcome],
@@ -106,18 +137,19 @@ def notify(
     now: datetime,
     language: str | None = None,
     reply_to_message_id: str | None = None,
+    known_viewers: dict[int, ViewerContact] | None = None,
 ) -> list[Reply]:
     """Render outcomes for their viewers and write them to the outbox."""
     written: list[Reply] = []
     for index, outcome in enumerate(outcomes):
-        viewer = session.get(Viewer, outcome.viewer_id)
-        if viewer is None:
+        contact = _contact(session, outcome.viewer_id, known_viewers or {})
+        if contact is None:
             continue
-        cart = open_cart(session, live.id, viewer.id)
+        cart = _cart_of(session, outcome, live, outcome.viewer_id)
         ctx = ReplyContext(
-            viewer_name=viewer.display_name or viewer.platform_user_id,
-            viewer_platform_id=viewer.platform_user_id,
-            language=language or viewer.language or live.language or shop.default_language,
+            viewer_name=contact.name,
+            viewer_platform_id=contact.platform_user_id,
+            language=language or contact.language or live.language or shop.default_language,
             brand=shop.brand,
             checkout_url=checkout_url(shop, cart) if cart is not None else None,
             cart_summary=cart_summary(cart) if cart is not None else None,

@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bots.messages import ChatMessage, Reply, ReplyKind
-from bots.notify import ShopVoice, notify, write_replies
+from bots.notify import ShopVoice, ViewerContact, notify, write_replies
 from commerce import carts
 from commerce.intent import IntentKind, ParsedIntent
 from commerce.models import Product
@@ -336,6 +336,13 @@ class LivePipeline:
                     now=now,
                     language=intent.language or viewer.language,
                     reply_to_message_id=message.message_id,
+                    known_viewers={
+                        viewer.id: ViewerContact(
+                            message.author_name or message.author_id,
+                            message.author_id,
+                            viewer.language,
+                        )
+                    },
                 )
             )
 

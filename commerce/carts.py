@@ -184,9 +184,11 @@ def add_to_cart(
     comment_id: int | None,
     now: datetime,
     policy: CommercePolicy,
+    cart: Order | None = None,
 ) -> Order:
     """Put already-held units in the viewer's cart and (re)start the cart's hold."""
-    cart = get_or_open_cart(session, session_id, viewer_id, product.currency, now)
+    if cart is None:
+        cart = get_or_open_cart(session, session_id, viewer_id, product.currency, now)
     expires_at = _hold_until(now, policy)
     line = OrderLine(
         product_id=product.id,
@@ -254,16 +256,6 @@ def claim(
             return LimitReached(viewer_id, product.sku, product.name, policy.max_units_per_product)
     elif quantity > policy.max_units_per_product:
         return LimitReached(viewer_id, product.sku, product.name, policy.max_units_per_product)
-    waiting = session.scalar(
-        select(WaitlistEntry).where(
-            WaitlistEntry.session_id == session_id,
-            WaitlistEntry.viewer_id == viewer_id,
-            WaitlistEntry.variant_id == variant.id,
-            WaitlistEntry.status == WaitlistStatus.WAITING,
-        )
-    )
-    if waiting is not None:
-        return DuplicateClaim(viewer_id, product.sku)
     if reserve_units(session, variant.id, quantity):
         cart = add_to_cart(
             session,
@@ -275,8 +267,21 @@ def claim(
             comment_id=comment_id,
             now=now,
             policy=policy,
+            cart=cart,
         )
         return Reserved(viewer_id, cart.id, item_ref(product, variant, quantity), cart.expires_at)
+    # Sold out. Free units are handed to the queue as soon as they appear, so a viewer
+    # already waiting for this variant is asking again, not asking for more.
+    waiting = session.scalar(
+        select(WaitlistEntry.id).where(
+            WaitlistEntry.session_id == session_id,
+            WaitlistEntry.viewer_id == viewer_id,
+            WaitlistEntry.variant_id == variant.id,
+            WaitlistEntry.status == WaitlistStatus.WAITING,
+        )
+    )
+    if waiting is not None:
+        return DuplicateClaim(viewer_id, product.sku)
     entry = WaitlistEntry(
         session_id=session_id,
         variant_id=variant.id,
