@@ -216,6 +216,38 @@ def replay(
     Console().print(table)
 
 
+@app.command("export")
+def export(
+    session: Annotated[str, typer.Option(help="Live session key")],
+    out: Annotated[Path, typer.Option(help="File to write (.csv or .json)")],
+    db: DbOption = None,
+    status: Annotated[
+        list[str] | None, typer.Option(help="Only orders in this status (repeatable)")
+    ] = None,
+) -> None:
+    """Export a live session's orders for the brand's shop (CSV: a row per line; JSON)."""
+    from sqlalchemy import select
+
+    from commerce.export import orders_for_export, write_orders_csv, write_orders_json
+    from vitrine.bootstrap import open_database
+    from vitrine.models import LiveSession
+
+    if out.suffix.lower() not in (".csv", ".json"):
+        raise _fail("--out must end in .csv or .json")
+    database = open_database(_database_url(db))
+    try:
+        with database.unit_of_work() as uow:
+            live_id = uow.session.scalar(select(LiveSession.id).where(LiveSession.key == session))
+            if live_id is None:
+                raise _fail(f"no live session with key {session!r}")
+            documents = orders_for_export(uow.session, live_id, status)
+    finally:
+        database.dispose()
+    writer = write_orders_csv if out.suffix.lower() == ".csv" else write_orders_json
+    writer(documents, out)
+    typer.echo(f"wrote {len(documents)} orders to {out}")
+
+
 def main() -> None:
     try:
         app()

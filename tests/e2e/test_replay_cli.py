@@ -128,6 +128,29 @@ def test_summary_contract_and_workers_never_oversell(database_url: str, tmp_path
     figures = consistency(database_url)
     assert figures["held_or_sold"] == 10 and figures["max_lines_per_comment"] == 1
     assert figures["stock"] == 9 and figures["reserved_counter"] == 9  # one unit paid
+    out_csv = tmp_path / "orders.csv"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "vitrine.cli",
+            "export",
+            "--session",
+            summary["session"],
+            "--db",
+            database_url,
+            "--out",
+            str(out_csv),
+            "--status",
+            "paid",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = out_csv.read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 2 and rows[1].split(",")[1] == "paid" and ",45.00,45.00,EUR," in rows[1]
 
 
 @pytest.mark.slow
