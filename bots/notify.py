@@ -50,7 +50,7 @@ def cart_summary(cart: Order) -> str:
     for line in cart.lines:
         if line.status != LineStatus.ACTIVE:
             continue
-        label = line.variant.product.name
+        label = line.product.name
         opts = ", ".join(str(v) for v in line.variant.options.values())
         if opts:
             label += f" ({opts})"

@@ -116,8 +116,13 @@ def _upsert_statement(session: Session, name: str) -> Any:
                 .returning(_COMMENTS.c.id)
             )
         else:
-            _STATEMENTS[key] = insert(_VIEWERS).on_conflict_do_nothing(
-                index_elements=["platform", "platform_user_id"]
+            # A no-op update on conflict makes RETURNING give the row either way: one trip.
+            statement = insert(_VIEWERS)
+            _STATEMENTS[key] = statement.on_conflict_do_update(
+                index_elements=["platform", "platform_user_id"],
+                set_={"platform": statement.excluded.platform},
+            ).returning(
+                _VIEWERS.c.id, _VIEWERS.c.display_name, _VIEWERS.c.role, _VIEWERS.c.language
             )
     return _STATEMENTS[key]
 
@@ -156,66 +161,98 @@ class LivePipeline:
 
         `featured` overrides the session's featured product (a replay knows it per line).
         """
-        started = time.perf_counter()
-        now = now or utcnow()
-        try:
-            return self._process(message, now, featured, started)
-        except Exception:
-            # The transaction failed as a whole: a viewer it created may not exist.
-            self._viewers.pop((message.platform, message.author_id), None)
-            raise
+        return self.process_batch([(message, now or utcnow(), featured)])[0]
 
-    def _process(
-        self, message: ChatMessage, now: datetime, featured: str | None, started: float
-    ) -> PipelineResult:
-        result = PipelineResult(comment_id=None)
+    def process_batch(
+        self, batch: list[tuple[ChatMessage, datetime, str | None]]
+    ) -> list[PipelineResult]:
+        """Handle comments that arrived together in one transaction (one commit, one disk
+        flush), each comment's commerce in its own savepoint; never raises for a bad comment.
+
+        Each result's latency runs from the batch's start to its commit: a comment is only
+        handled once it is durable.
+        """
+        started = time.perf_counter()
+        try:
+            results = self._process_batch(batch)
+        except Exception:
+            # The transaction failed as a whole; viewers it created may not exist. Handle the
+            # comments one by one so that one poisoned comment cannot hold the others back.
+            for message, _, _ in batch:
+                self._viewers.pop((message.platform, message.author_id), None)
+            if len(batch) == 1:
+                raise
+            log.exception("batch of %d comments failed; retrying one by one", len(batch))
+            return [self.process_batch([item])[0] for item in batch]
+        elapsed = (time.perf_counter() - started) * 1000
+        for (message, _, _), result in zip(batch, results, strict=True):
+            result.elapsed_ms = elapsed
+            log.debug(
+                "comment platform=%s msg=%s action=%s intent=%s outcomes=%s ms=%.1f",
+                message.platform,
+                message.message_id,
+                result.verdict.action if result.verdict else None,
+                result.intent.intent if result.intent else None,
+                [type(o).__name__ for o in result.outcomes],
+                elapsed,
+            )
+        return results
+
+    def _process_batch(
+        self, batch: list[tuple[ChatMessage, datetime, str | None]]
+    ) -> list[PipelineResult]:
+        results: list[PipelineResult] = []
         with self.database.unit_of_work() as uow:
             session = uow.session
             live = self._live_info(session)
-            result.verdict = self._moderate(message, live)
-            wants_intent = (
-                not result.verdict.action.removes or result.verdict.dry_run
-            ) and message.role == ViewerRole.VIEWER
-            if wants_intent:
-                if featured is None:
-                    featured = self._featured_sku(session)
-                result.intent = self._parse(message, featured, result)
-            viewer = self._viewer(session, message, result.intent)
-            comment_id = self._store_comment(session, live, viewer, message, now, result)
-            if comment_id is None:
-                uow.commit()  # keeps a viewer row this transaction may have created
-                return PipelineResult(
-                    comment_id=None,
-                    duplicate=True,
-                    elapsed_ms=(time.perf_counter() - started) * 1000,
-                )
-            result.comment_id = comment_id
-            try:
-                self._act(session, live, viewer, message, now, result)
-            except Exception as exc:  # a bad comment must never stop the live
-                log.exception("comment %s failed", message.message_id)
-                uow.rollback()
-                self._viewers.pop((message.platform, message.author_id), None)
-                result = PipelineResult(
-                    comment_id=None,
-                    verdict=result.verdict,
-                    intent=result.intent,
-                    error=f"{type(exc).__name__}: {exc}"[:2000],
-                )
-                viewer = self._viewer(session, message, None)
-                result.comment_id = self._store_comment(session, live, viewer, message, now, result)
+            for message, now, featured in batch:
+                results.append(self._one(session, live, message, now, featured))
             uow.commit()
-        result.elapsed_ms = (time.perf_counter() - started) * 1000
-        log.debug(
-            "comment platform=%s msg=%s action=%s intent=%s outcomes=%s ms=%.1f",
-            message.platform,
-            message.message_id,
-            result.verdict.action if result.verdict else None,
-            result.intent.intent if result.intent else None,
-            [type(o).__name__ for o in result.outcomes],
-            result.elapsed_ms,
-        )
+        return results
+
+    def _one(
+        self,
+        session: Session,
+        live: LiveInfo,
+        message: ChatMessage,
+        now: datetime,
+        featured: str | None,
+    ) -> PipelineResult:
+        result = PipelineResult(comment_id=None)
+        result.verdict = self._moderate(message, live)
+        wants_intent = (
+            not result.verdict.action.removes or result.verdict.dry_run
+        ) and message.role == ViewerRole.VIEWER
+        if wants_intent:
+            if featured is None:
+                featured = self._featured_sku(session)
+            result.intent = self._parse(message, featured, result)
+        viewer = self._viewer(session, message, result.intent)
+        comment_id = self._store_comment(session, live, viewer, message, now, result)
+        if comment_id is None:
+            return PipelineResult(comment_id=None, duplicate=True)
+        result.comment_id = comment_id
+        if not self._has_effects(result):
+            return result
+        try:
+            with session.begin_nested():
+                self._act(session, live, viewer, message, now, result)
+        except Exception as exc:  # a bad comment must never stop the live
+            log.exception("comment %s failed", message.message_id)
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            session.execute(update(Comment).where(Comment.id == comment_id).values(error=error))
+            return PipelineResult(
+                comment_id=comment_id, verdict=result.verdict, intent=result.intent, error=error
+            )
         return result
+
+    @staticmethod
+    def _has_effects(result: PipelineResult) -> bool:
+        """Whether the comment changes anything beyond its own row."""
+        if result.verdict is not None and result.verdict.action is not Action.ALLOW:
+            return True
+        intent = result.intent
+        return intent is not None and intent.intent in (IntentKind.BUY, IntentKind.CANCEL)
 
     def _parse(
         self, message: ChatMessage, featured: str | None, result: PipelineResult
@@ -379,7 +416,7 @@ class LivePipeline:
         language = message.language or (intent.language if intent else None)
         known = self._viewers.get(key)
         if known is None:
-            session.execute(
+            row = session.execute(
                 _upsert_statement(session, "viewer"),
                 {
                     "platform": message.platform,
@@ -389,12 +426,6 @@ class LivePipeline:
                     "language": language,
                     "created_at": utcnow(),
                 },
-            )
-            row = session.execute(
-                select(Viewer.id, Viewer.display_name, Viewer.role, Viewer.language).where(
-                    Viewer.platform == message.platform,
-                    Viewer.platform_user_id == message.author_id,
-                )
             ).one()
             known = KnownViewer(row.id, row.display_name, row.role, row.language)
             self._viewers[key] = known

@@ -37,6 +37,7 @@ from commerce.outcomes import Outcome, Reserved, Waitlisted
 from vitrine.models import Comment, LiveSession, OutboxMessage, Viewer
 
 EXPIRY_CHECK_EVERY_S = 1.0
+MAX_BATCH = 16
 
 Observer = Callable[[TranscriptLine, "PipelineResult | list[Outcome] | None"], None]
 
@@ -77,9 +78,14 @@ def run_replay(
     speed: float | None = None,
     observer: Observer | None = None,
     after_step: Callable[[datetime], None] | None = None,
+    batch_size: int = MAX_BATCH,
 ) -> ReplayCounters:
     """Push transcript lines through the pipeline; `speed` None = as fast as possible,
-    1.0 = real pace, 10 = ten times faster."""
+    1.0 = real pace, 10 = ten times faster.
+
+    As fast as possible, comments that follow each other are handled in batches (one commit
+    each), as a live adapter does with comments that arrive together.
+    """
     database = pipeline.database
     with database.unit_of_work() as uow:
         live = uow.session.get(LiveSession, pipeline.live_session_id)
@@ -89,17 +95,42 @@ def run_replay(
     featured: str | None = None
     last_expiry_ts = -1.0
     wall_start = time.perf_counter()
+    batch: list[tuple[ChatLine, ChatMessage, datetime, str | None]] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        results = pipeline.process_batch([(m, now, f) for _, m, now, f in batch])
+        for (chat_line, _, _, _), result in zip(batch, results, strict=True):
+            _count(counters, result)
+            if observer:
+                observer(chat_line, result)
+        if after_step is not None:
+            after_step(batch[-1][2])
+        batch.clear()
+
     for line in lines:
         if speed:
             delay = line.ts / speed - (time.perf_counter() - wall_start)
             if delay > 0:
+                flush()
                 time.sleep(delay)
         now = _clock(live, line.ts)
+        if isinstance(line, ChatLine):
+            if not shard.owns(line.author_id):
+                continue
+            if line.ts - last_expiry_ts < EXPIRY_CHECK_EVERY_S and len(batch) < batch_size:
+                batch.append((line, _message(live, line, now), now, featured))
+                continue
+        flush()
         if line.ts - last_expiry_ts >= EXPIRY_CHECK_EVERY_S:
             outcomes = _expire(pipeline, now)
             last_expiry_ts = line.ts
             if outcomes and observer:
                 observer(line, outcomes)
+        if isinstance(line, ChatLine):
+            batch.append((line, _message(live, line, now), now, featured))
+            continue
         if isinstance(line, FeatureEvent):
             featured = line.sku
             if shard.index == 0:
@@ -110,31 +141,29 @@ def run_replay(
                     uow.commit()
             if observer:
                 observer(line, None)
-        elif isinstance(line, PayEvent):
-            if shard.owns(line.author_id):
-                outcomes = _pay(pipeline, live, line, now)
-                if observer:
-                    observer(line, outcomes)
-        elif isinstance(line, ChatLine) and shard.owns(line.author_id):
-            message = ChatMessage(
-                platform=live.platform,
-                chat_id=live.chat_id,
-                message_id=line.id,
-                author_id=line.author_id,
-                author_name=line.author_name,
-                text=line.text,
-                sent_at=now,
-                role=line.role,
-                stream_ts=line.ts,
-            )
-            result = pipeline.process(message, now, featured=featured)
-            _count(counters, result)
+        elif isinstance(line, PayEvent) and shard.owns(line.author_id):
+            outcomes = _pay(pipeline, live, line, now)
             if observer:
-                observer(line, result)
+                observer(line, outcomes)
         if after_step is not None:
             after_step(now)
+    flush()
     counters.elapsed_s = time.perf_counter() - wall_start
     return counters
+
+
+def _message(live: LiveSession, line: ChatLine, now: datetime) -> ChatMessage:
+    return ChatMessage(
+        platform=live.platform,
+        chat_id=live.chat_id,
+        message_id=line.id,
+        author_id=line.author_id,
+        author_name=line.author_name,
+        text=line.text,
+        sent_at=now,
+        role=line.role,
+        stream_ts=line.ts,
+    )
 
 
 def _count(counters: ReplayCounters, result: PipelineResult) -> None:

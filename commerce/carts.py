@@ -74,12 +74,19 @@ def open_cart(session: Session, session_id: int, viewer_id: int) -> Order | None
 
 
 def get_or_open_cart(
-    session: Session, session_id: int, viewer_id: int, currency: str, now: datetime
+    session: Session,
+    session_id: int,
+    viewer_id: int,
+    currency: str,
+    now: datetime,
+    *,
+    known_absent: bool = False,
 ) -> Order:
     """The viewer's one open cart in this live session, opened if needed."""
-    cart = open_cart(session, session_id, viewer_id)
-    if cart is not None:
-        return cart
+    if not known_absent:
+        cart = open_cart(session, session_id, viewer_id)
+        if cart is not None:
+            return cart
     cart = Order(
         session_id=session_id,
         viewer_id=viewer_id,
@@ -185,14 +192,17 @@ def add_to_cart(
     now: datetime,
     policy: CommercePolicy,
     cart: Order | None = None,
+    cart_looked_up: bool = False,
 ) -> Order:
     """Put already-held units in the viewer's cart and (re)start the cart's hold."""
     if cart is None:
-        cart = get_or_open_cart(session, session_id, viewer_id, product.currency, now)
+        cart = get_or_open_cart(
+            session, session_id, viewer_id, product.currency, now, known_absent=cart_looked_up
+        )
     expires_at = _hold_until(now, policy)
     line = OrderLine(
-        product_id=product.id,
-        variant_id=variant.id,
+        product=product,
+        variant=variant,
         quantity=quantity,
         unit_price_minor=product.price_minor,
         status=LineStatus.ACTIVE,
@@ -200,10 +210,9 @@ def add_to_cart(
         created_at=now,
     )
     cart.lines.append(line)
-    session.flush()
     session.add(
         Reservation(
-            order_line_id=line.id,
+            line=line,
             variant_id=variant.id,
             quantity=quantity,
             status=ReservationStatus.ACTIVE,
@@ -268,6 +277,7 @@ def claim(
             now=now,
             policy=policy,
             cart=cart,
+            cart_looked_up=True,
         )
         return Reserved(viewer_id, cart.id, item_ref(product, variant, quantity), cart.expires_at)
     # Sold out. Free units are handed to the queue as soon as they appear, so a viewer

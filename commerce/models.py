@@ -145,6 +145,7 @@ class OrderLine(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
     variant: Mapped[Variant] = relationship()
 
 
@@ -165,6 +166,8 @@ class Reservation(Base):
     expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+
+    line: Mapped[OrderLine] = relationship()
 
 
 class WaitlistEntry(Base):
