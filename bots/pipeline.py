@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 
 from bots.messages import ChatMessage, Reply, ReplyKind
 from bots.notify import ShopVoice, ViewerContact, notify, write_replies
-from commerce import carts
+from commerce import carts, pending
 from commerce.intent import IntentKind, ParsedIntent
-from commerce.models import Product
-from commerce.outcomes import Outcome
+from commerce.models import PendingClaim, Product
+from commerce.outcomes import OptionNeeded, Outcome
 from moderation.verdict import Action, MessageToJudge, Verdict
 from vitrine.db import utcnow
 from vitrine.models import Comment, LiveSession, Viewer, ViewerRole
@@ -151,6 +151,7 @@ class LivePipeline:
         self._live: LiveInfo | None = None
         self._viewers: OrderedDict[tuple[str, str], KnownViewer] = OrderedDict()
         self._skus: dict[int, str] = {}
+        self._pending_viewers: set[int] = set()  # viewers we asked "which size?"
 
     # -- the hot path -------------------------------------------------------------------
 
@@ -232,7 +233,7 @@ class LivePipeline:
         if comment_id is None:
             return PipelineResult(comment_id=None, duplicate=True)
         result.comment_id = comment_id
-        if not self._has_effects(result):
+        if not self._has_effects(result, viewer):
             return result
         try:
             with session.begin_nested():
@@ -246,13 +247,16 @@ class LivePipeline:
             )
         return result
 
-    @staticmethod
-    def _has_effects(result: PipelineResult) -> bool:
+    def _has_effects(self, result: PipelineResult, viewer: KnownViewer) -> bool:
         """Whether the comment changes anything beyond its own row."""
         if result.verdict is not None and result.verdict.action is not Action.ALLOW:
             return True
         intent = result.intent
-        return intent is not None and intent.intent in (IntentKind.BUY, IntentKind.CANCEL)
+        if intent is None:
+            return False
+        return intent.intent in (IntentKind.BUY, IntentKind.CANCEL) or (
+            viewer.id in self._pending_viewers
+        )
 
     def _parse(
         self, message: ChatMessage, featured: str | None, result: PipelineResult
@@ -338,18 +342,34 @@ class LivePipeline:
         outcomes: list[Outcome] = []
         if intent.intent is IntentKind.BUY:
             for item in intent.items:
-                outcomes.append(
-                    carts.claim(
+                outcome = carts.claim(
+                    session,
+                    session_id=live.id,
+                    viewer_id=viewer.id,
+                    item=item,
+                    comment_id=result.comment_id,
+                    now=now,
+                    policy=self.policy,
+                )
+                if isinstance(outcome, OptionNeeded):
+                    pending.ask_later(
                         session,
                         session_id=live.id,
                         viewer_id=viewer.id,
                         item=item,
+                        needed=outcome,
                         comment_id=result.comment_id,
                         now=now,
-                        policy=self.policy,
                     )
-                )
+                    self._pending_viewers.add(viewer.id)
+                elif viewer.id in self._pending_viewers:
+                    pending.close_pending(session, live.id, viewer.id, "superseded")
+                    self._pending_viewers.discard(viewer.id)
+                outcomes.append(outcome)
         elif intent.intent is IntentKind.CANCEL:
+            if viewer.id in self._pending_viewers:
+                pending.close_pending(session, live.id, viewer.id, "cancelled")
+                self._pending_viewers.discard(viewer.id)
             outcomes.extend(
                 carts.cancel(
                     session,
@@ -360,6 +380,23 @@ class LivePipeline:
                     policy=self.policy,
                 )
             )
+        elif viewer.id in self._pending_viewers:
+            answered = pending.answer_pending(
+                session, session_id=live.id, viewer_id=viewer.id, text=message.text, now=now
+            )
+            if answered is not None:
+                self._pending_viewers.discard(viewer.id)
+                outcomes.append(
+                    carts.claim(
+                        session,
+                        session_id=live.id,
+                        viewer_id=viewer.id,
+                        item=answered,
+                        comment_id=result.comment_id,
+                        now=now,
+                        policy=self.policy,
+                    )
+                )
         result.outcomes = outcomes
         if outcomes:
             session.flush()
@@ -390,6 +427,13 @@ class LivePipeline:
             live = session.get(LiveSession, self.live_session_id)
             if live is None:
                 raise LookupError(f"live session {self.live_session_id} does not exist")
+            self._pending_viewers = set(
+                session.scalars(
+                    select(PendingClaim.viewer_id).where(
+                        PendingClaim.session_id == live.id, PendingClaim.status == "open"
+                    )
+                )
+            )
             self._live = LiveInfo(
                 live.id, live.platform, live.chat_id, live.language, live.started_at
             )

@@ -223,3 +223,26 @@ def test_bad_comment_does_not_stop_the_pipeline(database, pipeline, parser) -> N
     assert ok.error is None and ok.outcomes
     with database.unit_of_work() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Comment)) == 2
+
+
+def test_answer_to_the_option_question_completes_the_claim(database, pipeline, parser) -> None:
+    ask = parser.means(
+        "je prends la bague dorée", IntentKind.BUY, ClaimedItem("BAGUE-ORA", 1, {"color": "doré"})
+    )
+    first = pipeline.process(msg(1, "alice", ask), now=T0)
+    assert [type(o).__name__ for o in first.outcomes] == ["OptionNeeded"]
+    chatter = pipeline.process(msg(2, "alice", "trop belle", at=3), now=T0 + timedelta(seconds=3))
+    assert chatter.outcomes == []
+    answer = pipeline.process(msg(3, "alice", "en 52 svp", at=9), now=T0 + timedelta(seconds=9))
+    assert [type(o).__name__ for o in answer.outcomes] == ["Reserved"]
+    assert answer.outcomes[0].item.variant_sku == "ORA-52-DORE"
+    assert variant(database, "ORA-52-DORE").reserved == 1
+    later = pipeline.process(msg(4, "alice", "52", at=12), now=T0 + timedelta(seconds=12))
+    assert later.outcomes == []  # answered once; a second "52" is just chatter
+
+
+def test_unanswered_question_expires(database, pipeline, parser) -> None:
+    ask = parser.means("la bague", IntentKind.BUY, ClaimedItem("BAGUE-ORA", 1, {}))
+    pipeline.process(msg(1, "bob", ask), now=T0)
+    late = pipeline.process(msg(2, "bob", "50 argent", at=600), now=T0 + timedelta(minutes=10))
+    assert late.outcomes == []
