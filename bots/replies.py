@@ -90,7 +90,10 @@ def replies_for(outcome: Outcome, ctx: ReplyContext, now: datetime) -> list[Repl
 
     match outcome:
         case Reserved(item=item, expires_at=expires_at):
-            out = [public("reserved", item=item.label(), hold=_hold(lang, expires_at, now))]
+            if expires_at is None:  # "first paid, first served": nothing is held
+                out = [public("added_first_paid", item=item.label())]
+            else:
+                out = [public("reserved", item=item.label(), hold=_hold(lang, expires_at, now))]
             dm = _checkout_dm(ctx, expires_at)
             return [*out, dm] if dm else out
         case WaitlistPromoted(item=item, expires_at=expires_at):

@@ -41,16 +41,20 @@ from commerce.outcomes import (
     Waitlisted,
     WaitlistPromoted,
 )
-from commerce.stock import release_units, reserve_units
+from commerce.stock import available_units, release_units, reserve_units
 
 
 @dataclass(frozen=True, slots=True)
 class CommercePolicy:
     """How claims are held: for how long, how many per viewer, what counts as a repeat."""
 
-    hold_seconds: int | None = 900  # None: "first paid, first served", no hold expiry
+    hold_seconds: int | None = 900  # None: "first paid, first served", nothing held
     max_units_per_product: int = 5
     duplicate_window_s: float = 30.0
+
+    @property
+    def holds_stock(self) -> bool:
+        return self.hold_seconds is not None
 
 
 def item_ref(product: Product, variant: Variant, quantity: int) -> ItemRef:
@@ -210,16 +214,17 @@ def add_to_cart(
         created_at=now,
     )
     cart.lines.append(line)
-    session.add(
-        Reservation(
-            line=line,
-            variant_id=variant.id,
-            quantity=quantity,
-            status=ReservationStatus.ACTIVE,
-            expires_at=expires_at,
-            created_at=now,
+    if policy.holds_stock:
+        session.add(
+            Reservation(
+                line=line,
+                variant_id=variant.id,
+                quantity=quantity,
+                status=ReservationStatus.ACTIVE,
+                expires_at=expires_at,
+                created_at=now,
+            )
         )
-    )
     if cart.status == OrderStatus.AWAITING_PAYMENT:
         cart.status = OrderStatus.RESERVED  # the cart changed: a new checkout is needed
         cart.checkout_ref = None
@@ -265,7 +270,12 @@ def claim(
             return LimitReached(viewer_id, product.sku, product.name, policy.max_units_per_product)
     elif quantity > policy.max_units_per_product:
         return LimitReached(viewer_id, product.sku, product.name, policy.max_units_per_product)
-    if reserve_units(session, variant.id, quantity):
+    if policy.holds_stock:
+        got_units = reserve_units(session, variant.id, quantity)
+    else:
+        # "First paid, first served": nothing is held; the sale happens at payment.
+        got_units = available_units(session, variant.id) >= quantity
+    if got_units:
         cart = add_to_cart(
             session,
             session_id=session_id,

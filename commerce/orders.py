@@ -20,7 +20,7 @@ from commerce.models import (
     ReservationStatus,
 )
 from commerce.outcomes import HoldExpired, OrderPaid, Outcome
-from commerce.stock import sell_units
+from commerce.stock import sell_free_units, sell_units
 from vitrine.outbox import enqueue
 
 
@@ -100,21 +100,36 @@ def order_document(session: Session, order: Order) -> dict[str, Any]:
     }
 
 
+class SoldOutAtPayment(RuntimeError):
+    """A "first paid, first served" cart is paid after its last unit was sold to someone else."""
+
+    def __init__(self, order_id: int, variant_sku: str, wanted: int) -> None:
+        self.order_id, self.variant_sku, self.wanted = order_id, variant_sku, wanted
+        super().__init__(
+            f"order {order_id}: {variant_sku} sold out before payment ({wanted} wanted)"
+        )
+
+
 def mark_paid(session: Session, order: Order, now: datetime) -> OrderPaid:
-    """Record a payment: held units become sold, the order goes to the brand's outbox."""
+    """Record a payment: held units become sold (units never held are sold now, if any are
+    left), and the order goes to the brand's outbox. Raises `SoldOutAtPayment` — and the
+    caller's transaction must roll back — when an unheld unit is gone."""
     transition(order, OrderStatus.PAID, now)
     for line in order.lines:
         if line.status != LineStatus.ACTIVE:
             continue
-        for reservation in session.scalars(
+        held = session.scalars(
             select(Reservation).where(
                 Reservation.order_line_id == line.id,
                 Reservation.status == ReservationStatus.ACTIVE,
             )
-        ):
+        ).all()
+        for reservation in held:
             sell_units(session, reservation.variant_id, reservation.quantity)
             reservation.status = ReservationStatus.CONSUMED
             reservation.closed_at = now
+        if not held and not sell_free_units(session, line.variant_id, line.quantity):
+            raise SoldOutAtPayment(order.id, line.variant.sku, line.quantity)
     order.paid_at = now
     order.open_key = None
     order.closed_at = now

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from commerce.models import Variant
@@ -49,3 +49,25 @@ def sell_units(session: Session, variant_id: int, quantity: int) -> None:
         .values(reserved=Variant.reserved - quantity, stock=Variant.stock - quantity),
         execution_options=_NO_SYNC,
     )
+
+
+def available_units(session: Session, variant_id: int) -> int:
+    """Units neither held nor sold, as of now (a reading, not a promise)."""
+    return (
+        session.scalar(select(Variant.stock - Variant.reserved).where(Variant.id == variant_id))
+        or 0
+    )
+
+
+def sell_free_units(session: Session, variant_id: int, quantity: int) -> bool:
+    """Sell units that nobody holds ("first paid, first served"): one conditional update."""
+    result = cast(
+        CursorResult[tuple[()]],
+        session.execute(
+            update(Variant)
+            .where(Variant.id == variant_id, Variant.stock - Variant.reserved >= quantity)
+            .values(stock=Variant.stock - quantity),
+            execution_options=_NO_SYNC,
+        ),
+    )
+    return result.rowcount == 1

@@ -246,3 +246,29 @@ def test_unanswered_question_expires(database, pipeline, parser) -> None:
     pipeline.process(msg(1, "bob", ask), now=T0)
     late = pipeline.process(msg(2, "bob", "50 argent", at=600), now=T0 + timedelta(minutes=10))
     assert late.outcomes == []
+
+
+def test_first_paid_first_served_holds_nothing(database, live, parser) -> None:
+    pipeline = LivePipeline(
+        database,
+        live_session_id=live,
+        parser=parser,
+        moderator=None,
+        policy=CommercePolicy(hold_seconds=None),
+        shop=ShopVoice(brand="Bijoux Test", public_url="http://127.0.0.1:8000"),
+    )
+    text = parser.means("le collier", IntentKind.BUY, ClaimedItem("COLLIER-ISA", 2, {}))
+    a = pipeline.process(msg(1, "ann", text), now=T0)
+    b = pipeline.process(msg(2, "bob", text, at=1), now=T0 + timedelta(seconds=1))
+    assert [type(o).__name__ for o in a.outcomes + b.outcomes] == ["Reserved", "Reserved"]
+    assert a.outcomes[0].expires_at is None
+    assert variant(database, "ISA").reserved == 0  # nothing held: both carts stand
+    from commerce.orders import SoldOutAtPayment
+
+    with database.unit_of_work() as uow:
+        mark_paid(uow.session, uow.session.get(Order, b.outcomes[0].order_id), T0)
+        uow.commit()
+    with database.unit_of_work() as uow, pytest.raises(SoldOutAtPayment):
+        mark_paid(uow.session, uow.session.get(Order, a.outcomes[0].order_id), T0)
+    v = variant(database, "ISA")
+    assert (v.stock, v.reserved) == (0, 0)
