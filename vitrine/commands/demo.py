@@ -75,6 +75,14 @@ def run_demo(
     settings: Settings, database_url: str | None, speed: float | None, console: Console
 ) -> Path:
     """Run the demo; returns the path of the order export."""
+    # The bundled chat is the live of a fictional brand; its host's name is protected.
+    settings = settings.model_copy(
+        update={
+            "brand_name": "Atelier Solène",
+            "protected_names": [*settings.protected_names, "Solène"],
+            "allowed_domains": [*settings.allowed_domains, "atelier-solene.fr"],
+        }
+    )
     data_dir = settings.data_dir
     if database_url is None:
         db_path = data_dir / "demo.db"

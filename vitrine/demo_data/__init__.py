@@ -1,0 +1,1 @@
+"""Bundled demo catalog and chat, replayed by `vitrine demo`."""
