@@ -1,0 +1,137 @@
+"""The catalog as the parser looks things up in it: codes, names, aliases, option values."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from commerce.catalog import Catalog, CatalogProduct
+from commerce.parsing.lexicon import Lexicon
+from commerce.parsing.text import fold, phrase_tokens
+
+SIZE_OPTION_NAMES = {"size", "taille", "talla", "grosse", "groesse", "taglia", "pointure", "sizes"}
+COLOR_OPTION_NAMES = {"color", "colour", "couleur", "farbe", "colore", "coloris"}
+_LETTER_SIZE = re.compile(r"^(x{0,3}[sml]|x{1,3}l|\d?xl)$")
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+# Words too common to name a product on their own, whatever the catalog says.
+_GENERIC = {
+    "le",
+    "la",
+    "les",
+    "the",
+    "de",
+    "du",
+    "des",
+    "en",
+    "et",
+    "and",
+    "a",
+    "an",
+    "un",
+    "une",
+    "el",
+    "il",
+    "lo",
+    "der",
+    "die",
+    "das",
+    "mon",
+    "ma",
+    "my",
+    "new",
+    "nouveau",
+    "nouvelle",
+}
+
+OptionHit = tuple[str, str]  # (option name, catalog value)
+
+
+@dataclass
+class ProductInfo:
+    """One product's vocabulary: how each of its option values can be said."""
+
+    sku: str
+    code: str | None
+    option_names: tuple[str, ...]
+    values: dict[tuple[str, ...], OptionHit] = field(default_factory=dict)
+    concepts: dict[str, OptionHit] = field(default_factory=dict)
+    letter_sizes: dict[str, OptionHit] = field(default_factory=dict)
+    numeric_sizes: dict[str, OptionHit] = field(default_factory=dict)
+    size_option: str | None = None
+
+
+def _inflections(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """'noir' -> noir, noire, noirs, noires: how adjectives agree in the viewers' languages."""
+    *head, last = tokens
+    forms = [tokens]
+    if last.isalpha() and len(last) > 2:
+        for suffix in ("e", "s", "es", "a", "o", "i"):
+            forms.append((*head, last + suffix))
+        if last.endswith("e"):
+            forms.append((*head, last[:-1]))
+    return forms
+
+
+class CatalogIndex:
+    """Lookups from what viewers type to catalog products and values."""
+
+    def __init__(self, catalog: Catalog, lexicon: Lexicon) -> None:
+        self.products: dict[str, ProductInfo] = {}
+        self.codes: dict[str, str] = {}
+        self.names: dict[tuple[str, ...], set[str]] = {}
+        self.max_name_len = 1
+        for product in catalog.products:
+            self.products[product.sku] = self._index_product(product, lexicon)
+            if product.code:
+                self.codes[fold(product.code).replace(" ", "")] = product.sku
+        self._index_names(catalog)
+
+    def _index_product(self, product: CatalogProduct, lexicon: Lexicon) -> ProductInfo:
+        info = ProductInfo(product.sku, product.code, tuple(product.options))
+        for option, values in product.options.items():
+            is_size = fold(option) in SIZE_OPTION_NAMES
+            if is_size:
+                info.size_option = option
+            for value in values:
+                hit = (option, value)
+                tokens = phrase_tokens(value)
+                if not tokens:
+                    continue
+                folded = "".join(tokens)
+                if len(tokens) == 1 and _LETTER_SIZE.match(folded):
+                    info.letter_sizes[folded] = hit
+                    info.size_option = info.size_option or option
+                    continue
+                if len(tokens) == 1 and _NUMBER.match(folded):
+                    info.numeric_sizes[folded.replace(",", ".")] = hit
+                    info.size_option = info.size_option or option
+                    continue
+                for form in _inflections(tokens):
+                    info.values.setdefault(form, hit)
+                for concept in lexicon.concept_of_value(value):
+                    info.concepts.setdefault(concept, hit)
+        return info
+
+    def _index_names(self, catalog: Catalog) -> None:
+        word_owners: dict[str, set[str]] = {}
+        for product in catalog.products:
+            for word in phrase_tokens(product.name):
+                if len(word) >= 3 and word not in _GENERIC and not word.isdigit():
+                    word_owners.setdefault(word, set()).add(product.sku)
+        for product in catalog.products:
+            phrases = [product.name, *product.aliases]
+            for phrase in phrases:
+                tokens = phrase_tokens(phrase)
+                if tokens and not (len(tokens) == 1 and tokens[0] in _GENERIC):
+                    self._add_name(tokens, product.sku)
+            for word in phrase_tokens(product.name):
+                if word in word_owners:
+                    self._add_name((word,), product.sku)
+
+    def _add_name(self, tokens: tuple[str, ...], sku: str) -> None:
+        for form in (tokens, (*tokens[:-1], tokens[-1] + "s"), (*tokens[:-1], tokens[-1] + "x")):
+            self.names.setdefault(form, set()).add(sku)
+        self.max_name_len = max(self.max_name_len, len(tokens))
+
+    def code_sku(self, token: str) -> str | None:
+        return self.codes.get(token)

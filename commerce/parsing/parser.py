@@ -1,0 +1,745 @@
+"""The rule-based intent parser: a comment becomes buy / cancel / question / other, with items.
+
+How it reads a comment:
+1. normalise and tokenise it (commerce.parsing.text);
+2. label spans, longest match first: lexicon phrases (claims, cancels, negations, questions...),
+   product codes and names, colors, sizes, quantities, numbers, punctuation;
+3. cut it into clauses at punctuation and "but"-words, and give each clause its flags;
+4. within each clause, build item frames left to right: a product reference, a quantity or an
+   option that is already set opens a new frame; a number is a code where a product is
+   expected, a size where a size is expected, else a quantity;
+5. decide the intent from the clauses' flags, and take items from the clauses that claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+
+from commerce.catalog import Catalog
+from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
+from commerce.parsing.catalog_index import CatalogIndex, OptionHit, ProductInfo
+from commerce.parsing.lexicon import Lexicon, load_lexicon
+from commerce.parsing.text import normalize, tokenize, uppercase_sizes
+
+CACHE_SIZE = 50_000
+MAX_TOKENS = 120
+MAX_QUANTITY = 20
+_CLAUSE_BREAKS = {"?", "!", ".", ",", ";", ":", "mais", "but", "pero", "aber", "sinon"}
+_NEUTRAL_PUNCT = {"+", "&", "/", "#"}
+_MONEY_OR_TIME = {
+    "€",
+    "$",
+    "£",
+    "%",
+    "eur",
+    "euro",
+    "euros",
+    "h",
+    "heures",
+    "ans",
+    "min",
+    "minutes",
+    "cm",
+    "kg",
+    "years",
+    "dollars",
+    "jours",
+    "days",
+    "mois",
+    "months",
+}
+_X_QTY = re.compile(r"^x(\d{1,2})$")
+_T_SIZE = re.compile(r"^t(\d{2,3})$")
+_FLAG_KINDS = {
+    "claim",
+    "cancel",
+    "negation",
+    "conditional",
+    "past",
+    "third_party",
+    "question",
+    "compliment",
+    "both",
+}
+
+
+@dataclass(slots=True)
+class Span:
+    start: int
+    end: int
+    kind: str
+    value: object = None
+    language: str | None = None
+
+
+@dataclass(slots=True)
+class Frame:
+    """One item being assembled: a product, a quantity, options."""
+
+    sku: str | None = None
+    quantity: int | None = None
+    options: dict[str, str] = field(default_factory=dict)
+    explicit_ref: bool = False
+    counted: bool = False  # a count the viewer stated ("2", "x2", "deux"), not an article
+
+
+@dataclass(slots=True)
+class Clause:
+    spans: list[Span]
+    ends_with_question: bool = False
+    flags: set[str] = field(default_factory=set)
+    strong_claim: bool = False
+    weak_claim: bool = False
+    negated: bool = False
+    unknown: int = 0
+    frames: list[Frame] = field(default_factory=list)
+    has_code_ref: bool = False
+
+
+class IntentParser:
+    """Parses comments against one catalog; pure, deterministic, never raises."""
+
+    def __init__(self, catalog: Catalog, claim_keyword: str = "SOLD") -> None:
+        self.lexicon: Lexicon = load_lexicon()
+        self.index = CatalogIndex(catalog, self.lexicon)
+        self.claim_keyword = tuple(tokenize(normalize(claim_keyword))) if claim_keyword else ()
+        self._cache: OrderedDict[tuple[str, str | None], ParsedIntent] = OrderedDict()
+
+    # -- public -------------------------------------------------------------------------
+
+    def parse(self, text: str, featured: str | None = None) -> ParsedIntent:
+        """The intent of one comment; `featured` is the SKU shown on stream, if any."""
+        if not isinstance(text, str):
+            return ParsedIntent(IntentKind.OTHER, (), 1.0)
+        if featured is not None and featured not in self.index.products:
+            featured = None
+        key = (text, featured)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        try:
+            result = self._parse(text, featured)
+        except Exception:  # a parser bug must never take the live down: say "unsure"
+            result = ParsedIntent(IntentKind.OTHER, (), 0.0)
+        self._cache[key] = result
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return result
+
+    # -- steps ----------------------------------------------------------------------------
+
+    def _parse(self, text: str, featured: str | None) -> ParsedIntent:
+        tokens = tokenize(normalize(text))[:MAX_TOKENS]
+        if not tokens:
+            return ParsedIntent(IntentKind.OTHER, (), 0.95)
+        uppers = uppercase_sizes(text)
+        spans = self._spans(tokens)
+        clauses = self._clauses(spans, tokens)
+        languages: Counter[str] = Counter(
+            s.language for s in spans if s.language and s.language != "postfix"
+        )
+        context = featured
+        for clause in clauses:
+            context = self._read_clause(clause, tokens, uppers, context, featured)
+        language = languages.most_common(1)[0][0] if languages else None
+        return self._decide(clauses, featured, language)
+
+    def _spans(self, tokens: list[str]) -> list[Span]:
+        """Label the tokens, longest phrase first."""
+        lex, index = self.lexicon, self.index
+        spans: list[Span] = []
+        i, n = 0, len(tokens)
+        max_len = max(lex.max_len, index.max_name_len)
+        while i < n:
+            span = None
+            for length in range(min(max_len, n - i), 0, -1):
+                key = tuple(tokens[i : i + length])
+                span = self._match(key, i, length)
+                if span is not None:
+                    break
+            if span is None:
+                span = self._single(tokens[i], i)
+            spans.append(span)
+            i = span.end
+        return spans
+
+    def _match(self, key: tuple[str, ...], i: int, length: int) -> Span | None:
+        lex, index = self.lexicon, self.index
+        if self.claim_keyword and key == self.claim_keyword:
+            return Span(i, i + length, "claim", "keyword")
+        meanings = lex.phrases.get(key)
+        if meanings:
+            kinds = {m[0] for m in meanings}
+            language = sorted(m[1] for m in meanings)[0]
+            if kinds == {"hedge"}:
+                return Span(i, i + length, "word", "hedge")  # "un peu": not a count
+            for kind in (
+                "cancel",
+                "negation",
+                "conditional",
+                "past",
+                "third_party",
+                "claim",
+                "both",
+                "question",
+                "compliment",
+            ):
+                if kind in kinds:
+                    value = "weak" if kind == "claim" and key in lex.weak_claims else None
+                    # A one-word question cue can also be a product name ("jean", "sac"):
+                    # the catalog wins for nouns it knows.
+                    if kind in ("question", "compliment") and key in index.names:
+                        return Span(i, i + length, "name", index.names[key])
+                    return Span(i, i + length, kind, value, language)
+        if key in index.names:
+            return Span(i, i + length, "name", index.names[key])
+        if key in lex.colors:
+            return Span(i, i + length, "color", lex.colors[key])
+        if key in lex.sizes:
+            return Span(i, i + length, "size_word", lex.sizes[key])
+        if key in lex.quantities and length > 1:
+            return Span(i, i + length, "qty", lex.quantities[key])
+        return None
+
+    def _single(self, token: str, i: int) -> Span:
+        lex, index = self.lexicon, self.index
+        if token in _CLAUSE_BREAKS:
+            return Span(i, i + 1, "break", token)
+        if token in _NEUTRAL_PUNCT:
+            return Span(i, i + 1, "marker", token)
+        if token == "x":
+            return Span(i, i + 1, "times")
+        if token.startswith("+") and token[1:].isdigit():
+            return Span(i, i + 1, "plus", int(token[1:]))
+        if token[0].isdigit() and token.replace(",", "").replace(".", "").isdigit():
+            return Span(i, i + 1, "number", token.replace(",", "."))
+        match = _X_QTY.match(token)
+        if match:
+            return Span(i, i + 1, "qty", int(match.group(1)), "postfix")
+        match = _T_SIZE.match(token)
+        if match and index.code_sku(token) is None:
+            return Span(i, i + 1, "size_number", match.group(1))
+        sku = index.code_sku(token)
+        if sku is not None and not token.isalpha():
+            return Span(i, i + 1, "code", sku)
+        if (token,) in lex.quantities:
+            return Span(i, i + 1, "qty", lex.quantities[(token,)])
+        for category, words in lex.words.items():
+            if token in words:
+                return Span(i, i + 1, category)
+        if sku is not None:  # an alphabetic code such as "AA": only where nothing else fits
+            return Span(i, i + 1, "code", sku)
+        if token in lex.fillers:
+            return Span(i, i + 1, "filler")
+        if token in lex.negators:
+            return Span(i, i + 1, "negator")
+        if token in lex.ordinal_markers:
+            return Span(i, i + 1, "product_articles")
+        return Span(i, i + 1, "word", token)
+
+    def _clauses(self, spans: list[Span], tokens: list[str]) -> list[Clause]:
+        clauses: list[Clause] = []
+        current: list[Span] = []
+        for span in spans:
+            if span.kind == "break":
+                if current:
+                    clauses.append(Clause(current, ends_with_question=span.value == "?"))
+                    current = []
+                elif span.value == "?" and clauses:
+                    clauses[-1].ends_with_question = True
+                continue
+            current.append(span)
+        if current:
+            clauses.append(Clause(current))
+        return clauses
+
+    # -- one clause -----------------------------------------------------------------------
+
+    def _read_clause(
+        self,
+        clause: Clause,
+        tokens: list[str],
+        uppers: frozenset[str],
+        context: str | None,
+        featured: str | None,
+    ) -> str | None:
+        """Flag the clause and build its item frames; returns the product now in context."""
+        spans = clause.spans
+        lex = self.lexicon
+        for position, span in enumerate(spans):
+            if span.kind in _FLAG_KINDS:
+                clause.flags.add(span.kind)
+                if span.kind == "claim":
+                    if span.value == "weak":
+                        clause.weak_claim = True
+                    else:
+                        clause.strong_claim = True
+                    if self._negated(spans, position):
+                        clause.negated = True
+            elif span.kind == "plus":
+                clause.strong_claim = True
+        if "negation" in clause.flags:
+            clause.negated = True
+        if clause.ends_with_question:
+            clause.flags.add("question")
+        frames: list[Frame] = []
+        current: Frame | None = None
+        upcoming = self._first_ref(spans, 0, featured, context)
+        product_ctx = context
+        unknown = 0
+        prev: Span | None = None
+        skip_until = -1
+        for position, span in enumerate(spans):
+            if position < skip_until:
+                continue
+            kind = span.kind
+            nxt = spans[position + 1] if position + 1 < len(spans) else None
+            if kind in ("code", "name"):
+                sku = self._resolve_name(span, featured, product_ctx)
+                if sku is None:
+                    unknown += kind == "name"
+                    prev = span
+                    continue
+                clause.has_code_ref |= kind == "code"
+                if current is not None and current.sku is None and not current.explicit_ref:
+                    current.sku, current.explicit_ref = sku, True
+                elif (
+                    current is not None
+                    and current.sku == sku
+                    and not current.options
+                    and (not current.explicit_ref)
+                ):
+                    current.explicit_ref = True
+                else:
+                    current = Frame(sku=sku, explicit_ref=True)
+                    frames.append(current)
+                product_ctx = sku
+                upcoming = self._first_ref(spans, position + 1, featured, product_ctx)
+            elif kind == "number":
+                current = self._number(
+                    span, prev, nxt, spans, position, frames, current, product_ctx, upcoming, clause
+                )
+                if current is not None and current.sku is not None:
+                    product_ctx = current.sku
+            elif kind in ("qty", "plus"):
+                if kind == "qty" and span.language == "postfix":
+                    current = self._quantity(
+                        int(span.value),
+                        spans,
+                        position,
+                        frames,
+                        current,
+                        product_ctx or upcoming,
+                        postfix=True,
+                    )
+                elif (
+                    kind == "qty"
+                    and span.value == 1
+                    and prev is not None
+                    and prev.kind == "color"
+                    and span.end - span.start == 1
+                    and tokens[span.start] in ("one", "ones")
+                ):
+                    pass  # "the pink one": a pronoun, not a count
+                else:
+                    current = self._quantity(
+                        int(span.value), spans, position, frames, current, product_ctx or upcoming
+                    )
+            elif kind in ("color", "size_word", "size_number", "word"):
+                hit, length, info = None, 1, None
+                for candidate in self._option_candidates(current, product_ctx, upcoming):
+                    hit, length = self._option(spans, position, tokens, candidate, uppers, prev)
+                    if hit is not None:
+                        info = candidate
+                        break
+                if hit is None:
+                    if kind == "word" and span.value not in lex.fillers:
+                        unknown += 1
+                    prev = span
+                    continue
+                if length > 1:
+                    skip_until = position + length
+                assert info is not None
+                if current is not None and current.sku not in (None, info.sku):
+                    current = None  # the option belongs to the product named next
+                current = self._add_option(frames, current, info, hit)
+            prev = span
+        clause.frames = frames
+        clause.unknown = unknown
+        return product_ctx
+
+    def _negated(self, spans: list[Span], position: int) -> bool:
+        """A claim word with a negation right before ("ne prends pas") or after ("prends pas")."""
+        before = spans[max(0, position - 2) : position]
+        after = spans[position + 1 : position + 2]
+        return any(s.kind == "negator" for s in before) or any(
+            s.kind == "negator" and s.value is None for s in after
+        )
+
+    def _first_ref(
+        self, spans: list[Span], start: int, featured: str | None, context: str | None
+    ) -> str | None:
+        for span in spans[start:]:
+            if span.kind in ("code", "name"):
+                sku = self._resolve_name(span, featured, context)
+                if sku is not None:
+                    return sku
+        return None
+
+    def _resolve_name(self, span: Span, featured: str | None, context: str | None) -> str | None:
+        if span.kind == "code":
+            return str(span.value)
+        owners = span.value
+        assert isinstance(owners, set)
+        if len(owners) == 1:
+            return next(iter(owners))
+        for preferred in (context, featured):
+            if preferred in owners:
+                return preferred
+        return None
+
+    def _option_candidates(
+        self, current: Frame | None, context: str | None, upcoming: str | None
+    ) -> list[ProductInfo]:
+        """Whose option a word may be: the item being built, the product named next in the
+        clause ("the black bag"), or the product in context."""
+        skus = []
+        if current is not None and current.sku is not None:
+            skus.append(current.sku)
+        else:
+            skus.extend(s for s in (upcoming, context) if s)
+        if current is not None and current.sku is not None and upcoming and upcoming != current.sku:
+            skus.append(upcoming)
+        return [self.index.products[s] for s in dict.fromkeys(skus) if s in self.index.products]
+
+    def _product_info(
+        self, current: Frame | None, context: str | None, upcoming: str | None
+    ) -> ProductInfo | None:
+        sku = (current.sku if current is not None else None) or context or upcoming
+        return self.index.products.get(sku) if sku else None
+
+    def _option(
+        self,
+        spans: list[Span],
+        position: int,
+        tokens: list[str],
+        info: ProductInfo | None,
+        uppers: frozenset[str],
+        prev: Span | None,
+    ) -> tuple[OptionHit | None, int]:
+        """The product option a span states, and how many spans it used."""
+        if info is None:
+            return None, 1
+        span = spans[position]
+        # The catalog's own spelling first, longest first ("vert sauge", "bleu marine").
+        for length in (3, 2, 1):
+            if position + length > len(spans):
+                continue
+            key = tuple(
+                tokens[s.start] for s in spans[position : position + length] if s.end - s.start == 1
+            )
+            if len(key) == length and key in info.values:
+                return info.values[key], length
+        if span.kind == "color":
+            hit = info.concepts.get(str(span.value))
+            return hit, 1
+        if span.kind == "size_word":
+            return info.letter_sizes.get(str(span.value).lower()), 1
+        if span.kind == "size_number":
+            return info.numeric_sizes.get(str(span.value)), 1
+        if span.kind == "word":
+            token = str(span.value)
+            if token in info.letter_sizes:
+                marked = prev is not None and prev.kind == "size_markers"
+                if len(token) > 1 or token in uppers or marked:
+                    return info.letter_sizes[token], 1
+        return None, 1
+
+    def _add_option(
+        self, frames: list[Frame], current: Frame | None, info: ProductInfo, hit: OptionHit
+    ) -> Frame:
+        option, value = hit
+        if current is None:
+            current = Frame(sku=info.sku)
+            frames.append(current)
+        elif current.sku is None:
+            current.sku = info.sku
+        if option in current.options and current.options[option] != value:
+            current = Frame(sku=current.sku or info.sku, explicit_ref=current.explicit_ref)
+            frames.append(current)
+        current.options[option] = value
+        return current
+
+    def _quantity(
+        self,
+        quantity: int,
+        spans: list[Span],
+        position: int,
+        frames: list[Frame],
+        current: Frame | None,
+        product: str | None,
+        postfix: bool = False,
+    ) -> Frame:
+        quantity = max(1, min(quantity, MAX_QUANTITY))
+        token_kind = spans[position].kind
+        counted = quantity > 1 or token_kind in ("number", "plus") or postfix
+        if postfix and current is not None and current.quantity is None:
+            current.quantity = quantity  # "blanc x2", "A7 noir x2": counts the item before
+            current.counted = True
+            return current
+        if current is None:
+            current = Frame(sku=None, quantity=quantity, counted=counted)
+            frames.append(current)
+            return current
+        if current.options:
+            # "1 noire et 1 rouge": a new quantity after options starts the next item.
+            nxt = [s.kind for s in spans[position + 1 : position + 4]]
+            if any(
+                k in ("color", "size_word", "size_markers", "word", "number", "name", "code")
+                for k in nxt
+            ):
+                current = Frame(
+                    sku=current.sku,
+                    quantity=quantity,
+                    explicit_ref=current.explicit_ref,
+                    counted=counted,
+                )
+                frames.append(current)
+            return current
+        if current.quantity is None:
+            current.quantity = quantity
+            current.counted = counted
+        else:
+            # "2 paires : une en 37 et une en 40" - the per-item count replaces the total
+            # only when options follow; "two, one for my mom" keeps two.
+            nxt = [s.kind for s in spans[position + 1 : position + 3]]
+            if any(k in ("color", "size_word", "size_markers", "size_number") for k in nxt):
+                current.quantity = quantity
+        return current
+
+    def _number(
+        self,
+        span: Span,
+        prev: Span | None,
+        nxt: Span | None,
+        spans: list[Span],
+        position: int,
+        frames: list[Frame],
+        current: Frame | None,
+        context: str | None,
+        upcoming: str | None,
+        clause: Clause,
+    ) -> Frame | None:
+        """A bare number is a size, a product code or a quantity, by where it stands."""
+        number = str(span.value)
+        code_sku = self.index.code_sku(number)
+        info = self._product_info(current, context, upcoming)
+        is_size = info is not None and number in info.numeric_sizes
+        prev_kind = prev.kind if prev is not None else None
+        next_kind = nxt.kind if nxt is not None else None
+        next_token = str(nxt.value) if nxt is not None and nxt.kind == "word" else None
+        if (next_kind == "times" or prev_kind == "times") and number.isdigit():
+            return self._quantity(
+                int(number),
+                spans,
+                position,
+                frames,
+                current,
+                context or upcoming,
+                postfix=prev_kind == "times",
+            )
+        if next_token in _MONEY_OR_TIME or (
+            nxt is not None and nxt.kind == "marker" and nxt.value in ("%",)
+        ):
+            return current
+        if nxt is not None and nxt.kind == "word" and str(nxt.value) in ("ml", "cl", "l", "g"):
+            hit = info.values.get((number, str(nxt.value))) if info else None
+            if hit and info:
+                return self._add_option(frames, current, info, hit)
+        if prev_kind == "size_markers" and is_size and info is not None:
+            return self._add_option(frames, current, info, info.numeric_sizes[number])
+        expects_product = (
+            prev_kind in ("product_articles", "claim")
+            or prev is None
+            or (prev_kind in ("joiners", "marker", "filler"))
+        )
+        quantity_follows = next_kind in ("color", "name", "units", "size_word") or (
+            next_kind == "word"
+            and next_token is not None
+            and info is not None
+            and (next_token,) in info.values
+        )
+        if code_sku is not None and prev_kind == "product_articles":
+            quantity_follows = False  # "article 6 gris", "#5 noir": a code, whatever follows
+        if (
+            code_sku is not None
+            and not quantity_follows
+            and (expects_product or next_kind in ("size_markers", None))
+            and not (is_size and prev_kind not in ("product_articles",))
+        ):
+            clause.has_code_ref = True
+            if current is not None and current.sku is None and not current.options:
+                current.sku, current.explicit_ref = code_sku, True
+                return current
+            frame = Frame(sku=code_sku, explicit_ref=True)
+            frames.append(frame)
+            return frame
+        if is_size and info is not None:
+            return self._add_option(frames, current, info, info.numeric_sizes[number])
+        try:
+            value = float(number)
+        except ValueError:
+            return current
+        if (
+            value.is_integer()
+            and 1 <= value <= MAX_QUANTITY
+            and (
+                quantity_follows
+                or next_kind in ("size_markers", "qty", None, "filler", "claim")
+                or prev_kind in ("claim", None)
+            )
+        ):
+            return self._quantity(int(value), spans, position, frames, current, context or upcoming)
+        return current
+
+    # -- the decision -----------------------------------------------------------------------
+
+    def _blocked(self, clause: Clause) -> bool:
+        flags = clause.flags
+        return (
+            clause.negated
+            or bool(flags & {"conditional", "past"})
+            or ("third_party" in flags and not clause.strong_claim)
+        )
+
+    def _claims(self, clause: Clause, featured: str | None) -> bool:
+        if self._blocked(clause) or "question" in clause.flags:
+            return False
+        if clause.strong_claim:
+            return True
+        if "compliment" in clause.flags:
+            return False
+        if clause.weak_claim and not clause.unknown:
+            return True
+        # A bare reference: "12 en M", "2 noires", "A7 noir x2", "trois en M pour le club".
+        for frame in clause.frames:
+            if frame.sku is None and featured is None:
+                continue
+            signals = bool(frame.options) + frame.counted + frame.explicit_ref
+            named = frame.explicit_ref or bool(frame.options)
+            if not clause.unknown and (
+                frame.options or frame.counted or (frame.explicit_ref and clause.has_code_ref)
+            ):
+                return True
+            if signals >= 2 and named and clause.unknown <= 3:
+                return True
+            if clause.weak_claim and signals >= 2 and clause.unknown <= 2:
+                return True
+        return False
+
+    def _decide(
+        self, clauses: list[Clause], featured: str | None, language: str | None
+    ) -> ParsedIntent:
+        cancel = [c for c in clauses if "cancel" in c.flags and not c.negated]
+        if cancel:
+            items = self._cancel_items(clauses)
+            return ParsedIntent(IntentKind.CANCEL, items, 0.9, language)
+        claiming = [c for c in clauses if self._claims(c, featured)]
+        if claiming:
+            items = self._buy_items(clauses, claiming, featured)
+            strong = any(c.strong_claim for c in claiming)
+            confidence = 0.95 if strong else 0.75
+            if not items:
+                confidence = 0.4
+            elif any("question" in c.flags for c in clauses):
+                confidence = min(confidence, 0.7)
+            return ParsedIntent(IntentKind.BUY, items, confidence, language)
+        if any("question" in c.flags for c in clauses):
+            claimish = any(c.strong_claim or c.weak_claim for c in clauses)
+            return ParsedIntent(IntentKind.QUESTION, (), 0.6 if claimish else 0.85, language)
+        claimish = any(c.strong_claim or c.weak_claim or c.frames for c in clauses)
+        return ParsedIntent(IntentKind.OTHER, (), 0.6 if claimish else 0.9, language)
+
+    def _cancel_items(self, clauses: list[Clause]) -> tuple[ClaimedItem, ...]:
+        items: dict[tuple[str, tuple[tuple[str, str], ...]], ClaimedItem] = {}
+        for clause in clauses:
+            for frame in clause.frames:
+                if frame.sku is None or not frame.explicit_ref:
+                    continue
+                key = (frame.sku, tuple(sorted(frame.options.items())))
+                items.setdefault(key, ClaimedItem(frame.sku, 1, dict(frame.options)))
+        return tuple(items.values())
+
+    def _buy_items(
+        self, clauses: list[Clause], claiming: list[Clause], featured: str | None
+    ) -> tuple[ClaimedItem, ...]:
+        frames: list[Frame] = []
+        claim_frames = any(f.options for c in claiming for f in c.frames)
+        for clause in clauses:
+            if clause in claiming:
+                usable = True
+            elif self._blocked(clause) or clause.strong_claim or clause.weak_claim:
+                usable = False
+            elif "question" in clause.flags:
+                # "il reste du M ? je prends": the question says which one is claimed.
+                usable = not claim_frames and "compliment" not in clause.flags
+            else:
+                usable = "compliment" not in clause.flags
+            if not usable:
+                continue
+            clause_frames = [f for f in clause.frames if f.sku is not None or featured]
+            if clause in claiming and not clause_frames and featured:
+                clause_frames = [Frame(sku=featured)]
+            frames.extend(clause_frames)
+        for frame in frames:
+            if frame.sku is None:
+                frame.sku = featured
+        frames = [f for f in frames if f.sku is not None]
+        frames = self._merge(frames)
+        return tuple(ClaimedItem(str(f.sku), f.quantity or 1, dict(f.options)) for f in frames)
+
+    @staticmethod
+    def _merge(frames: list[Frame]) -> list[Frame]:
+        """Drop bare repeats ("SOLD SOLD"), share a lone option between the items of one
+        product ("bleue et verte en M"), keep one frame per distinct item."""
+        by_sku: dict[str, list[Frame]] = {}
+        for frame in frames:
+            by_sku.setdefault(str(frame.sku), []).append(frame)
+        result: list[Frame] = []
+        for group in by_sku.values():
+            with_options = [f for f in group if f.options]
+            if with_options:
+                # A count said apart from the options ("2 pour moi : une en 37, une en 40")
+                # belongs to them when there is one item, and is their sum otherwise.
+                counts = [f.quantity for f in group if not f.options and f.quantity]
+                if counts and len(with_options) == 1 and with_options[0].quantity is None:
+                    with_options[0].quantity = counts[0]
+                group = with_options
+            else:
+                counted = [f for f in group if f.quantity is not None]
+                group = counted[:1] or group[:1]
+            if len(group) > 1:
+                names = {name for f in group for name in f.options}
+                for name in names:
+                    holders = [f for f in group if name in f.options]
+                    if len(holders) == 1:
+                        for f in group:
+                            f.options.setdefault(name, holders[0].options[name])
+            # "blue and green, both in S": the lone "S" item was shared out above.
+            group = [
+                f
+                for f in group
+                if f.quantity is not None
+                or not any(g is not f and f.options.items() < g.options.items() for g in group)
+            ]
+            seen: set[tuple[tuple[str, str], ...]] = set()
+            for frame in group:
+                key = tuple(sorted(frame.options.items()))
+                if key in seen and frame.quantity is None:
+                    continue
+                seen.add(key)
+                result.append(frame)
+        order = {id(f): i for i, f in enumerate(frames)}
+        return sorted(result, key=lambda f: order.get(id(f), 0))
