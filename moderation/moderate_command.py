@@ -1,0 +1,90 @@
+"""`vitrine moderate`: a recorded chat in, one decision per message out, in order."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+from moderation.engine import ModerationEngine
+from moderation.policy import ModerationPolicy, PolicyError
+from moderation.verdict import MessageToJudge
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+class ModerationSettingsError(ValueError):
+    """The settings file cannot be used."""
+
+
+def load_policy(path: Path) -> ModerationPolicy:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return ModerationPolicy.from_settings_json(data)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, PolicyError) as exc:
+        raise ModerationSettingsError(f"{path}: {exc}") from exc
+
+
+def _message(obj: dict) -> MessageToJudge:
+    author = obj.get("author")
+    if not isinstance(author, dict):
+        raise ValueError("missing 'author' object")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        raise ValueError("missing or non-string 'text'")
+    ts = obj.get("ts", 0.0)
+    if isinstance(ts, bool) or not isinstance(ts, int | float):
+        raise ValueError("'ts' must be a number")
+    return MessageToJudge(
+        message_id=str(obj.get("id")),
+        ts=float(ts),
+        author_id=str(author.get("id", "")),
+        author_name=str(author.get("name", "") or ""),
+        role=str(author.get("role", "viewer")),
+        text=text,
+    )
+
+
+def moderate_lines(engine: ModerationEngine, lines: Iterable[str]) -> Iterator[str]:
+    """One decision per non-blank line; bad lines are allowed with an error, in place."""
+    for raw in lines:
+        if not raw.strip():
+            continue
+        ident = None
+        try:
+            obj = json.loads(raw)
+            if not isinstance(obj, dict):
+                raise ValueError("a line must be a JSON object")
+            ident = obj.get("id")
+            message = _message(obj)
+        except ValueError as exc:
+            yield _dumps({"id": ident, "action": "allow", "reasons": [], "error": str(exc)})
+            continue
+        verdict = engine.decide(message)
+        yield _dumps({"id": ident, **verdict.to_json()})
+
+
+def run_moderate(settings: Path, in_path: Path | None, out_path: Path | None) -> None:
+    """Moderate a chat file (or stdin) into a decisions file (or stdout)."""
+    engine = ModerationEngine(load_policy(settings))
+    source: IO[str] = (
+        in_path.open(encoding="utf-8", errors="replace")
+        if in_path
+        else open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+    )
+    sink: IO[str] = (
+        out_path.open("w", encoding="utf-8")
+        if out_path
+        else open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    )
+    with source, sink:
+        buffer: list[str] = []
+        for line in moderate_lines(engine, source):
+            buffer.append(line)
+            if len(buffer) >= 1024:
+                sink.write("\n".join(buffer) + "\n")
+                buffer.clear()
+        if buffer:
+            sink.write("\n".join(buffer) + "\n")

@@ -1,0 +1,108 @@
+"""Normalisation that evasion does not pass, keeping word boundaries.
+
+`words()` gives the comparable words of a message: NFKC (full-width and mathematical letters),
+format characters (zero-width) removed, homoglyphs mapped by a TR39-style skeleton (Cyrillic
+"а" -> "a"), case and accents folded, leetspeak decoded in words that mix letters and digits,
+letters spaced or dotted apart joined ("c o n n a r d", "c.o.n"), and repeated letters squeezed
+("arnaaaque"). Lexicon entries go through the same function, so both sides compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+MAX_CHARS = 2000
+
+_LEET = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "@": "a",
+        "$": "s",
+        "!": "i",
+        "€": "e",
+        "8": "b",
+    }
+)
+_SPACED = re.compile(r"(?<![\w])(?:[^\W\d_][\s.\-_*·•]+){2,}[^\W\d_](?![\w])")
+_WORD = re.compile(r"[a-z0-9@$€!]+")
+_SQUEEZE = re.compile(r"(.)\1+")
+_HAS_LETTER = re.compile(r"[a-z]")
+_HAS_DIGIT_OR_SIGN = re.compile(r"[0-9@$€!]")
+
+
+def _build_skeleton() -> dict[int, str]:
+    """Non-ASCII characters that look like an ASCII letter or digit, from the Unicode
+    confusables data (TR39), mapped to that character."""
+    from confusable_homoglyphs import confusables
+
+    table: dict[int, str] = {}
+    for char, entries in confusables.confusables_data.items():
+        if len(char) != 1 or ord(char) < 128:
+            continue
+        for entry in entries:
+            target = entry["c"]
+            if len(target) == 1 and target.isascii() and target.isalnum():
+                table[ord(char)] = target.lower()
+                break
+    return table
+
+
+_SKELETON = _build_skeleton()
+
+
+def is_format_char(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cf"
+
+
+def fold(text: str) -> str:
+    """NFKC, no format characters, homoglyphs to ASCII, casefold, no accents."""
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS])
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = text.translate(_SKELETON).casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _join_spaced(text: str) -> str:
+    return _SPACED.sub(lambda m: re.sub(r"[\s.\-_*·•]+", "", m.group(0)), text)
+
+
+_SUPERLATIVE = re.compile(r"(?<=\w{3})(?:isim|issim)([oa]s?|[ie])$")
+
+
+def _decode(word: str) -> str:
+    if _HAS_LETTER.search(word) and _HAS_DIGIT_OR_SIGN.search(word):
+        word = word.translate(_LEET)
+    word = _SUPERLATIVE.sub(r"\1", word)  # "gordísima" -> "gorda", "bellissima" -> "bella"
+    return _SQUEEZE.sub(r"\1", word)
+
+
+@lru_cache(maxsize=65536)
+def words(text: str) -> tuple[str, ...]:
+    """The comparable words of a text (see the module docstring)."""
+    folded = _join_spaced(fold(text))
+    return tuple(_decode(w) for w in _WORD.findall(folded) if w.strip("@$€!"))
+
+
+@lru_cache(maxsize=65536)
+def squeeze_name(name: str) -> str:
+    """A display name reduced to its letters: 'M@ison_Lumière 2' -> 'maisonlumiere'."""
+    return "".join(words(name)).translate(str.maketrans("", "", "0123456789"))
+
+
+_NAME_LEET = (str.maketrans({"1": "l", "|": "l"}), str.maketrans({"1": "i", "|": "i"}))
+
+
+@lru_cache(maxsize=65536)
+def name_variants(name: str) -> tuple[tuple[str, ...], ...]:
+    """A display name's words, read with "1" as "l" and as "i" ("Ju1ie" is "Julie")."""
+    folded = fold(name)
+    variants = {words(folded.translate(table)) for table in _NAME_LEET}
+    return tuple(v for v in variants if v)
