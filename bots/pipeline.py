@@ -341,7 +341,12 @@ class LivePipeline:
             return
         outcomes: list[Outcome] = []
         if intent.intent is IntentKind.BUY:
-            for item in intent.items:
+            for claimed in intent.items:
+                item = claimed
+                if viewer.id in self._pending_viewers:
+                    item = pending.merge_pending(
+                        session, session_id=live.id, viewer_id=viewer.id, item=claimed
+                    )
                 outcome = carts.claim(
                     session,
                     session_id=live.id,

@@ -107,3 +107,17 @@ def answer_pending(
         pending.status = "answered"
         return ClaimedItem(product.sku, pending.quantity, options)
     return None
+
+
+def merge_pending(
+    session: Session, *, session_id: int, viewer_id: int, item: ClaimedItem
+) -> ClaimedItem:
+    """A new claim on the product we asked about keeps what the viewer said before:
+    "je la veux en dorée" ... "en 54" is the golden one in 54."""
+    for pending in _open(session, session_id, viewer_id):
+        product = session.get(Product, pending.product_id)
+        if product is None or product.sku != item.sku:
+            continue
+        options = {**pending.options, **item.options}
+        return ClaimedItem(item.sku, item.quantity, options)
+    return item

@@ -88,6 +88,43 @@ class CatalogIndex:
 
     def _index_product(self, product: CatalogProduct, lexicon: Lexicon) -> ProductInfo:
         info = ProductInfo(product.sku, product.code, tuple(product.options))
+        self._index_exact(product, lexicon, info)
+        self._index_partial(product, lexicon, info)
+        return info
+
+    @staticmethod
+    def _index_partial(product: CatalogProduct, lexicon: Lexicon, info: ProductInfo) -> None:
+        """Weaker ways to name a value, used only where nothing exact claims them: a word of a
+        multi-word value ("vert" for "vert sauge"), its color ("green"), a volume's number
+        ("50" for "50ml")."""
+        for option, values in product.options.items():
+            word_owners: dict[tuple[str, ...], set[str]] = {}
+            concept_owners: dict[str, set[str]] = {}
+            number_owners: dict[str, set[str]] = {}
+            for value in values:
+                tokens = phrase_tokens(value)
+                if len(tokens) == 2 and tokens[0].isdigit() and tokens[1].isalpha():
+                    number_owners.setdefault(tokens[0], set()).add(value)
+                if len(tokens) < 2:
+                    continue
+                for token in tokens:
+                    if token.isalpha() and len(token) > 2:
+                        for form in _inflections((token,)):
+                            word_owners.setdefault(form, set()).add(value)
+                        for concept in lexicon.concept_of_value(token):
+                            concept_owners.setdefault(concept, set()).add(value)
+            for form, owners in word_owners.items():
+                if len(owners) == 1 and form not in info.values:
+                    info.values[form] = (option, next(iter(owners)))
+            for concept, owners in concept_owners.items():
+                if len(owners) == 1 and concept not in info.concepts:
+                    info.concepts[concept] = (option, next(iter(owners)))
+            for number, owners in number_owners.items():
+                if len(owners) == 1 and number not in info.numeric_sizes:
+                    info.numeric_sizes[number] = (option, next(iter(owners)))
+
+    @staticmethod
+    def _index_exact(product: CatalogProduct, lexicon: Lexicon, info: ProductInfo) -> None:
         for option, values in product.options.items():
             is_size = fold(option) in SIZE_OPTION_NAMES
             if is_size:
@@ -110,7 +147,6 @@ class CatalogIndex:
                     info.values.setdefault(form, hit)
                 for concept in lexicon.concept_of_value(value):
                     info.concepts.setdefault(concept, hit)
-        return info
 
     def _index_names(self, catalog: Catalog) -> None:
         word_owners: dict[str, set[str]] = {}

@@ -52,6 +52,11 @@ _MONEY_OR_TIME = {
 }
 _X_QTY = re.compile(r"^x(\d{1,2})$")
 _T_SIZE = re.compile(r"^t(\d{2,3})$")
+# A claim that already names its object ("j'en prends", "lo quiero", "take it"): the number
+# after it is a count, not a product code.
+_OBJECT_PRONOUNS = {"le", "la", "les", "en", "lo", "li", "los", "las", "it", "them", "ne"}
+_FOR_WORDS = {"pour", "for", "para", "per", "fur", "fuer", "pr"}
+_UNIT_WORDS = {"ml", "cl", "g", "oz", "l"}
 _FLAG_KINDS = {
     "claim",
     "cancel",
@@ -187,7 +192,13 @@ class IntentParser:
                 "compliment",
             ):
                 if kind in kinds:
-                    value = "weak" if kind == "claim" and key in lex.weak_claims else None
+                    value = None
+                    if kind == "claim":
+                        value = (
+                            "weak"
+                            if key in lex.weak_claims
+                            else ("object" if _OBJECT_PRONOUNS & set(key) else None)
+                        )
                     # A one-word question cue can also be a product name ("jean", "sac"):
                     # the catalog wins for nouns it knows.
                     if kind in ("question", "compliment") and key in index.names:
@@ -343,6 +354,12 @@ class IntentParser:
                     and tokens[span.start] in ("one", "ones")
                 ):
                     pass  # "the pink one": a pronoun, not a count
+                elif (
+                    kind == "qty"
+                    and span.language is None
+                    and not self._counts(spans, position, tokens)
+                ):
+                    unknown += 1  # "très bien" is not "tres" (three)
                 else:
                     current = self._quantity(
                         int(span.value), spans, position, frames, current, product_ctx or upcoming
@@ -355,7 +372,13 @@ class IntentParser:
                         info = candidate
                         break
                 if hit is None:
-                    if kind == "word" and span.value not in lex.fillers:
+                    unit_after_number = (
+                        kind == "word"
+                        and str(span.value) in _UNIT_WORDS
+                        and prev is not None
+                        and prev.kind == "number"
+                    )
+                    if kind == "word" and span.value not in lex.fillers and not unit_after_number:
                         unknown += 1
                     prev = span
                     continue
@@ -369,6 +392,31 @@ class IntentParser:
         clause.frames = frames
         clause.unknown = unknown
         return product_ctx
+
+    @staticmethod
+    def _counts(spans: list[Span], position: int, tokens: list[str]) -> bool:
+        """Whether a number word stands as a count: before what is counted, a size, "for",
+        or at the end ("ne prendo due")."""
+        if position + 1 >= len(spans):
+            return True
+        nxt = spans[position + 1]
+        if nxt.kind in (
+            "color",
+            "name",
+            "units",
+            "size_word",
+            "size_markers",
+            "number",
+            "code",
+            "size_number",
+            "claim",
+            "qty",
+            "marker",
+        ):
+            return True
+        if nxt.kind == "word" and str(nxt.value) in _UNIT_WORDS:
+            return True
+        return tokens[nxt.start] in _FOR_WORDS or (nxt.kind == "word" and len(str(nxt.value)) == 1)
 
     def _negated(self, spans: list[Span], position: int) -> bool:
         """A claim word with a negation right before ("ne prends pas") or after ("prends pas")."""
@@ -560,6 +608,17 @@ class IntentParser:
                 return self._add_option(frames, current, info, hit)
         if prev_kind == "size_markers" and is_size and info is not None:
             return self._add_option(frames, current, info, info.numeric_sizes[number])
+        if prev_kind == "claim" and prev is not None and prev.value == "object":
+            if not number.isdigit():
+                return current
+            return self._quantity(
+                int(number), spans, position, frames, current, context or upcoming
+            )
+        if prev_kind == "joiners" and current is not None and current.counted and number.isdigit():
+            # "2 en rose et 1 en vert": the same shape again, a count again.
+            return self._quantity(
+                int(number), spans, position, frames, current, context or upcoming
+            )
         expects_product = (
             prev_kind in ("product_articles", "claim")
             or prev is None
@@ -614,15 +673,15 @@ class IntentParser:
             or ("third_party" in flags and not clause.strong_claim)
         )
 
-    def _claims(self, clause: Clause, featured: str | None) -> bool:
+    def _claims(self, clause: Clause, featured: str | None, total_unknown: int = 0) -> bool:
         if self._blocked(clause) or "question" in clause.flags:
             return False
         if clause.strong_claim:
             return True
         if "compliment" in clause.flags:
             return False
-        if clause.weak_claim and not clause.unknown:
-            return True
+        if clause.weak_claim and not clause.unknown and total_unknown <= 1:
+            return True  # "moi !", "mine!! in red" - but not "moi aussi, très bien emballé"
         # A bare reference: "12 en M", "2 noires", "A7 noir x2", "trois en M pour le club".
         for frame in clause.frames:
             if frame.sku is None and featured is None:
@@ -646,7 +705,8 @@ class IntentParser:
         if cancel:
             items = self._cancel_items(clauses)
             return ParsedIntent(IntentKind.CANCEL, items, 0.9, language)
-        claiming = [c for c in clauses if self._claims(c, featured)]
+        total_unknown = sum(c.unknown for c in clauses)
+        claiming = [c for c in clauses if self._claims(c, featured, total_unknown)]
         if claiming:
             items = self._buy_items(clauses, claiming, featured)
             strong = any(c.strong_claim for c in claiming)

@@ -31,6 +31,16 @@ from vitrine.db import utcnow
 from vitrine.money import format_money
 from vitrine.settings import Settings
 
+OUTCOME_LABELS = {
+    "OptionNeeded": "❓ asked which option",
+    "OptionUnavailable": "❓ option not available",
+    "ClaimCancelled": "↩️  cancelled, stock back on sale",
+    "WaitlistPromoted": "🎉 waitlist promoted",
+    "LimitReached": "✋ limit per viewer",
+    "NothingToCancel": "nothing to cancel",
+    "UnknownProduct": "❓ unknown product",
+    "HoldExpired": "⏰ hold expired",
+}
 ROLE_STYLE = {"host": "bold yellow", "moderator": "bold green", "viewer": "white"}
 
 
@@ -63,7 +73,8 @@ class DemoView:
                     elif isinstance(outcome, Waitlisted):
                         tags.append(f"[yellow]⏳ waitlist #{outcome.position}[/]")
                     else:
-                        tags.append(f"[blue]{type(outcome).__name__}[/]")
+                        label = OUTCOME_LABELS.get(type(outcome).__name__, type(outcome).__name__)
+                        tags.append(f"[blue]{label}[/]")
                 if tags:
                     c.print("      " + "  ".join(tags))
         elif isinstance(result, list) and result:
