@@ -1,0 +1,167 @@
+"""The intent parser against the spec's rules, on a catalog of our own (jewellery, knitwear,
+a cosmetic in volumes) - never on the evaluation corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from commerce.catalog import load_catalog_file
+from commerce.parsing import IntentParser
+
+DEMO = Path(__file__).resolve().parents[3] / "vitrine" / "demo_data" / "catalog.json"
+
+
+@pytest.fixture(scope="module")
+def parser() -> IntentParser:
+    return IntentParser(load_catalog_file(DEMO), claim_keyword="SOLD")
+
+
+def items(result) -> list[tuple[str, int, dict[str, str]]]:
+    return [(i.sku, i.quantity, i.options) for i in result.items]
+
+
+RING, SWEATER, BAG, OIL, SCARF, DRESS = (
+    "BAGUE-ASTRE",
+    "PULL-NUAGE",
+    "SAC-OPALE",
+    "HUILE-AMBRE",
+    "FOULARD-BRISE",
+    "ROBE-SOLSTICE",
+)
+
+BUYS = [
+    # featured product, no reference needed
+    ("je prends", RING, [(RING, 1, {})]),
+    ("jprend 🙏", BAG, [(BAG, 1, {})]),
+    ("+1", BAG, [(BAG, 1, {})]),
+    ("SOLD SOLD SOLD", BAG, [(BAG, 1, {})]),
+    ("I'll take it", BAG, [(BAG, 1, {})]),
+    ("me lo llevo", BAG, [(BAG, 1, {})]),
+    ("Ich nehme ihn", BAG, [(BAG, 1, {})]),
+    ("lo prendo!!", BAG, [(BAG, 1, {})]),
+    ("need it 😍", BAG, [(BAG, 1, {})]),
+    # options through the multilingual lexicon, to the catalog's own values
+    ("je la veux en argent taille 54", RING, [(RING, 1, {"color": "argent", "size": "54"})]),
+    ("mine in gold, 52", RING, [(RING, 1, {"color": "doré", "size": "52"})]),
+    ("la quiero dorada en 50", RING, [(RING, 1, {"color": "doré", "size": "50"})]),
+    ("navy medium please", SWEATER, [(SWEATER, 1, {"color": "bleu marine", "size": "M"})]),
+    ("SOLD cream L", SWEATER, [(SWEATER, 1, {"color": "écru", "size": "L"})]),
+    ("die schwarze in M nehme ich", DRESS, [(DRESS, 1, {"color": "noir", "size": "M"})]),
+    ("la prendo nera taglia S", DRESS, [(DRESS, 1, {"color": "noir", "size": "S"})]),
+    ("je prends le B7 en 50ml", RING, [(OIL, 1, {"size": "50ml"})]),
+    ("2 huiles 30 ml svp", OIL, [(OIL, 2, {"size": "30ml"})]),
+    # codes where a product is expected, counts where a count is
+    ("le 4 pour moi", RING, [(BAG, 1, {})]),
+    ("n°5 en S noire", RING, [(DRESS, 1, {"size": "S", "color": "noir"})]),
+    ("#2 M écru", RING, [(SWEATER, 1, {"size": "M", "color": "écru"})]),
+    ("SOLD B2 rose", RING, [(SCARF, 1, {"color": "rose"})]),
+    ("3 en doré", DRESS, [("CREOLES-LUNE", 1, {"color": "doré"})]),
+    ("x2 terracotta M", DRESS, [(DRESS, 2, {"color": "terracotta", "size": "M"})]),
+    ("deux foulards roses", SCARF, [(SCARF, 2, {"color": "rose"})]),
+    ("two black ones in S please", DRESS, [(DRESS, 2, {"color": "noir", "size": "S"})]),
+    ("j'en prends 3", OIL, [(OIL, 3, {})]),
+    # several items
+    (
+        "une noire en S et une terracotta en M",
+        DRESS,
+        [
+            (DRESS, 1, {"color": "noir", "size": "S"}),
+            (DRESS, 1, {"color": "terracotta", "size": "M"}),
+        ],
+    ),
+    (
+        "je prends le sac et le collier argent",
+        RING,
+        [(BAG, 1, {}), ("COLLIER-ETOILE", 1, {"color": "argent"})],
+    ),
+    (
+        "les deux, rose et vert sauge",
+        SCARF,
+        [(SCARF, 1, {"color": "rose"}), (SCARF, 1, {"color": "vert sauge"})],
+    ),
+    # a buy that also asks something
+    ("il reste du L ? je prends", SWEATER, [(SWEATER, 1, {"size": "L"})]),
+    ("livrez vous en Suisse ? sinon je prends le 4", RING, [(BAG, 1, {})]),
+    # never guess an option that was not said
+    ("je prends le pull", RING, [(SWEATER, 1, {})]),
+]
+
+
+@pytest.mark.parametrize(("text", "featured", "expected"), BUYS)
+def test_buys(parser: IntentParser, text: str, featured: str, expected: list) -> None:
+    result = parser.parse(text, featured)
+    assert result.intent == "buy", result
+    assert items(result) == expected
+
+
+NOT_BUYS = [
+    ("c'est combien ?", RING, "question"),
+    ("il existe en 58 ?", RING, "question"),
+    ("dispo en XL", DRESS, "question"),
+    ("do you ship to Canada", RING, "question"),
+    ("¿cuánto cuesta el bolso?", BAG, "question"),
+    ("Gibt es den auch in Rot?", DRESS, "question"),
+    ("quanto costa?", BAG, "question"),
+    ("pas pour moi", RING, "other"),
+    ("not for me, too expensive", BAG, "other"),
+    ("je l'aurais bien pris mais trop cher", BAG, "other"),
+    ("if only I had the money", BAG, "other"),
+    ("ma cousine va le prendre", BAG, "other"),
+    ("trop belle cette robe 😍", DRESS, "other"),
+    ("il est 21h ici", RING, "other"),
+    ("j'ai 2 chats", RING, "other"),
+    ("bonsoir à toutes 👋", None, "other"),
+    ("j'ai déjà le doré, il est top", RING, "other"),
+    ("leider nicht für mich", BAG, "other"),
+    ("no es para mí", BAG, "other"),
+    ("non fa per me", BAG, "other"),
+]
+
+
+@pytest.mark.parametrize(("text", "featured", "intent"), NOT_BUYS)
+def test_not_buys(parser: IntentParser, text: str, featured: str | None, intent: str) -> None:
+    result = parser.parse(text, featured)
+    assert result.intent == intent, result
+    assert result.items == ()
+
+
+CANCELS = [
+    ("annule", RING, []),
+    ("finalement non", RING, []),
+    ("cancel the bag please", RING, [(BAG, 1, {})]),
+    ("annulez le 4", RING, [(BAG, 1, {})]),
+    ("ya no quiero el collar", RING, []),
+    ("je ne le prends plus", BAG, []),
+    ("storniert bitte den Schal", SCARF, []),
+]
+
+
+@pytest.mark.parametrize(("text", "featured", "expected"), CANCELS)
+def test_cancels(parser: IntentParser, text: str, featured: str, expected: list) -> None:
+    result = parser.parse(text, featured)
+    assert result.intent == "cancel", result
+    assert items(result) == expected
+
+
+def test_brand_keyword_is_configurable() -> None:
+    custom = IntentParser(load_catalog_file(DEMO), claim_keyword="CLAIM")
+    assert custom.parse("CLAIM 4", None).intent == "buy"
+    assert items(custom.parse("CLAIM 4", None)) == [(BAG, 1, {})]
+
+
+def test_confidence_is_lower_when_unsure(parser: IntentParser) -> None:
+    sure = parser.parse("je prends le 4", RING)
+    bare = parser.parse("rose", SCARF)
+    assert sure.confidence > 0.9
+    assert bare.confidence < sure.confidence
+
+
+def test_unknown_featured_is_ignored(parser: IntentParser) -> None:
+    assert items(parser.parse("je prends le 4", "NOPE")) == [(BAG, 1, {})]
+
+
+def test_language_hint(parser: IntentParser) -> None:
+    assert parser.parse("lo quiero", BAG).language == "es"
+    assert parser.parse("I'll take it", BAG).language == "en"
