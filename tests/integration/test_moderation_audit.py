@@ -1,0 +1,75 @@
+"""Every moderation decision lands in the audit log and can be undone, on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bots.live_session import open_session
+from bots.messages import ChatMessage
+from moderation import audit
+from moderation.models import ModerationAction
+from vitrine.bootstrap import build_pipeline
+from vitrine.models import OutboxMessage
+from vitrine.settings import Settings
+
+T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
+
+
+def _pipeline(database, **overrides):
+    with database.unit_of_work() as uow:
+        live = open_session(uow.session, key="audit", platform="test", chat_id="c", now=T0)
+        uow.commit()
+    settings = Settings(brand_name="Atelier Test", protected_names=["Zélie"], **overrides)
+    return build_pipeline(settings, database, live.id)
+
+
+def _msg(n: int, text: str, name: str = "Lou") -> ChatMessage:
+    return ChatMessage("test", "c", f"m{n}", "u1", name, text, T0)
+
+
+def test_removal_is_logged_applied_and_undoable(database) -> None:
+    pipeline = _pipeline(database)
+    result = pipeline.process(_msg(1, "promo sur cheap-bags.shop"), now=T0)
+    assert result.removed
+    with database.unit_of_work() as uow:
+        entry = uow.session.scalars(select(ModerationAction)).one()
+        assert (entry.action, entry.reasons, entry.actor, entry.dry_run) == (
+            "delete",
+            ["link"],
+            "auto",
+            False,
+        )
+        actions = uow.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "moderation")
+        ).all()
+        assert [a.payload["action"] for a in actions] == ["delete"]
+        audit.undo(uow.session, entry.id, by="modo:Nadia", now=T0)
+        uow.commit()
+    with database.unit_of_work() as uow:
+        entry = uow.session.scalars(select(ModerationAction)).one()
+        assert entry.undone_by == "modo:Nadia" and entry.undone_at is not None
+        with pytest.raises(audit.AuditError, match="already undone"):
+            audit.undo(uow.session, entry.id, by="x", now=T0)
+
+
+def test_dry_run_logs_but_acts_on_nothing(database) -> None:
+    pipeline = _pipeline(database, moderation_dry_run=True)
+    result = pipeline.process(_msg(1, "promo sur cheap-bags.shop"), now=T0)
+    assert result.verdict is not None and result.verdict.dry_run
+    with database.unit_of_work() as uow:
+        entry = uow.session.scalars(select(ModerationAction)).one()
+        assert entry.dry_run and entry.action == "delete"
+        assert uow.session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_moderator_override_is_recorded(database) -> None:
+    with database.unit_of_work() as uow:
+        audit.record_override(
+            uow.session, action="allow_domain", actor="modo:Nadia", now=T0, argument="partner.fr"
+        )
+        uow.commit()
+        with pytest.raises(audit.AuditError, match="unknown moderator action"):
+            audit.record_override(uow.session, action="nuke", actor="x", now=T0)

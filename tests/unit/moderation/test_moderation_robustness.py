@@ -1,0 +1,48 @@
+"""No input crashes moderation."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from moderation.engine import ModerationEngine
+from moderation.normalize import words
+from moderation.policy import ModerationPolicy
+from moderation.verdict import Action, MessageToJudge
+
+ENGINE = ModerationEngine(
+    ModerationPolicy.from_settings_json(
+        {
+            "brand": "Brand",
+            "protected_names": ["Ana"],
+            "allowed_domains": ["brand.com"],
+            "blocked_words": ["spamword"],
+        }
+    )
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.text(max_size=600),
+    name=st.text(max_size=40),
+    ts=st.floats(0, 1e6),
+    role=st.sampled_from(["viewer", "moderator", "host", "weird"]),
+)
+def test_any_message_gets_a_verdict(text: str, name: str, ts: float, role: str) -> None:
+    verdict = ENGINE.decide(MessageToJudge("m", ts, "author", name, role, text))
+    assert verdict.action in set(Action)
+    assert all(isinstance(r, str) for r in verdict.reasons)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet=st.characters(categories=["Cf", "Mn", "Zs", "So", "Lo"]), max_size=3000)
+)
+def test_normalisation_of_exotic_text(text: str) -> None:
+    assert isinstance(words(text), tuple)
+
+
+def test_huge_message_is_bounded() -> None:
+    verdict = ENGINE.decide(MessageToJudge("m", 1.0, "big", "Big", "viewer", "a b " * 50_000))
+    assert verdict.action.removes and "symbols" in verdict.reasons
