@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bots.notify import ShopVoice
-from bots.pipeline import LivePipeline
+from bots.pipeline import IntentParserPort, LivePipeline
 from commerce.carts import CommercePolicy
 from vitrine import migrations
 from vitrine.db import make_engine, make_session_factory
@@ -107,10 +107,19 @@ def build_pipeline(settings: Settings, database: Database, live_session_id: int)
     policy = ModerationPolicy.from_settings_json(moderation_settings(settings))
     if settings.moderation_dry_run:
         policy = policy.with_dry_run(True)
+    parser: IntentParserPort = IntentParser(catalog, claim_keyword=settings.claim_keyword)
+    if settings.llm_enabled:
+        from commerce.llm_intent import AssistedParser, LlmIntentResolver, make_openai_client
+
+        budget_s = settings.llm_budget_ms / 1000
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+        client = make_openai_client(key, settings.openai_base_url, budget_s)
+        resolver = LlmIntentResolver(client, settings.llm_model, catalog, budget_s)
+        parser = AssistedParser(parser, resolver, settings.llm_confidence_threshold)
     return LivePipeline(
         database,
         live_session_id=live_session_id,
-        parser=IntentParser(catalog, claim_keyword=settings.claim_keyword),
+        parser=parser,
         moderator=ModerationEngine(policy),
         policy=commerce_policy(settings, hold),
         shop=ShopVoice(
