@@ -8,13 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bots.live_session import feature_product, open_session
 from bots.messages import ChatMessage
 from bots.notify import ShopVoice
 from bots.pipeline import LivePipeline
 from commerce.carts import CommercePolicy
-from commerce.catalog import load_catalog_file
-from commerce.catalog_store import import_catalog
 from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
 from commerce.models import Order, OrderStatus, Variant, WaitlistEntry
 from commerce.orders import expire_holds, mark_paid
@@ -46,16 +43,6 @@ class KeywordModerator:
         if "spam" in message.text:
             return Verdict(Action.DELETE, ("link",))
         return Verdict()
-
-
-@pytest.fixture
-def live(database):
-    with database.unit_of_work() as uow:
-        import_catalog(uow.session, load_catalog_file(CATALOG))
-        live = open_session(uow.session, key="test-live", platform="test", chat_id="chat1", now=T0)
-        feature_product(uow.session, live, "BAGUE-ORA")
-        uow.commit()
-        return live.id
 
 
 @pytest.fixture
