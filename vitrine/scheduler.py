@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import IO
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
 
 from bots.jobs import expire_holds_and_notify
 from bots.notify import ShopVoice
+from commerce.checkout.port import CheckoutProvider
+from commerce.models import Order
+from commerce.outcomes import HoldExpired
 from vitrine.bootstrap import Database, commerce_policy
 from vitrine.db import utcnow
 from vitrine.settings import Settings
@@ -73,8 +76,11 @@ class SchedulerLease:
             self._file = None
 
 
-def run_hold_expiry(settings: Settings, database: Database) -> None:
-    """Scheduler job: release ended holds, promote waitlists, notify viewers."""
+def run_hold_expiry(
+    settings: Settings, database: Database, provider: CheckoutProvider | None = None
+) -> None:
+    """Scheduler job: release ended holds, promote waitlists, notify viewers, and end the
+    payment sessions of the released carts (Stripe's own expiry can be 24 h away)."""
     outcomes = expire_holds_and_notify(
         database,
         shop=ShopVoice(settings.brand_name, settings.public_url, settings.default_language),
@@ -83,10 +89,23 @@ def run_hold_expiry(settings: Settings, database: Database) -> None:
     )
     if outcomes:
         log.info("hold expiry: %d outcome(s)", len(outcomes))
+    if provider is None or provider.name == "local":
+        return
+    expired = [o.order_id for o in outcomes if isinstance(o, HoldExpired)]
+    with database.unit_of_work() as uow:
+        refs = uow.session.scalars(
+            select(Order.checkout_ref).where(
+                Order.id.in_(expired),
+                Order.checkout_provider == provider.name,
+                Order.checkout_ref.is_not(None),
+            )
+        ).all()
+    for ref in refs:
+        provider.expire_checkout(ref)
 
 
 def start_scheduler(
-    settings: Settings, database: Database
+    settings: Settings, database: Database, provider: CheckoutProvider | None = None
 ) -> tuple[BackgroundScheduler, SchedulerLease] | None:
     """Start the scheduler if this process wins the lease; None when another process runs it."""
     lease = SchedulerLease(database)
@@ -98,7 +117,7 @@ def start_scheduler(
         run_hold_expiry,
         "interval",
         seconds=HOLD_EXPIRY_EVERY_S,
-        args=[settings, database],
+        args=[settings, database, provider],
         id="hold_expiry",
         max_instances=1,
         coalesce=True,

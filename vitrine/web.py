@@ -46,8 +46,7 @@ def _cart_table(order: Order) -> str:
         label = html.escape(line.product.name + (f" ({options})" if options else ""))
         price = html.escape(format_money(line.unit_price_minor, order.currency))
         rows.append(
-            f"<tr><td>{label}</td><td class=n>× {line.quantity}</td>"
-            f"<td class=n>{price}</td></tr>"
+            f"<tr><td>{label}</td><td class=n>× {line.quantity}</td><td class=n>{price}</td></tr>"
         )
     total = html.escape(format_money(order.total_minor, order.currency))
     return (

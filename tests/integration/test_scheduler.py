@@ -18,3 +18,51 @@ def test_only_one_lease_at_a_time(database_url: str) -> None:
     finally:
         first_db.dispose()
         second_db.dispose()
+
+
+def test_hold_expiry_job_ends_stripe_sessions(database, live) -> None:
+    """The job releases ended holds and expires their Stripe sessions through the API."""
+    from datetime import UTC, datetime, timedelta
+
+    import stripe
+    from sqlalchemy import select
+
+    from commerce.checkout.stripe_provider import StripeCheckout
+    from commerce.checkout_service import open_checkout
+    from commerce.models import Order, Variant
+    from commerce.stock import reserve_units
+    from tests.fakes.stripe_server import FakeStripe
+    from vitrine.scheduler import run_hold_expiry
+    from vitrine.settings import Settings
+
+    past = datetime.now(UTC) - timedelta(minutes=20)
+    with FakeStripe() as stripe_api, database.unit_of_work() as uow:
+        from commerce.carts import CommercePolicy, add_to_cart
+
+        variant = uow.session.scalars(select(Variant).where(Variant.sku == "ISA")).one()
+        assert reserve_units(uow.session, variant.id, 1)
+        from vitrine.models import Viewer
+
+        viewer = Viewer(platform="test", platform_user_id="ann", display_name="Ann")
+        uow.session.add(viewer)
+        uow.session.flush()
+        cart = add_to_cart(
+            uow.session,
+            session_id=live,
+            viewer_id=viewer.id,
+            product=variant.product,
+            variant=variant,
+            quantity=1,
+            comment_id=None,
+            now=past,
+            policy=CommercePolicy(hold_seconds=900),
+        )
+        client = stripe.StripeClient("sk_test_1", base_addresses={"api": stripe_api.url})
+        provider = StripeCheckout(client, "http://127.0.0.1:8000", clock=lambda: past)
+        open_checkout(uow.session, cart.public_token, provider, past)
+        uow.commit()
+        ref = cart.checkout_ref
+        run_hold_expiry(Settings(), database, provider)
+        assert stripe_api.sessions[ref]["status"] == "expired"
+    with database.unit_of_work() as uow:
+        assert uow.session.get(Order, cart.id).status == "expired"

@@ -169,4 +169,8 @@ def run_demo(
         table.add_row(name, str(value))
     console.print(table)
     console.print(f"order export: [bold]{escape(str(csv_path.resolve()))}[/] (and .json)")
+    console.print(
+        f"try a checkout link: [bold]vitrine run --db {escape(database_url)}[/] and open a "
+        "link from a ✉️ DM above"
+    )
     return csv_path
