@@ -16,7 +16,7 @@ from commerce.models import OPEN_ORDER_STATUSES, LineStatus, Order
 from commerce.outcomes import Outcome
 from vitrine.models import Viewer
 from vitrine.money import format_money
-from vitrine.outbox import enqueue
+from vitrine.outbox import enqueue_many
 
 
 class LiveLike(Protocol):
@@ -73,14 +73,12 @@ def write_replies(
     now: datetime,
 ) -> int:
     """Put replies in the outbox, keyed so that reprocessing the same cause adds nothing."""
-    count = 0
-    for index, reply in enumerate(replies):
-        enqueue(
-            session,
-            kind=reply.kind.value,
-            channel=live.platform,
-            destination=destination(reply.kind, live, reply.to_author_id),
-            payload={
+    rows = [
+        {
+            "kind": reply.kind.value,
+            "channel": live.platform,
+            "destination": destination(reply.kind, live, reply.to_author_id),
+            "payload": {
                 "text": reply.text,
                 "platform": live.platform,
                 "chat_id": live.chat_id,
@@ -88,12 +86,13 @@ def write_replies(
                 "reply_to": reply.reply_to_message_id,
                 **reply.data,
             },
-            dedupe_key=f"{key}:{index}",
-            session_id=live.id,
-            now=now,
-        )
-        count += 1
-    return count
+            "dedupe_key": f"{key}:{index}",
+            "session_id": live.id,
+        }
+        for index, reply in enumerate(replies)
+    ]
+    enqueue_many(session, rows, now)
+    return len(rows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,29 +100,41 @@ class PipelineResult:
 
 _COMMENTS = cast(Table, Comment.__table__)
 _VIEWERS = cast(Table, Viewer.__table__)
+
+
 _STATEMENTS: dict[tuple[str, str], Any] = {}
 
 
-def _upsert_statement(session: Session, name: str) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING for this database, built once and reused."""
+def _statement(session: Session, name: str) -> Any:
+    """INSERT ... ON CONFLICT ... RETURNING for this database, built once and reused."""
     dialect = session.get_bind().dialect.name
     key = (dialect, name)
     if key not in _STATEMENTS:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        if name == "comment":
+        if name == "comments":
             _STATEMENTS[key] = (
                 insert(_COMMENTS)
                 .on_conflict_do_nothing(index_elements=["platform", "chat_id", "message_id"])
-                .returning(_COMMENTS.c.id)
+                .returning(
+                    _COMMENTS.c.id,
+                    _COMMENTS.c.platform,
+                    _COMMENTS.c.chat_id,
+                    _COMMENTS.c.message_id,
+                )
             )
         else:
-            # A no-op update on conflict makes RETURNING give the row either way: one trip.
             statement = insert(_VIEWERS)
+            # A no-op update on conflict makes RETURNING give the row either way.
             _STATEMENTS[key] = statement.on_conflict_do_update(
                 index_elements=["platform", "platform_user_id"],
                 set_={"platform": statement.excluded.platform},
             ).returning(
-                _VIEWERS.c.id, _VIEWERS.c.display_name, _VIEWERS.c.role, _VIEWERS.c.language
+                _VIEWERS.c.id,
+                _VIEWERS.c.platform,
+                _VIEWERS.c.platform_user_id,
+                _VIEWERS.c.display_name,
+                _VIEWERS.c.role,
+                _VIEWERS.c.language,
             )
     return _STATEMENTS[key]
 
@@ -202,48 +214,62 @@ class LivePipeline:
     def _process_batch(
         self, batch: list[tuple[ChatMessage, datetime, str | None]]
     ) -> list[PipelineResult]:
+        """Decide on every comment, store them all in one statement, then act on those that
+        change something, each in its own savepoint."""
         results: list[PipelineResult] = []
         with self.database.unit_of_work() as uow:
             session = uow.session
             live = self._live_info(session)
-            for message, now, featured in batch:
-                results.append(self._one(session, live, message, now, featured))
+            for message, _, featured in batch:
+                result = PipelineResult(comment_id=None)
+                result.verdict = self._moderate(message, live)
+                wants_intent = (
+                    not result.verdict.action.removes or result.verdict.dry_run
+                ) and message.role == ViewerRole.VIEWER
+                if wants_intent:
+                    if featured is None:
+                        featured = self._featured_sku(session)
+                    result.intent = self._parse(message, featured, result)
+                results.append(result)
+            viewers = self._viewers_for(
+                session, [(m, r.intent) for (m, _, _), r in zip(batch, results, strict=True)]
+            )
+            ids = self._store_comments(session, live, batch, results, viewers)
+            for index, ((message, now, _), comment_id) in enumerate(zip(batch, ids, strict=True)):
+                if comment_id is None:
+                    results[index] = PipelineResult(comment_id=None, duplicate=True)
+                    continue
+                result = results[index]
+                result.comment_id = comment_id
+                viewer = viewers[(message.platform, message.author_id)]
+                if self._has_effects(result, viewer):
+                    results[index] = self._act_safely(session, live, viewer, message, now, result)
             uow.commit()
         return results
 
-    def _one(
+    def _act_safely(
         self,
         session: Session,
         live: LiveInfo,
+        viewer: KnownViewer,
         message: ChatMessage,
         now: datetime,
-        featured: str | None,
+        result: PipelineResult,
     ) -> PipelineResult:
-        result = PipelineResult(comment_id=None)
-        result.verdict = self._moderate(message, live)
-        wants_intent = (
-            not result.verdict.action.removes or result.verdict.dry_run
-        ) and message.role == ViewerRole.VIEWER
-        if wants_intent:
-            if featured is None:
-                featured = self._featured_sku(session)
-            result.intent = self._parse(message, featured, result)
-        viewer = self._viewer(session, message, result.intent)
-        comment_id = self._store_comment(session, live, viewer, message, now, result)
-        if comment_id is None:
-            return PipelineResult(comment_id=None, duplicate=True)
-        result.comment_id = comment_id
-        if not self._has_effects(result, viewer):
-            return result
         try:
             with session.begin_nested():
                 self._act(session, live, viewer, message, now, result)
         except Exception as exc:  # a bad comment must never stop the live
             log.exception("comment %s failed", message.message_id)
             error = f"{type(exc).__name__}: {exc}"[:2000]
-            session.execute(update(Comment).where(Comment.id == comment_id).values(error=error))
+            session.execute(
+                update(Comment).where(Comment.id == result.comment_id).values(error=error)
+            )
             return PipelineResult(
-                comment_id=comment_id, verdict=result.verdict, intent=result.intent, error=error
+                comment_id=result.comment_id,
+                verdict=result.verdict,
+                intent=result.intent,
+                error=error,
             )
         return result
 
@@ -268,34 +294,49 @@ class LivePipeline:
             result.error = f"{type(exc).__name__}: {exc}"[:2000]
             return None
 
-    def _store_comment(
+    def _store_comments(
         self,
         session: Session,
         live: LiveInfo,
-        viewer: KnownViewer,
-        message: ChatMessage,
-        now: datetime,
-        result: PipelineResult,
-    ) -> int | None:
-        """Store the comment with what we made of it; None if it was already stored."""
-        verdict, intent = result.verdict, result.intent
-        values = {
-            "session_id": live.id,
-            "viewer_id": viewer.id,
-            "platform": message.platform,
-            "chat_id": message.chat_id,
-            "message_id": message.message_id,
-            "text": message.text,
-            "sent_at": message.sent_at,
-            "received_at": now,
-            "intent": intent.intent.value if intent else None,
-            "intent_items": [i.to_json() for i in intent.items] if intent else None,
-            "intent_confidence": intent.confidence if intent else None,
-            "moderation_action": verdict.action.value if verdict else None,
-            "moderation_reasons": list(verdict.reasons) if verdict else None,
-            "error": result.error,
-        }
-        return session.execute(_upsert_statement(session, "comment"), values).scalar()
+        batch: list[tuple[ChatMessage, datetime, str | None]],
+        results: list[PipelineResult],
+        viewers: dict[tuple[str, str], KnownViewer],
+    ) -> list[int | None]:
+        """Store the comments with what we made of them, in one statement that doubles as
+        the duplicate check; None for a comment that was already stored."""
+        rows = []
+        first: dict[tuple[str, str, str], int] = {}
+        for index, ((message, now, _), result) in enumerate(zip(batch, results, strict=True)):
+            key = (message.platform, message.chat_id, message.message_id)
+            if key in first:
+                continue  # the same comment twice in one batch: the second is a redelivery
+            first[key] = index
+            verdict, intent = result.verdict, result.intent
+            rows.append(
+                {
+                    "session_id": live.id,
+                    "viewer_id": viewers[(message.platform, message.author_id)].id,
+                    "platform": message.platform,
+                    "chat_id": message.chat_id,
+                    "message_id": message.message_id,
+                    "text": message.text,
+                    "sent_at": message.sent_at,
+                    "received_at": now,
+                    "intent": intent.intent.value if intent else None,
+                    "intent_items": [i.to_json() for i in intent.items] if intent else None,
+                    "intent_confidence": intent.confidence if intent else None,
+                    "moderation_action": verdict.action.value if verdict else None,
+                    "moderation_reasons": list(verdict.reasons) if verdict else None,
+                    "error": result.error,
+                }
+            )
+        # One cached statement run with many rows: SQLAlchemy sends them as one INSERT.
+        result = session.execute(_statement(session, "comments"), rows)
+        stored = {(r.platform, r.chat_id, r.message_id): r.id for r in result}
+        ids: list[int | None] = [None] * len(batch)
+        for key, index in first.items():
+            ids[index] = stored.get(key)
+        return ids
 
     def _act(
         self,
@@ -457,31 +498,46 @@ class LivePipeline:
             self._skus[product_id] = sku
         return self._skus[product_id]
 
-    def _viewer(
-        self, session: Session, message: ChatMessage, intent: ParsedIntent | None
-    ) -> KnownViewer:
-        """The author's viewer row, created on first sight, kept up to date, cached."""
-        key = (message.platform, message.author_id)
-        language = message.language or (intent.language if intent else None)
-        known = self._viewers.get(key)
-        if known is None:
-            row = session.execute(
-                _upsert_statement(session, "viewer"),
-                {
-                    "platform": message.platform,
-                    "platform_user_id": message.author_id,
-                    "display_name": message.author_name,
-                    "role": message.role,
-                    "language": language,
-                    "created_at": utcnow(),
-                },
-            ).one()
-            known = KnownViewer(row.id, row.display_name, row.role, row.language)
-            self._viewers[key] = known
-            if len(self._viewers) > VIEWER_CACHE_SIZE:
+    def _viewers_for(
+        self, session: Session, items: list[tuple[ChatMessage, ParsedIntent | None]]
+    ) -> dict[tuple[str, str], KnownViewer]:
+        """The authors' viewer rows: created on first sight in one statement, kept up to
+        date (name, role, language), cached for the next comments."""
+        missing: dict[tuple[str, str], dict[str, object]] = {}
+        for message, intent in items:
+            key = (message.platform, message.author_id)
+            if key in self._viewers or key in missing:
+                continue
+            missing[key] = {
+                "platform": message.platform,
+                "platform_user_id": message.author_id,
+                "display_name": message.author_name,
+                "role": message.role,
+                "language": message.language or (intent.language if intent else None),
+                "created_at": utcnow(),
+            }
+        if missing:
+            rows = session.execute(_statement(session, "viewers"), list(missing.values()))
+            for row in rows:
+                self._viewers[(row.platform, row.platform_user_id)] = KnownViewer(
+                    row.id, row.display_name, row.role, row.language
+                )
+            while len(self._viewers) > VIEWER_CACHE_SIZE:
                 self._viewers.popitem(last=False)
-        else:
+        found: dict[tuple[str, str], KnownViewer] = {}
+        for message, intent in items:
+            key = (message.platform, message.author_id)
+            known = self._viewers[key]
             self._viewers.move_to_end(key)
+            self._refresh(session, known, message, intent)
+            found[key] = known
+        return found
+
+    @staticmethod
+    def _refresh(
+        session: Session, known: KnownViewer, message: ChatMessage, intent: ParsedIntent | None
+    ) -> None:
+        language = message.language or (intent.language if intent else None)
         changes: dict[str, Any] = {}
         if message.author_name and message.author_name != known.name:
             changes["display_name"] = known.name = message.author_name
@@ -491,7 +547,6 @@ class LivePipeline:
             changes["language"] = known.language = language
         if changes:
             session.execute(update(Viewer).where(Viewer.id == known.id).values(**changes))
-        return known
 
     def _moderate(self, message: ChatMessage, live: LiveInfo) -> Verdict:
         if self.moderator is None:

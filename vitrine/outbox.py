@@ -47,3 +47,23 @@ def enqueue(
             "created_at": when,
         },
     )
+
+
+def enqueue_many(session: Session, rows: list[dict[str, Any]], now: datetime) -> None:
+    """Several messages in one round trip (`enqueue`'s keys per row, duplicates ignored)."""
+    if not rows:
+        return
+    session.execute(
+        _INSERTS[session.get_bind().dialect.name],
+        [
+            {
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+                "session_id": None,
+                **row,
+            }
+            for row in rows
+        ],
+    )
