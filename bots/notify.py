@@ -13,7 +13,7 @@ from bots.messages import Reply, ReplyKind
 from bots.replies import ReplyContext, replies_for
 from commerce.carts import open_cart
 from commerce.models import OPEN_ORDER_STATUSES, LineStatus, Order
-from commerce.outcomes import Outcome
+from commerce.outcomes import Outcome, Reserved, WaitlistPromoted
 from vitrine.models import Viewer
 from vitrine.money import format_money
 from vitrine.outbox import enqueue_many
@@ -144,7 +144,12 @@ def notify(
         contact = _contact(session, outcome.viewer_id, known_viewers or {})
         if contact is None:
             continue
-        cart = _cart_of(session, outcome, live, outcome.viewer_id)
+        # Only replies that carry the checkout link need the cart.
+        cart = (
+            _cart_of(session, outcome, live, outcome.viewer_id)
+            if isinstance(outcome, Reserved | WaitlistPromoted)
+            else None
+        )
         ctx = ReplyContext(
             viewer_name=contact.name,
             viewer_platform_id=contact.platform_user_id,

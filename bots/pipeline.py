@@ -406,6 +406,7 @@ class LivePipeline:
                         needed=outcome,
                         comment_id=result.comment_id,
                         now=now,
+                        may_have_open=viewer.id in self._pending_viewers,
                     )
                     self._pending_viewers.add(viewer.id)
                 elif viewer.id in self._pending_viewers:

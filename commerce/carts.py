@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from commerce.intent import ClaimedItem
 from commerce.models import (
@@ -159,7 +159,12 @@ def _resolve_variant(
                 )
             ]
             return OptionNeeded(
-                viewer_id, product.sku, product.name, option_name, tuple(values_in_stock)
+                viewer_id,
+                product.sku,
+                product.name,
+                option_name,
+                tuple(values_in_stock),
+                product.id,
             )
     return candidates[0]
 
@@ -246,7 +251,14 @@ def claim(
     policy: CommercePolicy,
 ) -> Outcome:
     """Reserve a claimed item for a viewer, or waitlist them, or say what is missing."""
-    product = session.scalar(select(Product).where(Product.sku == item.sku))
+    # One trip for the product and its variants (a claim's first question).
+    product = (
+        session.scalars(
+            select(Product).options(joinedload(Product.variants)).where(Product.sku == item.sku)
+        )
+        .unique()
+        .one_or_none()
+    )
     if product is None:
         return UnknownProduct(viewer_id, item.sku)
     resolved = _resolve_variant(product, dict(item.options), viewer_id)

@@ -44,6 +44,7 @@ class OptionNeeded:
     product_name: str
     option: str
     values_in_stock: tuple[str, ...]
+    product_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

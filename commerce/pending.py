@@ -37,11 +37,16 @@ def ask_later(
     needed: OptionNeeded,
     comment_id: int | None,
     now: datetime,
+    may_have_open: bool = True,
 ) -> None:
-    """Remember the claim so that the viewer's answer can complete it (one open per viewer)."""
-    for old in _open(session, session_id, viewer_id):
-        old.status = "superseded"
-    product_id = session.scalar(select(Product.id).where(Product.sku == item.sku))
+    """Remember the claim so that the viewer's answer can complete it (one open per viewer).
+    `may_have_open=False` when the caller knows the viewer has no open question."""
+    if may_have_open:
+        for old in _open(session, session_id, viewer_id):
+            old.status = "superseded"
+    product_id = needed.product_id or session.scalar(
+        select(Product.id).where(Product.sku == item.sku)
+    )
     if product_id is None:
         return
     session.add(
