@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-DEMO = Path(__file__).resolve().parents[2] / "vitrine" / "demo_data" / "catalog.json"
+DEMO = Path(__file__).resolve().parents[1] / "data" / "catalog-atelier.json"
 
 
 def test_parse_contract(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from commerce.catalog import load_catalog_file
 from commerce.intent import IntentKind
 from commerce.parsing import IntentParser
 
-DEMO = Path(__file__).resolve().parents[3] / "vitrine" / "demo_data" / "catalog.json"
+DEMO = Path(__file__).resolve().parents[2] / "data" / "catalog-atelier.json"
 PARSER = IntentParser(load_catalog_file(DEMO))
 FEATURED = st.sampled_from([None, "BAGUE-ASTRE", "HUILE-AMBRE", "UNKNOWN"])
 

@@ -10,7 +10,7 @@ import pytest
 from commerce.catalog import load_catalog_file
 from commerce.parsing import IntentParser
 
-DEMO = Path(__file__).resolve().parents[3] / "vitrine" / "demo_data" / "catalog.json"
+DEMO = Path(__file__).resolve().parents[2] / "data" / "catalog-atelier.json"
 
 
 @pytest.fixture(scope="module")
