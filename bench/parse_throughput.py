@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CATALOG = ROOT / "vitrine" / "demo_data" / "catalog.json"
+CATALOG = ROOT / "tests" / "data" / "catalog-atelier.json"
 
 TEMPLATES = [
     "je prends {code} en {size}",

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from flash_sale import fresh_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
-CATALOG = ROOT / "vitrine" / "demo_data" / "catalog.json"
+CATALOG = ROOT / "tests" / "data" / "catalog-atelier.json"
 PRODUCTS = [
     "BAGUE-ASTRE",
     "PULL-NUAGE",
