@@ -8,65 +8,124 @@ import time
 import pytest
 from openai import AsyncOpenAI
 
-from moderation.second_opinion import SecondOpinion, SecondOpinionQueue
+from moderation.second_opinion import SecondOpinion, SecondOpinionQueue, verdict_for
 from moderation.verdict import Action, MessageToJudge, Verdict
-from tests.fakes.openai_server import FakeOpenAI, moderation_result
+from tests.fakes.openai_server import (
+    CATEGORY_NAMES,
+    FakeOpenAI,
+    RecordedRequest,
+    Reply,
+    error,
+    garbage,
+    moderation,
+)
+
+pytest_plugins = ("tests.fakes.openai_fixtures",)
 
 
-@pytest.fixture
-def server():
-    with FakeOpenAI() as fake:
-        yield fake
+def message(n: int, text: str, role: str = "viewer") -> MessageToJudge:
+    return MessageToJudge(f"m{n}", float(n), "u1", "Lou", role, text)
 
 
-def opinion(server: FakeOpenAI, budget_s: float = 2.0) -> SecondOpinion:
-    client = AsyncOpenAI(api_key="sk-test", base_url=server.base_url, max_retries=0)
-    return SecondOpinion(client, budget_s=budget_s)
+async def test_flagged_message_is_removed_with_our_categories(
+    openai_server: FakeOpenAI, async_openai_client: AsyncOpenAI
+) -> None:
+    openai_server.script_moderation(moderation("harassment", "hate"))
+    opinion = SecondOpinion(async_openai_client)
+    verdict = await opinion.check(message(1, "something nasty the rules missed"))
+    assert verdict == Verdict(Action.DELETE, ("hate", "insult"), details=("second_opinion",))
+    (request,) = openai_server.requests
+    assert request.path == "/v1/moderations"
+    assert request.body == {
+        "model": "omni-moderation-latest",
+        "input": "something nasty the rules missed",
+    }
 
 
-def message(n: int, text: str) -> MessageToJudge:
-    return MessageToJudge(f"m{n}", float(n), "u1", "Lou", "viewer", text)
+@pytest.mark.parametrize(
+    ("flagged", "expected"),
+    [
+        ({"sexual/minors"}, Verdict(Action.DELETE, ("sexual",), details=("second_opinion",))),
+        ({"violence"}, Verdict(Action.DELETE, ("insult",), details=("second_opinion",))),
+        (
+            {"self-harm/intent"},
+            Verdict(Action.FLAG, ("self-harm/intent",), details=("second_opinion",)),
+        ),
+        ({"illicit"}, Verdict(Action.FLAG, ("illicit",), details=("second_opinion",))),
+        (set(), None),
+    ],
+)
+def test_category_mapping(flagged: set[str], expected: Verdict | None) -> None:
+    assert verdict_for({c: c in flagged for c in CATEGORY_NAMES}) == expected
 
 
-async def test_flagged_message_is_removed_with_our_category(server: FakeOpenAI) -> None:
-    server.moderation = lambda request: (200, moderation_result({"harassment", "hate"}))
-    verdict = await opinion(server).check(message(1, "something nasty the rules missed"))
-    assert verdict is not None and verdict.action is Action.DELETE
-    assert verdict.reasons == ("hate", "insult")
-    path, body = server.requests[0]
-    assert path == "/v1/moderations" and body["model"] == "omni-moderation-latest"
+async def test_clean_messages_and_exempt_roles_get_no_verdict(
+    openai_server: FakeOpenAI, async_openai_client: AsyncOpenAI
+) -> None:
+    opinion = SecondOpinion(async_openai_client)
+    assert await opinion.check(message(1, "trop belle")) is None
+    openai_server.on_moderation = lambda request: moderation("harassment")
+    assert await opinion.check(message(2, "rude but a moderator", role="moderator")) is None
+    assert await opinion.check(message(3, "   ")) is None
+    assert len(openai_server.requests) == 1  # exempt and empty messages are not sent
 
 
-async def test_clean_and_self_harm(server: FakeOpenAI) -> None:
-    assert await opinion(server).check(message(1, "trop belle")) is None
-    server.moderation = lambda request: (200, moderation_result({"self-harm"}))
-    verdict = await opinion(server).check(message(2, "..."))
-    assert verdict is not None and verdict.action is Action.FLAG
+@pytest.mark.parametrize(
+    "failure",
+    [error(500, "down"), error(429, "slow down", retry_after_s=1), garbage(), Reply(200, {})],
+    ids=["500", "429", "garbage", "no-results"],
+)
+async def test_errors_are_no_opinion(
+    openai_server: FakeOpenAI, async_openai_client: AsyncOpenAI, failure: Reply
+) -> None:
+    openai_server.script_moderation(failure)
+    assert await SecondOpinion(async_openai_client).check(message(1, "x")) is None
 
 
-async def test_timeouts_and_errors_are_no_opinion(server: FakeOpenAI) -> None:
-    server.moderation = lambda request: (500, {"error": {"message": "down"}})
-    assert await opinion(server).check(message(1, "x")) is None
-    server.delay_s = 5.0
+async def test_timeout_is_no_opinion_within_the_budget(
+    openai_server: FakeOpenAI, async_openai_client: AsyncOpenAI
+) -> None:
+    openai_server.script_moderation(moderation("hate", delay_s=5.0))
     started = time.monotonic()
-    assert await opinion(server, budget_s=0.2).check(message(2, "y")) is None
-    assert time.monotonic() - started < 3.0
+    assert await SecondOpinion(async_openai_client, budget_s=0.2).check(message(1, "y")) is None
+    assert time.monotonic() - started < 1.0
 
 
-async def test_queue_reports_late_removals_and_never_blocks(server: FakeOpenAI) -> None:
-    server.moderation = lambda request: (
-        200,
-        moderation_result({"sexual"} if "bad" in request["input"] else set()),
-    )
+async def test_queue_reports_late_removals_and_never_blocks(
+    openai_server: FakeOpenAI, async_openai_client: AsyncOpenAI
+) -> None:
+    def answer(request: RecordedRequest) -> Reply:
+        return moderation("sexual") if "bad" in request.body["input"] else moderation()
+
+    openai_server.on_moderation = answer
     removed: list[tuple[str, Verdict]] = []
 
     async def on_verdict(msg: MessageToJudge, verdict: Verdict) -> None:
         removed.append((msg.message_id, verdict))
 
-    queue = SecondOpinionQueue(opinion(server), on_verdict, max_pending=3, workers=2)
-    queue.start()
-    accepted = [queue.submit(message(n, "bad" if n == 2 else "fine")) for n in range(5)]
-    assert accepted.count(False) == queue.dropped >= 1  # a full queue drops, never waits
-    await asyncio.wait_for(queue.drain(), timeout=10)
-    await queue.stop()
+    opinion = SecondOpinion(async_openai_client)
+    async with SecondOpinionQueue(opinion, on_verdict, max_pending=3, workers=2) as queue:
+        accepted = [queue.submit(message(n, "bad" if n == 2 else "fine")) for n in range(5)]
+        assert accepted == [True, True, True, False, False] and queue.dropped == 2
+        assert not queue.submit(message(9, "bad", role="host"))  # exempt: not even queued
+        await asyncio.wait_for(queue.drain(), timeout=10)
     assert [(mid, v.reasons) for mid, v in removed] == [("m2", ("sexual",))]
+
+
+async def test_a_failing_callback_does_not_stop_the_queue(
+    openai_server: FakeOpenAI, async_openai_client: AsyncOpenAI
+) -> None:
+    openai_server.on_moderation = lambda request: moderation("hate")
+    seen: list[str] = []
+
+    async def on_verdict(msg: MessageToJudge, verdict: Verdict) -> None:
+        seen.append(msg.message_id)
+        if msg.message_id == "m1":
+            raise RuntimeError("the platform refused the delete")
+
+    opinion = SecondOpinion(async_openai_client)
+    async with SecondOpinionQueue(opinion, on_verdict, workers=1) as queue:
+        queue.submit(message(1, "a"))
+        queue.submit(message(2, "b"))
+        await asyncio.wait_for(queue.drain(), timeout=10)
+    assert seen == ["m1", "m2"]
