@@ -180,23 +180,25 @@ class LivePipeline:
         self, batch: list[tuple[ChatMessage, datetime, str | None]]
     ) -> list[PipelineResult]:
         """Handle comments that arrived together in one transaction (one commit, one disk
-        flush), each comment's commerce in its own savepoint; never raises for a bad comment.
+        flush); never raises for a bad comment.
 
-        Each result's latency runs from the batch's start to its commit: a comment is only
-        handled once it is durable.
+        Decisions (moderation, intent) are taken once. The batch is first applied without
+        savepoints; should one comment fail, it is applied again with a savepoint around
+        each comment's effects, so that the bad one is recorded with its error and the
+        others go through. Each result's latency runs from the batch's start to its commit:
+        a comment is only handled once it is durable.
         """
         started = time.perf_counter()
+        decisions = self._decide(batch)
         try:
-            results = self._process_batch(batch)
+            results = self._apply(batch, decisions, isolate=False)
         except Exception:
-            # The transaction failed as a whole; viewers it created may not exist. Handle the
-            # comments one by one so that one poisoned comment cannot hold the others back.
-            for message, _, _ in batch:
+            for message, _, _ in batch:  # viewers the failed transaction created are gone
                 self._viewers.pop((message.platform, message.author_id), None)
-            if len(batch) == 1:
-                raise
-            log.exception("batch of %d comments failed; retrying one by one", len(batch))
-            return [self.process_batch([item])[0] for item in batch]
+            log.warning(
+                "a batch of %d comments failed; isolating each comment", len(batch), exc_info=True
+            )
+            results = self._apply(batch, decisions, isolate=True)
         elapsed = (time.perf_counter() - started) * 1000
         for (message, _, _), result in zip(batch, results, strict=True):
             result.elapsed_ms = elapsed
@@ -211,26 +213,50 @@ class LivePipeline:
             )
         return results
 
-    def _process_batch(
+    def _decide(
         self, batch: list[tuple[ChatMessage, datetime, str | None]]
     ) -> list[PipelineResult]:
-        """Decide on every comment, store them all in one statement, then act on those that
-        change something, each in its own savepoint."""
-        results: list[PipelineResult] = []
+        """Moderation and intent for each comment, once (moderation keeps author history)."""
+        decisions: list[PipelineResult] = []
+        featured_now: str | None = None
+        looked_up = False
+        for message, _, featured in batch:
+            decision = PipelineResult(comment_id=None)
+            live = self._live
+            if live is None:
+                with self.database.unit_of_work() as uow:
+                    live = self._live_info(uow.session)
+            decision.verdict = self._moderate(message, live)
+            wants_intent = (
+                not decision.verdict.action.removes or decision.verdict.dry_run
+            ) and message.role == ViewerRole.VIEWER
+            if wants_intent:
+                if featured is None:
+                    if not looked_up:  # the session's featured product, once per batch
+                        with self.database.unit_of_work() as uow:
+                            featured_now = self._featured_sku(uow.session)
+                        looked_up = True
+                    featured = featured_now
+                decision.intent = self._parse(message, featured, decision)
+            decisions.append(decision)
+        return decisions
+
+    def _apply(
+        self,
+        batch: list[tuple[ChatMessage, datetime, str | None]],
+        decisions: list[PipelineResult],
+        *,
+        isolate: bool,
+    ) -> list[PipelineResult]:
+        """Store the batch's comments in one statement, then act on those that change
+        something; with `isolate`, each in its own savepoint."""
+        results = [
+            PipelineResult(comment_id=None, verdict=d.verdict, intent=d.intent, error=d.error)
+            for d in decisions
+        ]
         with self.database.unit_of_work() as uow:
             session = uow.session
             live = self._live_info(session)
-            for message, _, featured in batch:
-                result = PipelineResult(comment_id=None)
-                result.verdict = self._moderate(message, live)
-                wants_intent = (
-                    not result.verdict.action.removes or result.verdict.dry_run
-                ) and message.role == ViewerRole.VIEWER
-                if wants_intent:
-                    if featured is None:
-                        featured = self._featured_sku(session)
-                    result.intent = self._parse(message, featured, result)
-                results.append(result)
             viewers = self._viewers_for(
                 session, [(m, r.intent) for (m, _, _), r in zip(batch, results, strict=True)]
             )
@@ -242,8 +268,12 @@ class LivePipeline:
                 result = results[index]
                 result.comment_id = comment_id
                 viewer = viewers[(message.platform, message.author_id)]
-                if self._has_effects(result, viewer):
+                if not self._has_effects(result, viewer):
+                    continue
+                if isolate:
                     results[index] = self._act_safely(session, live, viewer, message, now, result)
+                else:
+                    self._act(session, live, viewer, message, now, result)
             uow.commit()
         return results
 

@@ -259,3 +259,22 @@ def test_first_paid_first_served_holds_nothing(database, live, parser) -> None:
         mark_paid(uow.session, uow.session.get(Order, a.outcomes[0].order_id), T0)
     v = variant(database, "ISA")
     assert (v.stock, v.reserved) == (0, 0)
+
+
+def test_one_failing_comment_does_not_hold_back_its_batch(database, pipeline, parser) -> None:
+    good = parser.means("le collier", IntentKind.BUY, ClaimedItem("COLLIER-ISA", 1, {}))
+    # An item the commerce code cannot handle (a quantity that is not a number): it raises.
+    broken = parser.means("broken", IntentKind.BUY, ClaimedItem("COLLIER-ISA", "x", {}))  # type: ignore[arg-type]
+    batch = [
+        (msg(1, "ann", good), T0, None),
+        (msg(2, "bob", broken), T0, None),
+        (msg(3, "cid", good), T0, None),
+    ]
+    results = pipeline.process_batch(batch)
+    assert [type(o).__name__ for o in results[0].outcomes] == ["Reserved"]
+    assert results[1].error and "TypeError" in results[1].error
+    assert [type(o).__name__ for o in results[2].outcomes] == ["Reserved"]
+    assert variant(database, "ISA").reserved == 2
+    with database.unit_of_work() as uow:
+        errors = uow.session.scalars(select(Comment.error).order_by(Comment.id)).all()
+        assert [e is not None for e in errors] == [False, True, False]
