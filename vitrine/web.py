@@ -1,40 +1,70 @@
-"""The web app: the checkout page behind every link the bot sends, and payment webhooks."""
+"""The web app: the checkout page behind every link the bot sends, and payment webhooks.
+
+Chat replies always link to `{public_url}/checkout/{token}`. With the local provider that
+page is a TEST checkout with a pay button; with Stripe it creates (or reuses) the cart's
+Checkout Session and redirects to it, so the chat pipeline never waits on Stripe.
+"""
 
 from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import overload
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from bots.notify import ShopVoice, notify
 from commerce.carts import CommercePolicy
+from commerce.checkout.factory import CheckoutConfigError, provider_from_settings
 from commerce.checkout.port import CheckoutProvider
-from commerce.checkout_service import CartNotPayable, find_cart, open_checkout, pay_locally
-from commerce.models import OPEN_ORDER_STATUSES, LineStatus, Order
+from commerce.checkout_service import (
+    CartNotPayable,
+    CheckoutUnavailable,
+    PaymentPending,
+    checkout_link,
+    find_cart,
+    pay_locally,
+)
+from commerce.models import OPEN_ORDER_STATUSES, LineStatus, Order, OrderStatus
 from commerce.orders import SoldOutAtPayment
-from commerce.payments import ForgedEvent, apply_event, verify
-from vitrine.bootstrap import Database
+from commerce.outcomes import HoldExpired, OrderPaid, Outcome, WaitlistPromoted
+from commerce.payments import AppliedEvent, ForgedEvent, apply_event, verify
+from vitrine.bootstrap import Database, commerce_policy
 from vitrine.db import utcnow
 from vitrine.models import LiveSession
 from vitrine.money import format_money
+from vitrine.settings import CheckoutProviderName, Settings
 
 log = logging.getLogger(__name__)
 
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}}
-.test{{background:#fff3cd;border:1px solid #e0c060;padding:.5rem;border-radius:.4rem}}
-table{{width:100%;border-collapse:collapse}}td{{padding:.3rem 0;border-bottom:1px solid #eee}}
-td.n{{text-align:right}}button{{font-size:1.1rem;padding:.7rem 1.4rem;margin-top:1rem}}</style>
-</head><body><h1>{title}</h1>{body}</body></html>"""
+<meta name="viewport" content="width=device-width, initial-scale=1">{head}<title>{title}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem}}
+.test{{background:#fff3cd;border:2px solid #e0a800;padding:.6rem;border-radius:.4rem}}
+table{{width:100%;border-collapse:collapse}}td,th{{padding:.35rem 0;border-bottom:1px solid #eee}}
+th{{text-align:left}}.n{{text-align:right}}.opt{{color:#555;font-size:.9em}}
+button{{font-size:1.3rem;padding:.9rem 2rem;margin-top:1rem;width:100%;cursor:pointer}}
+</style></head><body><h1>{title}</h1>{body}</body></html>"""
+
+_CLOSED = {
+    OrderStatus.EXPIRED: "The hold on this cart has ended and the items went back on sale.",
+    OrderStatus.CANCELLED: "This cart was cancelled and the items went back on sale.",
+}
 
 
-def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(_PAGE.format(title=html.escape(title), body=body), status_code=status)
+def _page(title: str, body: str, status: int = 200, *, refresh_s: int | None = None) -> Response:
+    """A page; `body` must already be escaped, `title` is escaped here."""
+    head = f'<meta http-equiv="refresh" content="{refresh_s}">' if refresh_s else ""
+    return HTMLResponse(
+        _PAGE.format(head=head, title=html.escape(title), body=body),
+        status_code=status,
+        headers={"Cache-Control": "no-store"},  # a cart's page changes with every payment
+    )
 
 
 def _cart_table(order: Order) -> str:
@@ -42,134 +72,272 @@ def _cart_table(order: Order) -> str:
     for line in order.lines:
         if line.status != LineStatus.ACTIVE:
             continue
-        options = ", ".join(str(v) for v in line.variant.options.values())
-        label = html.escape(line.product.name + (f" ({options})" if options else ""))
-        price = html.escape(format_money(line.unit_price_minor, order.currency))
+        options = ", ".join(
+            f"{key}: {value}" for key, value in line.variant.options.items() if value is not None
+        )
+        option_html = f"<div class=opt>{html.escape(options)}</div>" if options else ""
+        unit = html.escape(format_money(line.unit_price_minor, order.currency))
+        subtotal = html.escape(format_money(line.unit_price_minor * line.quantity, order.currency))
         rows.append(
-            f"<tr><td>{label}</td><td class=n>× {line.quantity}</td><td class=n>{price}</td></tr>"
+            f"<tr><td>{html.escape(line.product.name)}{option_html}</td>"
+            f"<td class=n>{line.quantity}</td><td class=n>{unit}</td>"
+            f"<td class=n>{subtotal}</td></tr>"
         )
     total = html.escape(format_money(order.total_minor, order.currency))
     return (
-        f"<table>{''.join(rows)}<tr><td><b>Total</b></td><td></td>"
-        f"<td class=n><b>{total}</b></td></tr></table>"
+        "<table><tr><th>Item</th><th class=n>Qty</th><th class=n>Unit price</th>"
+        f"<th class=n>Amount</th></tr>{''.join(rows)}"
+        f"<tr><td colspan=3><b>Total</b></td><td class=n><b id=total>{total}</b></td></tr>"
+        "</table>"
     )
 
 
 def _time_left(order: Order, now: datetime) -> str:
     if order.expires_at is None:
         return "<p>First paid, first served: the items are yours once paid.</p>"
-    seconds = int((order.expires_at - now).total_seconds())
-    if seconds <= 0:
-        return "<p>This hold has ended.</p>"
-    return f"<p>Held for you for <b>{seconds // 60} min {seconds % 60:02d} s</b>.</p>"
+    seconds = max(0, int((order.expires_at - now).total_seconds()))
+    until = html.escape(order.expires_at.strftime("%H:%M UTC"))
+    return (
+        f"<p id=time-left>Held for you for <b>{seconds // 60} min {seconds % 60:02d} s</b> "
+        f"(until {until}).</p>"
+    )
 
 
+def _paid_page(order: Order, note: str = "") -> Response:
+    return _page(
+        "Paid, thank you!",
+        _cart_table(order) + f"<p>Order #{order.id} is paid{note}. The shop will be in touch.</p>",
+    )
+
+
+def _closed_page(status: str | None) -> Response:
+    try:
+        text = _CLOSED.get(OrderStatus(status or ""), "This cart can no longer be paid.")
+    except ValueError:
+        text = "This cart can no longer be paid."
+    return _page(
+        "This cart has closed",
+        f"<p>{html.escape(text)} Comment again during the live to claim them.</p>",
+        410,
+    )
+
+
+def _not_found() -> Response:
+    return _page("Cart not found", "<p>This link does not lead to a cart.</p>", 404)
+
+
+def _confirming_page() -> Response:
+    return _page(
+        "Payment received — confirming",
+        "<p>Your payment is being confirmed. This page refreshes by itself.</p>",
+        refresh_s=5,
+    )
+
+
+def _outcome_key(outcome: Outcome, cause: str) -> str:
+    """A reply's outbox key: a paid order or an ended hold is told once, whatever told it."""
+    if isinstance(outcome, OrderPaid):
+        return f"order_paid:{outcome.order_id}"
+    if isinstance(outcome, HoldExpired):
+        return f"hold_expired:{outcome.order_id}"
+    if isinstance(outcome, WaitlistPromoted):
+        return f"promoted:{outcome.order_id}:{outcome.item.variant_sku}:{cause}"
+    return f"{type(outcome).__name__}:{outcome.viewer_id}:{cause}"
+
+
+def tell(
+    session: Session, outcomes: Iterable[Outcome], shop: ShopVoice, now: datetime, cause: str
+) -> None:
+    """Write each outcome's replies to the outbox of its own cart's live session."""
+    for outcome in outcomes:
+        order_id = getattr(outcome, "order_id", None)
+        order = session.get(Order, order_id) if order_id else None
+        live = session.get(LiveSession, order.session_id) if order is not None else None
+        if live is not None:
+            notify(
+                session, [outcome], live=live, shop=shop, key=_outcome_key(outcome, cause), now=now
+            )
+
+
+@overload
 def create_app(
+    settings: Settings,
     database: Database,
+    *,
+    provider: CheckoutProvider | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> FastAPI: ...
+
+
+@overload
+def create_app(
+    settings: Database,
     *,
     provider: CheckoutProvider,
     shop: ShopVoice,
     policy: CommercePolicy,
     stripe_webhook_secret: str | None = None,
     clock: Callable[[], datetime] = utcnow,
+) -> FastAPI: ...
+
+
+def create_app(
+    settings: Settings | Database,
+    database: Database | None = None,
+    *,
+    provider: CheckoutProvider | None = None,
+    shop: ShopVoice | None = None,
+    policy: CommercePolicy | None = None,
+    stripe_webhook_secret: str | None = None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> FastAPI:
-    """The ASGI app; everything it needs is passed in (see vitrine.bootstrap)."""
-    app = FastAPI(title="Vitrine", docs_url=None, redoc_url=None)
+    """The ASGI app: `create_app(settings, database)` builds the provider from settings
+    (fails at start-up if it can't); `provider=` overrides it (tests). The older form
+    `create_app(database, provider=, shop=, policy=, stripe_webhook_secret=)` still works
+    until every caller moves to the settings form."""
+    if isinstance(settings, Settings):
+        if database is None:
+            raise TypeError("create_app(settings, database): database is required")
+        provider = provider or provider_from_settings(settings)
+        secret = settings.stripe_webhook_secret
+        if provider.name == CheckoutProviderName.STRIPE and secret is None:
+            raise CheckoutConfigError(
+                "checkout provider 'stripe' needs VITRINE_STRIPE_WEBHOOK_SECRET: "
+                "without webhooks no payment is ever recorded"
+            )
+        return _build_app(
+            database,
+            provider=provider,
+            shop=ShopVoice(settings.brand_name, settings.public_url, settings.default_language),
+            policy=commerce_policy(settings),
+            webhook_secret=secret.get_secret_value() if secret else None,
+            clock=clock,
+        )
+    if provider is None or shop is None or policy is None:
+        raise TypeError("create_app(database, ...) needs provider=, shop= and policy=")
+    return _build_app(
+        settings,
+        provider=provider,
+        shop=shop,
+        policy=policy,
+        webhook_secret=stripe_webhook_secret,
+        clock=clock,
+    )
+
+
+def _build_app(
+    database: Database,
+    *,
+    provider: CheckoutProvider,
+    shop: ShopVoice,
+    policy: CommercePolicy,
+    webhook_secret: str | None,
+    clock: Callable[[], datetime],
+) -> FastAPI:
+    """The routes, with everything they need passed in."""
+    app = FastAPI(title="Vitrine", docs_url=None, redoc_url=None, openapi_url=None)
+    local = provider.name == CheckoutProviderName.LOCAL
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/checkout/{token}", response_class=HTMLResponse)
-    def checkout_page(token: str, paid: int = 0) -> Response:
-        now = clock()
+    def show_cart(token: str, now: datetime, *, confirming: bool) -> Response | None:
+        """The page for a cart that can't be paid (or is being paid); None if payable."""
         with database.unit_of_work() as uow:
             order = find_cart(uow.session, token)
             if order is None:
-                return _page("Cart not found", "<p>This link does not lead to a cart.</p>", 404)
-            if order.status in ("paid", "handed_off"):
-                return _page(
-                    "Paid, thank you!", _cart_table(order) + f"<p>Order #{order.id} is paid.</p>"
-                )
-            if order.status not in OPEN_ORDER_STATUSES or (
-                order.expires_at is not None and order.expires_at <= now
-            ):
-                return _page(
-                    "This cart has closed",
-                    f"<p>This cart is {html.escape(order.status)}: the items went back "
-                    "on sale. Comment again during the live to claim them.</p>",
-                    410,
-                )
-            if provider.name != "local":
-                try:
-                    url = open_checkout(uow.session, token, provider, now)
-                except CartNotPayable as exc:
-                    return _page("This cart has closed", f"<p>{html.escape(str(exc))}</p>", 410)
-                uow.commit()
-                return RedirectResponse(url, status_code=303)
+                return _not_found()
+            if order.status in (OrderStatus.PAID, OrderStatus.HANDED_OFF):
+                return _paid_page(order, " (test)" if order.checkout_provider == "local" else "")
+            if order.status not in OPEN_ORDER_STATUSES:
+                return _closed_page(order.status)
+            if order.expires_at is not None and order.expires_at <= now:
+                return _closed_page(OrderStatus.EXPIRED)
+            if confirming and order.status == OrderStatus.AWAITING_PAYMENT:
+                return _confirming_page()
+            return None
+
+    @app.get("/checkout/{token}", response_class=HTMLResponse)
+    def checkout_page(token: str, paid: int = 0) -> Response:
+        now = clock()
+        shown = show_cart(token, now, confirming=bool(paid) and not local)
+        if shown is not None:
+            return shown
+        try:
+            url = checkout_link(database, token, provider, now)
+        except CartNotPayable as exc:
+            return _not_found() if exc.status is None else _closed_page(exc.status)
+        except PaymentPending:
+            return _confirming_page()
+        except CheckoutUnavailable:
+            return _page("Try again in a moment", "<p>The payment page is being prepared.</p>", 503)
+        except Exception as exc:  # the provider is down: say so, keep the hold
+            log.warning("checkout provider failed for a cart (%s)", type(exc).__name__)
+            return _page(
+                "Payment is unavailable",
+                "<p>The payment provider can't be reached. Your items stay held: "
+                "try again in a minute.</p>",
+                503,
+            )
+        if not local:
+            return RedirectResponse(url, status_code=303)
+        with database.unit_of_work() as uow:
+            order = find_cart(uow.session, token)
+            assert order is not None
             body = (
-                "<p class=test>⚠️ <b>TEST CHECKOUT</b> — no money moves. The brand has not "
-                "connected a payment provider yet.</p>"
+                "<p class=test>⚠️ <b>TEST CHECKOUT</b> — no money moves and no card is asked "
+                "for. The shop has not connected a payment provider.</p>"
                 + _cart_table(order)
                 + _time_left(order, now)
-                + f"<form method=post action='/checkout/{html.escape(token)}/pay'>"
+                + f'<form method="post" action="/checkout/{html.escape(token, quote=True)}/pay">'
                 "<button type=submit>Pay (test)</button></form>"
             )
-            if paid:
-                body = "<p>Payment is being confirmed…</p>" + body
-            return _page(f"Your cart — {shop.brand}", body)
+            return _page(f"Your cart — {shop.brand} (TEST)", body)
 
     @app.post("/checkout/{token}/pay", response_class=HTMLResponse)
     def pay(token: str) -> Response:
-        if provider.name != "local":
-            return _page("Not available", "<p>Payments go through the payment provider.</p>", 404)
+        if not local:
+            return _page("Not found", "<p>Payments go through the payment provider.</p>", 404)
         now = clock()
         with database.unit_of_work() as uow:
             try:
                 paid = pay_locally(uow.session, token, now)
             except CartNotPayable as exc:
-                return _page("This cart has closed", f"<p>{html.escape(str(exc))}</p>", 410)
+                uow.rollback()
+                if exc.status in (OrderStatus.PAID, OrderStatus.HANDED_OFF):
+                    return RedirectResponse(f"/checkout/{token}", status_code=303)  # double click
+                return _not_found() if exc.status is None else _closed_page(exc.status)
             except SoldOutAtPayment as exc:
                 uow.rollback()
                 return _page(
                     "Sold out",
-                    f"<p>{html.escape(exc.variant_sku)} sold out before "
-                    "your payment; nothing was charged.</p>",
+                    f"<p>{html.escape(exc.variant_sku)} sold out before your payment; "
+                    "nothing was charged.</p>",
                     409,
                 )
-            _tell(uow.session, [paid], paid.order_id, shop, now, key=f"paid:{paid.order_id}")
+            tell(uow.session, [paid], shop, now, cause=f"local:{paid.order_id}")
             uow.commit()
-            order = uow.session.get(Order, paid.order_id)
-            assert order is not None
-            return _page(
-                "Paid, thank you!", _cart_table(order) + f"<p>Order #{order.id} is paid (test).</p>"
-            )
+        return RedirectResponse(f"/checkout/{token}", status_code=303)
+
+    def apply_webhook(event: dict[str, object], now: datetime) -> AppliedEvent:
+        with database.unit_of_work() as uow:
+            applied = apply_event(uow.session, event, now, policy)
+            tell(uow.session, applied.outcomes, shop, now, cause=f"stripe:{event['id']}")
+            uow.commit()
+        return applied
 
     @app.post("/webhooks/stripe")
     async def stripe_webhook(request: Request) -> Response:
-        if not stripe_webhook_secret:
+        if not webhook_secret:
             return JSONResponse({"error": "Stripe webhooks are not configured"}, status_code=404)
         payload = await request.body()
         try:
-            event = verify(payload, request.headers.get("stripe-signature"), stripe_webhook_secret)
-        except ForgedEvent:
-            log.warning("refused a Stripe webhook with a bad signature")
+            event = verify(payload, request.headers.get("stripe-signature"), webhook_secret)
+        except ForgedEvent as exc:
+            log.warning("refused a Stripe webhook: %s", exc)
             return JSONResponse({"error": "invalid signature"}, status_code=400)
-        now = clock()
-        with database.unit_of_work() as uow:
-            outcome, outcomes = apply_event(uow.session, event, now, policy)
-            if outcomes:
-                order_id = getattr(outcomes[0], "order_id", None)
-                _tell(uow.session, outcomes, order_id, shop, now, key=f"stripe:{event.get('id')}")
-            uow.commit()
-        return JSONResponse({"received": True, "outcome": outcome})
+        applied = await run_in_threadpool(apply_webhook, event, clock())
+        return JSONResponse({"received": True, "outcome": applied.outcome})
 
     return app
-
-
-def _tell(session, outcomes, order_id, shop, now, *, key):
-    """Write the outcomes' replies to the outbox of the order's live session."""
-    order = session.get(Order, order_id) if order_id else None
-    live = session.get(LiveSession, order.session_id) if order is not None else None
-    if live is not None:
-        notify(session, outcomes, live=live, shop=shop, key=key, now=now)

@@ -1,0 +1,271 @@
+"""Signed Stripe webhooks on SQLite and PostgreSQL: forgeries refused, every event stored by
+id and applied once, in any order, money never taken for something we can't deliver."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from commerce.carts import CommercePolicy
+from commerce.checkout.stripe_provider import StripeCheckout, make_stripe_client
+from commerce.models import Order, PaymentEvent, WaitlistEntry
+from commerce.orders import expire_holds
+from commerce.payments import payments_needing_refund
+from tests.fakes.stripe_server import FakeStripe
+from tests.integration.test_checkout_local import (
+    PUBLIC_URL,
+    WEBHOOK_SECRET,
+    Clock,
+    claim_for,
+    make_settings,
+    order_by_token,
+    outbox,
+    units,
+)
+from vitrine.bootstrap import Database
+from vitrine.web import create_app
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def stripe_api(clock: Clock) -> Iterator[FakeStripe]:
+    with FakeStripe(clock=lambda: clock.now.timestamp()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def web(database, stripe_api, clock) -> TestClient:
+    settings = make_settings(
+        "stripe",
+        stripe_api_key="sk_test_vitrine",
+        stripe_webhook_secret=WEBHOOK_SECRET,
+        stripe_api_base=stripe_api.url,
+    )
+    provider = StripeCheckout(
+        make_stripe_client("sk_test_vitrine", stripe_api.url), PUBLIC_URL, clock
+    )
+    return TestClient(create_app(settings, database, provider=provider, clock=clock))
+
+
+def post_event(
+    web: TestClient,
+    event: dict[str, Any],
+    *,
+    secret: str = WEBHOOK_SECRET,
+    timestamp: int | None = None,
+) -> httpx.Response:
+    payload, header = FakeStripe.sign(event, secret, timestamp)
+    return web.post(
+        "/webhooks/stripe",
+        content=payload,
+        headers={"Stripe-Signature": header, "content-type": "application/json"},
+    )
+
+
+def open_session(web: TestClient, database: Database, token: str | None) -> str:
+    """The viewer follows the chat link: a Checkout Session is made; its id."""
+    assert token is not None
+    assert web.get(f"/checkout/{token}", follow_redirects=False).status_code == 303
+    reference = order_by_token(database, token).checkout_ref
+    assert reference is not None
+    return reference
+
+
+@pytest.fixture
+def carts(database, live, clock, web, stripe_api) -> dict[str, tuple[str, str]]:
+    """ann and bob hold the two necklaces and opened their Stripe checkouts; cid waits."""
+    found = {}
+    for who in ("ann", "bob"):
+        token = claim_for(database, live, who, "COLLIER-ISA", clock.now)
+        found[who] = (token, open_session(web, database, token))
+    assert claim_for(database, live, "cid", "COLLIER-ISA", clock.now) is None
+    assert units(database, "ISA") == (2, 2)
+    return found
+
+
+def events(database) -> list[tuple[str, str | None]]:
+    with database.unit_of_work() as uow:
+        return [
+            (e.event_id, e.outcome)
+            for e in uow.session.scalars(select(PaymentEvent).order_by(PaymentEvent.id))
+        ]
+
+
+def test_forged_stale_and_missing_signatures_change_nothing(database, carts, web, stripe_api):
+    token, session_id = carts["ann"]
+    event = stripe_api.event("checkout.session.completed", session_id, event_id="evt_1")
+    payload, header = FakeStripe.sign(event, WEBHOOK_SECRET)
+    tampered = payload.replace(b'"paid"', b'"unpaid"', 1)
+
+    refused = [
+        post_event(web, event, secret="whsec_someone_else"),
+        post_event(web, event, timestamp=int(time.time()) - 301),  # replayed later
+        web.post("/webhooks/stripe", content=payload),  # no Stripe-Signature header
+        web.post("/webhooks/stripe", content=tampered, headers={"Stripe-Signature": header}),
+        web.post("/webhooks/stripe", content=b"not json", headers={"Stripe-Signature": "t=1"}),
+    ]
+
+    assert [r.status_code for r in refused] == [400] * 5
+    assert events(database) == []
+    assert order_by_token(database, token).status == "awaiting_payment"
+    assert units(database, "ISA") == (2, 2) and outbox(database, channel="brand") == []
+
+
+def test_completed_pays_once_and_a_later_expiry_changes_nothing(database, carts, web, stripe_api):
+    token, session_id = carts["ann"]
+    paid = stripe_api.event("checkout.session.completed", session_id, event_id="evt_paid")
+
+    first, second = post_event(web, paid), post_event(web, paid)
+    expired = post_event(web, stripe_api.event("checkout.session.expired", session_id))
+
+    assert (first.status_code, first.json()["outcome"]) == (200, "paid")
+    assert (second.status_code, second.json()["outcome"]) == (200, "duplicate")
+    assert (expired.status_code, expired.json()["outcome"]) == (200, "nothing_to_release")
+    order = order_by_token(database, token)
+    assert order.status == "paid" and order.paid_at is not None
+    assert units(database, "ISA") == (1, 1)  # ann's unit sold, bob's still held
+    assert [m.kind for m in outbox(database, channel="brand")] == ["order_paid"]
+    assert [m.dedupe_key.split(":")[0] for m in outbox(database, channel="test")] == ["order_paid"]
+    assert [outcome for _, outcome in events(database)] == ["paid", "nothing_to_release"]
+    with database.unit_of_work() as uow:
+        stored = uow.session.scalars(select(PaymentEvent)).first()
+        assert stored is not None and stored.order_id == order.id
+        assert stored.type == "checkout.session.completed" and stored.provider == "stripe"
+
+
+def test_expired_session_releases_the_hold_and_promotes_the_waitlist(
+    database, carts, web, stripe_api, clock
+):
+    token, session_id = carts["bob"]
+    clock.now += timedelta(minutes=15)  # Stripe's expiry is the hold's end
+
+    done = post_event(web, stripe_api.event("checkout.session.expired", session_id))
+
+    assert done.json()["outcome"] == "hold_released"
+    order = order_by_token(database, token)
+    assert (order.status, order.open_key, order.checkout_url) == ("expired", None, None)
+    assert units(database, "ISA") == (2, 2)  # bob's unit went straight to cid
+    with database.unit_of_work() as uow:
+        entry = uow.session.scalars(select(WaitlistEntry)).one()
+        assert entry.status == "promoted"
+        cid_cart = uow.session.scalars(
+            select(Order).where(Order.viewer_id == entry.viewer_id, Order.open_key.is_not(None))
+        ).one()
+        assert cid_cart.lines[0].variant.sku == "ISA"
+    assert outbox(database, destination="dm:test:bob")  # told the hold ended
+    assert outbox(database, destination="dm:test:cid")  # told it's theirs now
+
+
+def test_async_payments_wait_then_pay_or_release(database, carts, web, stripe_api, clock):
+    ann_token, ann_session = carts["ann"]
+    bob_token, bob_session = carts["bob"]
+
+    waiting = post_event(
+        web,
+        stripe_api.event("checkout.session.completed", ann_session, payment_status="unpaid"),
+    )
+    succeeded = post_event(
+        web, stripe_api.event("checkout.session.async_payment_succeeded", ann_session)
+    )
+    failed = post_event(web, stripe_api.event("checkout.session.async_payment_failed", bob_session))
+
+    assert waiting.json()["outcome"] == "awaiting_async_payment"
+    assert succeeded.json()["outcome"] == "paid"
+    assert failed.json()["outcome"] == "hold_released"
+    assert order_by_token(database, ann_token).status == "paid"
+    assert order_by_token(database, bob_token).status == "expired"
+    assert units(database, "ISA") == (1, 1)  # ann's sold; bob's unit now held for cid
+
+
+def test_payment_after_the_hold_ended_here(database, carts, web, stripe_api, clock):
+    ann_token, ann_session = carts["ann"]
+    bob_token, bob_session = carts["bob"]
+    with database.unit_of_work() as uow:
+        expire_holds(uow.session, clock.now + timedelta(minutes=16), CommercePolicy())
+        uow.commit()
+    assert units(database, "ISA") == (2, 1)  # one unit went to cid, one is free
+
+    ann = post_event(web, stripe_api.event("checkout.session.completed", ann_session))
+    bob = post_event(web, stripe_api.event("checkout.session.completed", bob_session))
+
+    assert ann.json()["outcome"] == "paid_after_expiry"
+    assert order_by_token(database, ann_token).status == "paid"
+    assert bob.status_code == 200 and bob.json()["outcome"] == "paid_after_expiry_needs_refund"
+    assert order_by_token(database, bob_token).status == "expired"
+    assert units(database, "ISA") == (1, 1)  # never oversold: cid keeps the unit
+    flagged = [m for m in outbox(database, channel="brand") if m.kind == "payment_needs_refund"]
+    assert [(m.payload["checkout_ref"], m.payload["amount_minor"]) for m in flagged] == [
+        (bob_session, 4990)
+    ]
+    with database.unit_of_work() as uow:
+        assert [e.outcome for e in payments_needing_refund(uow.session)] == [
+            "paid_after_expiry_needs_refund"
+        ]
+
+
+def test_money_that_does_not_match_the_cart_is_not_taken(database, carts, web, stripe_api):
+    token, session_id = carts["ann"]
+    event = stripe_api.event("checkout.session.completed", session_id, amount_total=100)
+    assert post_event(web, event).json()["outcome"] == "amount_mismatch_needs_refund"
+    assert order_by_token(database, token).status == "awaiting_payment"
+    assert units(database, "ISA") == (2, 2)
+
+
+def test_unknown_and_foreign_events_are_stored_and_ignored(database, carts, web, stripe_api):
+    token, session_id = carts["ann"]
+    unknown = {
+        "id": "evt_unknown",
+        "object": "event",
+        "type": "customer.created",
+        "created": int(time.time()),
+        "data": {"object": {"id": "cus_1", "object": "customer"}},
+    }
+    foreign = stripe_api.event(
+        "checkout.session.completed",
+        session_id,
+        id="cs_other_shop",
+        metadata={"order_id": "1", "order_token": "another-shops-token"},
+    )
+    assert post_event(web, unknown).json()["outcome"] == "ignored"
+    assert post_event(web, foreign).json()["outcome"] == "ignored_not_our_order"
+    assert order_by_token(database, token).status == "awaiting_payment"
+    assert [event_id for event_id, _ in events(database)] == ["evt_unknown", foreign["id"]]
+
+
+def test_stripe_ending_a_session_early_keeps_the_hold(database, live, clock, stripe_api):
+    """A 25-hour hold outlives Stripe's 24-hour session: the next visit gets a new one."""
+    settings = make_settings(
+        "stripe",
+        stripe_api_key="sk_test_vitrine",
+        stripe_webhook_secret=WEBHOOK_SECRET,
+        stripe_api_base=stripe_api.url,
+    )
+    provider = StripeCheckout(
+        make_stripe_client("sk_test_vitrine", stripe_api.url), PUBLIC_URL, clock
+    )
+    web = TestClient(create_app(settings, database, provider=provider, clock=clock))
+    token = claim_for(database, live, "ann", "COLLIER-ISA", clock.now, hold_seconds=25 * 3600)
+    first = web.get(f"/checkout/{token}", follow_redirects=False).headers["location"]
+    old_session = order_by_token(database, token).checkout_ref
+    assert old_session is not None
+    clock.now += timedelta(hours=24)
+
+    ended = post_event(web, stripe_api.event("checkout.session.expired", old_session))
+    again = web.get(f"/checkout/{token}", follow_redirects=False)
+
+    assert ended.json()["outcome"] == "checkout_reset"
+    assert units(database, "ISA") == (2, 1)
+    assert again.status_code == 303 and again.headers["location"] != first
+    keys = [r.headers["Idempotency-Key"] for r in stripe_api.creates()]
+    assert keys[0] != keys[1]  # a new key, or Stripe would replay the ended session
