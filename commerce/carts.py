@@ -247,6 +247,21 @@ def add_to_cart(
     return cart
 
 
+def product_by_sku(session: Session, sku: str) -> Product | None:
+    """The product with its variants, read once per transaction: comments handled together
+    often claim the same product."""
+    cache: dict[str, Product | None] = session.info.setdefault("products_by_sku", {})
+    if sku not in cache:
+        cache[sku] = (
+            session.scalars(
+                select(Product).options(joinedload(Product.variants)).where(Product.sku == sku)
+            )
+            .unique()
+            .one_or_none()
+        )
+    return cache[sku]
+
+
 def claim(
     session: Session,
     *,
@@ -258,14 +273,7 @@ def claim(
     policy: CommercePolicy,
 ) -> Outcome:
     """Reserve a claimed item for a viewer, or waitlist them, or say what is missing."""
-    # One trip for the product and its variants (a claim's first question).
-    product = (
-        session.scalars(
-            select(Product).options(joinedload(Product.variants)).where(Product.sku == item.sku)
-        )
-        .unique()
-        .one_or_none()
-    )
+    product = product_by_sku(session, item.sku)
     if product is None:
         return UnknownProduct(viewer_id, item.sku)
     resolved = _resolve_variant(product, dict(item.options), viewer_id)
