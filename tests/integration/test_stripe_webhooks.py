@@ -3,8 +3,10 @@ id and applied once, in any order, money never taken for something we can't deli
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -269,3 +271,26 @@ def test_stripe_ending_a_session_early_keeps_the_hold(database, live, clock, str
     assert again.status_code == 303 and again.headers["location"] != first
     keys = [r.headers["Idempotency-Key"] for r in stripe_api.creates()]
     assert keys[0] != keys[1]  # a new key, or Stripe would replay the ended session
+
+
+def test_concurrent_redeliveries_apply_once(database, carts, web, stripe_api) -> None:
+    """Stripe may deliver one event to several workers at once: one applies it."""
+    token, session_id = carts["ann"]
+    payload, header = FakeStripe.sign(
+        stripe_api.event("checkout.session.completed", session_id), WEBHOOK_SECRET
+    )
+    start = threading.Barrier(6)
+
+    def deliver() -> str:
+        start.wait()
+        answer = web.post("/webhooks/stripe", content=payload, headers={"Stripe-Signature": header})
+        assert answer.status_code == 200
+        return str(answer.json()["outcome"])
+
+    with ThreadPoolExecutor(6) as pool:
+        outcomes = sorted(pool.map(lambda _: deliver(), range(6)))
+
+    assert outcomes == ["duplicate"] * 5 + ["paid"]
+    assert order_by_token(database, token).status == "paid"
+    assert units(database, "ISA") == (1, 1)
+    assert len(outbox(database, channel="brand")) == 1
