@@ -237,10 +237,8 @@ def add_to_cart(
                 created_at=now,
             )
         )
-    if cart.status == OrderStatus.AWAITING_PAYMENT:
-        cart.status = OrderStatus.RESERVED  # the cart changed: a new checkout is needed
-        cart.checkout_ref = None
-        cart.checkout_url = None
+    # A checkout session opened for the cart before this line stays recorded: the checkout
+    # page sees that it no longer fits the cart, ends it and opens another.
     cart.expires_at = expires_at
     cart.updated_at = now
     recompute_total(cart)

@@ -225,35 +225,19 @@ def run(
     """Serve the checkout pages and payment webhooks, and run the scheduler (hold expiry)."""
     import uvicorn
 
-    from bots.notify import ShopVoice
-    from commerce.checkout.factory import CheckoutConfigError, make_provider
-    from vitrine.bootstrap import commerce_policy, open_database
+    from commerce.checkout.factory import CheckoutConfigError, provider_from_settings
+    from vitrine.bootstrap import open_database
     from vitrine.scheduler import start_scheduler
     from vitrine.settings import Settings
     from vitrine.web import create_app
 
     settings = Settings()
     try:
-        provider = make_provider(
-            settings.checkout_provider,
-            settings.public_url,
-            stripe_api_key=settings.stripe_api_key.get_secret_value()
-            if settings.stripe_api_key
-            else None,
-            stripe_api_base=settings.stripe_api_base,
-        )
+        provider = provider_from_settings(settings)
+        database = open_database(_database_url(db))
+        app_ = create_app(settings, database, provider=provider)
     except CheckoutConfigError as exc:
         raise _fail(str(exc)) from exc
-    database = open_database(_database_url(db))
-    app_ = create_app(
-        database,
-        provider=provider,
-        shop=ShopVoice(settings.brand_name, settings.public_url, settings.default_language),
-        policy=commerce_policy(settings),
-        stripe_webhook_secret=settings.stripe_webhook_secret.get_secret_value()
-        if settings.stripe_webhook_secret
-        else None,
-    )
     running = start_scheduler(settings, database, provider)
     try:
         uvicorn.run(

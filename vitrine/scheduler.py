@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import IO
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, text
 
 from bots.jobs import expire_holds_and_notify
 from bots.notify import ShopVoice
 from commerce.checkout.port import CheckoutProvider
-from commerce.models import Order
-from commerce.outcomes import HoldExpired
+from commerce.checkout_service import end_closed_checkouts
 from vitrine.bootstrap import Database, commerce_policy
 from vitrine.db import utcnow
 from vitrine.settings import Settings
@@ -89,19 +88,8 @@ def run_hold_expiry(
     )
     if outcomes:
         log.info("hold expiry: %d outcome(s)", len(outcomes))
-    if provider is None or provider.name == "local":
-        return
-    expired = [o.order_id for o in outcomes if isinstance(o, HoldExpired)]
-    with database.unit_of_work() as uow:
-        refs = uow.session.scalars(
-            select(Order.checkout_ref).where(
-                Order.id.in_(expired),
-                Order.checkout_provider == provider.name,
-                Order.checkout_ref.is_not(None),
-            )
-        ).all()
-    for ref in refs:
-        provider.expire_checkout(ref)
+    if provider is not None:
+        end_closed_checkouts(database, provider)
 
 
 def start_scheduler(

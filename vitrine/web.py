@@ -11,7 +11,6 @@ import html
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import overload
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -159,68 +158,28 @@ def tell(
             )
 
 
-@overload
 def create_app(
     settings: Settings,
     database: Database,
     *,
     provider: CheckoutProvider | None = None,
     clock: Callable[[], datetime] = utcnow,
-) -> FastAPI: ...
-
-
-@overload
-def create_app(
-    settings: Database,
-    *,
-    provider: CheckoutProvider,
-    shop: ShopVoice,
-    policy: CommercePolicy,
-    stripe_webhook_secret: str | None = None,
-    clock: Callable[[], datetime] = utcnow,
-) -> FastAPI: ...
-
-
-def create_app(
-    settings: Settings | Database,
-    database: Database | None = None,
-    *,
-    provider: CheckoutProvider | None = None,
-    shop: ShopVoice | None = None,
-    policy: CommercePolicy | None = None,
-    stripe_webhook_secret: str | None = None,
-    clock: Callable[[], datetime] = utcnow,
 ) -> FastAPI:
-    """The ASGI app: `create_app(settings, database)` builds the provider from settings
-    (fails at start-up if it can't); `provider=` overrides it (tests). The older form
-    `create_app(database, provider=, shop=, policy=, stripe_webhook_secret=)` still works
-    until every caller moves to the settings form."""
-    if isinstance(settings, Settings):
-        if database is None:
-            raise TypeError("create_app(settings, database): database is required")
-        provider = provider or provider_from_settings(settings)
-        secret = settings.stripe_webhook_secret
-        if provider.name == CheckoutProviderName.STRIPE and secret is None:
-            raise CheckoutConfigError(
-                "checkout provider 'stripe' needs VITRINE_STRIPE_WEBHOOK_SECRET: "
-                "without webhooks no payment is ever recorded"
-            )
-        return _build_app(
-            database,
-            provider=provider,
-            shop=ShopVoice(settings.brand_name, settings.public_url, settings.default_language),
-            policy=commerce_policy(settings),
-            webhook_secret=secret.get_secret_value() if secret else None,
-            clock=clock,
+    """The ASGI app; the provider comes from settings (start-up fails if it can't be built),
+    `provider=` overrides it (tests)."""
+    provider = provider or provider_from_settings(settings)
+    secret = settings.stripe_webhook_secret
+    if provider.name == CheckoutProviderName.STRIPE and secret is None:
+        raise CheckoutConfigError(
+            "checkout provider 'stripe' needs VITRINE_STRIPE_WEBHOOK_SECRET: "
+            "without webhooks no payment is ever recorded"
         )
-    if provider is None or shop is None or policy is None:
-        raise TypeError("create_app(database, ...) needs provider=, shop= and policy=")
     return _build_app(
-        settings,
+        database,
         provider=provider,
-        shop=shop,
-        policy=policy,
-        webhook_secret=stripe_webhook_secret,
+        shop=ShopVoice(settings.brand_name, settings.public_url, settings.default_language),
+        policy=commerce_policy(settings),
+        webhook_secret=secret.get_secret_value() if secret else None,
         clock=clock,
     )
 

@@ -14,14 +14,9 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
-from bots.notify import ShopVoice
-from commerce.carts import CommercePolicy
-from commerce.checkout.local import LocalCheckout
 from tests.fakes.stripe_server import FakeStripe
 from tests.integration.test_checkout_local import (
-    PUBLIC_URL,
     WEBHOOK_SECRET,
     Clock,
     claim_for,
@@ -110,19 +105,3 @@ def test_stripe_checkout_and_webhook_over_http(database, live, clock, stripe_api
         page = http.get(f"/checkout/{token}?paid=1")
         assert page.status_code == 200 and "is paid" in page.text
     assert units(database, "ISA") == (1, 0)
-
-
-def test_older_create_app_form_still_works(database, live, clock) -> None:
-    """`vitrine run` builds the app this way until it moves to create_app(settings, db)."""
-    app = create_app(
-        database,
-        provider=LocalCheckout(PUBLIC_URL),
-        shop=ShopVoice("Bijoux", PUBLIC_URL),
-        policy=CommercePolicy(),
-        clock=clock,
-    )
-    token = claim_for(database, live, "ann", "COLLIER-ISA", clock.now)
-    web = TestClient(app)
-    assert web.get(f"/checkout/{token}").status_code == 200
-    assert web.post(f"/checkout/{token}/pay").status_code == 200
-    assert order_by_token(database, token).status == "paid"
