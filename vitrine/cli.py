@@ -18,6 +18,8 @@ db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 catalog_app = typer.Typer(help="Product catalog.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
+moderation_app = typer.Typer(help="The moderation audit log.", no_args_is_help=True)
+app.add_typer(moderation_app, name="moderation")
 
 DbOption = Annotated[
     str | None, typer.Option("--db", help="Database URL (default: VITRINE_DATABASE_URL or SQLite)")
@@ -281,6 +283,67 @@ def export(
     writer = write_orders_csv if out.suffix.lower() == ".csv" else write_orders_json
     writer(documents, out)
     typer.echo(f"wrote {len(documents)} orders to {out}")
+
+
+@moderation_app.command("log")
+def moderation_log(
+    session: Annotated[str, typer.Option(help="Live session key")],
+    db: DbOption = None,
+) -> None:
+    """Every moderation decision of a live session, oldest first."""
+    from rich.console import Console
+    from rich.table import Table
+    from sqlalchemy import select
+
+    from moderation import audit
+    from vitrine.bootstrap import open_database
+    from vitrine.models import LiveSession, Viewer
+
+    database = open_database(_database_url(db))
+    try:
+        with database.unit_of_work() as uow:
+            live_id = uow.session.scalar(select(LiveSession.id).where(LiveSession.key == session))
+            if live_id is None:
+                raise _fail(f"no live session with key {session!r}")
+            table = Table(title=f"moderation log of {session}")
+            for column in ("id", "when", "viewer", "action", "reasons", "by", "undone"):
+                table.add_column(column)
+            for entry in audit.history(uow.session, live_id):
+                viewer = uow.session.get(Viewer, entry.viewer_id) if entry.viewer_id else None
+                table.add_row(
+                    str(entry.id),
+                    entry.created_at.strftime("%H:%M:%S"),
+                    viewer.display_name if viewer else "",
+                    entry.action + (" (dry run)" if entry.dry_run else ""),
+                    ", ".join(entry.reasons) or (entry.argument or ""),
+                    entry.actor,
+                    f"by {entry.undone_by}" if entry.undone_at else "",
+                )
+        Console().print(table)
+    finally:
+        database.dispose()
+
+
+@moderation_app.command("undo")
+def moderation_undo(
+    action_id: Annotated[int, typer.Argument(help="Id from `vitrine moderation log`")],
+    by: Annotated[str, typer.Option(help="Who undoes it (kept in the audit log)")],
+    db: DbOption = None,
+) -> None:
+    """Undo one moderation action: logged as undone; a ban or timeout is lifted."""
+    from bots.moderator_commands import undo_action
+    from moderation.audit import AuditError
+    from vitrine.bootstrap import open_database
+    from vitrine.db import utcnow
+
+    database = open_database(_database_url(db))
+    try:
+        entry = undo_action(database, action_id, by=by, now=utcnow())
+    except AuditError as exc:
+        raise _fail(str(exc)) from exc
+    finally:
+        database.dispose()
+    typer.echo(f"undone: {entry.action} #{entry.id} ({', '.join(entry.reasons)})")
 
 
 def main() -> None:

@@ -73,3 +73,27 @@ def test_moderator_override_is_recorded(database) -> None:
         uow.commit()
         with pytest.raises(audit.AuditError, match="unknown moderator action"):
             audit.record_override(uow.session, action="nuke", actor="x", now=T0)
+
+
+def test_undo_lifts_a_ban_on_the_platform(database) -> None:
+    from bots.moderator_commands import undo_action
+
+    pipeline = _pipeline(database)
+    result = pipeline.process(_msg(1, "bonsoir", name="Zelie officiel"), now=T0)
+    assert result.verdict is not None and result.verdict.action.value == "ban"
+    with database.unit_of_work() as uow:
+        entry_id = uow.session.scalars(select(ModerationAction.id)).one()
+    undone = undo_action(database, entry_id, by="modo:Nadia", now=T0)
+    assert undone.undone_by == "modo:Nadia"
+    with database.unit_of_work() as uow:
+        actions = [
+            m.payload["action"]
+            for m in uow.session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind == "moderation")
+                .order_by(OutboxMessage.id)
+            )
+        ]
+        assert actions == ["ban", "unban"]
+    with pytest.raises(audit.AuditError):
+        undo_action(database, entry_id, by="modo:Nadia", now=T0)
