@@ -8,7 +8,7 @@ from datetime import datetime
 
 @dataclass(frozen=True, slots=True)
 class ItemRef:
-    """A product variant as people read it: 'Robe Lina (M, noir) x2'."""
+    """A product variant as people read it: 'Pull Nuage (M, écru) x2'."""
 
     product_sku: str
     product_name: str

@@ -93,7 +93,7 @@ def words(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def squeeze_name(name: str) -> str:
-    """A display name reduced to its letters: 'M@ison_Lumière 2' -> 'maisonlumiere'."""
+    """A display name reduced to its letters: 'At3lier_Solène 2' -> 'ateliersolene'."""
     return "".join(words(name)).translate(str.maketrans("", "", "0123456789"))
 
 
@@ -102,7 +102,7 @@ _NAME_LEET = (str.maketrans({"1": "l", "|": "l"}), str.maketrans({"1": "i", "|":
 
 @lru_cache(maxsize=65536)
 def name_variants(name: str) -> tuple[tuple[str, ...], ...]:
-    """A display name's words, read with "1" as "l" and as "i" ("Ju1ie" is "Julie")."""
+    """A display name's words, read with "1" as "l" and as "i" ("Mar1on" is "Marion")."""
     folded = fold(name)
     variants = {words(folded.translate(table)) for table in _NAME_LEET}
     return tuple(v for v in variants if v)

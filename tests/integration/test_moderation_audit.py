@@ -46,11 +46,11 @@ def test_removal_is_logged_applied_and_undoable(database) -> None:
             select(OutboxMessage).where(OutboxMessage.kind == "moderation")
         ).all()
         assert [a.payload["action"] for a in actions] == ["delete"]
-        audit.undo(uow.session, entry.id, by="modo:Nadia", now=T0)
+        audit.undo(uow.session, entry.id, by="modo:Ines", now=T0)
         uow.commit()
     with database.unit_of_work() as uow:
         entry = uow.session.scalars(select(ModerationAction)).one()
-        assert entry.undone_by == "modo:Nadia" and entry.undone_at is not None
+        assert entry.undone_by == "modo:Ines" and entry.undone_at is not None
         with pytest.raises(audit.AuditError, match="already undone"):
             audit.undo(uow.session, entry.id, by="x", now=T0)
 
@@ -68,7 +68,7 @@ def test_dry_run_logs_but_acts_on_nothing(database) -> None:
 def test_moderator_override_is_recorded(database) -> None:
     with database.unit_of_work() as uow:
         audit.record_override(
-            uow.session, action="allow_domain", actor="modo:Nadia", now=T0, argument="partner.fr"
+            uow.session, action="allow_domain", actor="modo:Ines", now=T0, argument="partner.fr"
         )
         uow.commit()
         with pytest.raises(audit.AuditError, match="unknown moderator action"):
@@ -83,8 +83,8 @@ def test_undo_lifts_a_ban_on_the_platform(database) -> None:
     assert result.verdict is not None and result.verdict.action.value == "ban"
     with database.unit_of_work() as uow:
         entry_id = uow.session.scalars(select(ModerationAction.id)).one()
-    undone = undo_action(database, entry_id, by="modo:Nadia", now=T0)
-    assert undone.undone_by == "modo:Nadia"
+    undone = undo_action(database, entry_id, by="modo:Ines", now=T0)
+    assert undone.undone_by == "modo:Ines"
     with database.unit_of_work() as uow:
         actions = [
             m.payload["action"]
@@ -96,4 +96,4 @@ def test_undo_lifts_a_ban_on_the_platform(database) -> None:
         ]
         assert actions == ["ban", "unban"]
     with pytest.raises(audit.AuditError):
-        undo_action(database, entry_id, by="modo:Nadia", now=T0)
+        undo_action(database, entry_id, by="modo:Ines", now=T0)
