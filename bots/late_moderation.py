@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bots.messages import Reply, ReplyKind
 from bots.notify import LiveLike, write_replies
+from bots.replies import moderation_reply
 from moderation.models import ModerationAction
 from moderation.verdict import MessageToJudge, Verdict
 from vitrine.models import Comment, Viewer
@@ -55,17 +55,8 @@ def apply_late_verdict(
             )
         )
         if verdict.action.removes and not verdict.dry_run and viewer is not None:
-            action = Reply(
-                ReplyKind.MODERATION,
-                "",
-                to_author_id=viewer.platform_user_id,
-                reply_to_message_id=message.message_id,
-                data={
-                    "action": verdict.action.value,
-                    "reasons": list(verdict.reasons),
-                    "duration_s": verdict.duration_s,
-                    "message_id": message.message_id,
-                },
+            action = moderation_reply(
+                verdict, author_id=viewer.platform_user_id, message_id=message.message_id
             )
             write_replies(session, [action], live=live, key=f"c:{comment.id}:late", now=now)
         uow.commit()

@@ -22,8 +22,9 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bots.messages import ChatMessage, Reply, ReplyKind
+from bots.messages import ChatMessage, Reply
 from bots.notify import ShopVoice, ViewerContact, notify, write_replies
+from bots.replies import moderation_reply
 from commerce import carts, pending
 from commerce.intent import IntentKind, ParsedIntent
 from commerce.models import PendingClaim, Product
@@ -392,17 +393,8 @@ class LivePipeline:
                     now=now,
                 )
             if verdict.action.removes and not verdict.dry_run:
-                action = Reply(
-                    ReplyKind.MODERATION,
-                    "",
-                    to_author_id=message.author_id,
-                    reply_to_message_id=message.message_id,
-                    data={
-                        "action": verdict.action.value,
-                        "reasons": list(verdict.reasons),
-                        "duration_s": verdict.duration_s,
-                        "message_id": message.message_id,
-                    },
+                action = moderation_reply(
+                    verdict, author_id=message.author_id, message_id=message.message_id
                 )
                 write_replies(session, [action], live=live, key=f"{key}:mod", now=now)
                 result.replies.append(action)

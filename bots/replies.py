@@ -24,6 +24,7 @@ from commerce.outcomes import (
     Waitlisted,
     WaitlistPromoted,
 )
+from moderation.verdict import Verdict
 from prompts.replies import render, templates
 from vitrine.money import format_money
 
@@ -143,3 +144,19 @@ def replies_for(outcome: Outcome, ctx: ReplyContext, now: datetime) -> list[Repl
         case DuplicateClaim():
             return []
     return []
+
+
+def moderation_reply(verdict: Verdict, *, author_id: str, message_id: str) -> Reply:
+    """The platform action that applies a removing verdict to one message and its author."""
+    return Reply(
+        ReplyKind.MODERATION,
+        "",
+        to_author_id=author_id,
+        reply_to_message_id=message_id,
+        data={
+            "action": verdict.action.value,
+            "reasons": list(verdict.reasons),
+            "duration_s": verdict.duration_s,
+            "message_id": message_id,
+        },
+    )

@@ -52,22 +52,31 @@ def expire_holds(session: Session, now: datetime, policy: CommercePolicy) -> lis
     outcomes: list[Outcome] = []
     freed: list[int] = []
     for cart in session.scalars(query).all():
-        items = []
-        for line in cart.lines:
-            if line.status != LineStatus.ACTIVE:
-                continue
-            release_line(session, line, LineStatus.EXPIRED, now)
-            product = session.get(Product, line.product_id)
-            assert product is not None
-            items.append(item_ref(product, line.variant, line.quantity))
-            freed.append(line.variant_id)
-        transition(cart, OrderStatus.EXPIRED, now)
-        close_cart(cart, OrderStatus.EXPIRED, now)
-        outcomes.append(HoldExpired(cart.viewer_id, cart.id, tuple(items)))
+        expired, variant_ids = expire_cart(session, cart, now)
+        outcomes.append(expired)
+        freed.extend(variant_ids)
     session.flush()
     for variant_id in dict.fromkeys(freed):
         outcomes.extend(promote_waitlist(session, variant_id, now, policy))
     return outcomes
+
+
+def expire_cart(session: Session, cart: Order, now: datetime) -> tuple[HoldExpired, list[int]]:
+    """Give an open cart's units back and close it as expired; returns what to tell the
+    viewer and the variants whose waitlists may now move."""
+    items = []
+    freed: list[int] = []
+    for line in cart.lines:
+        if line.status != LineStatus.ACTIVE:
+            continue
+        release_line(session, line, LineStatus.EXPIRED, now)
+        product = session.get(Product, line.product_id)
+        assert product is not None
+        items.append(item_ref(product, line.variant, line.quantity))
+        freed.append(line.variant_id)
+    transition(cart, OrderStatus.EXPIRED, now)
+    close_cart(cart, OrderStatus.EXPIRED, now)
+    return HoldExpired(cart.viewer_id, cart.id, tuple(items)), freed
 
 
 def order_document(session: Session, order: Order) -> dict[str, Any]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
 
 from commerce.catalog import load_catalog_file
 from commerce.parsing import IntentParser
+from vitrine.jsonl import transform_jsonl
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
@@ -58,22 +57,4 @@ def parse_lines(parser: IntentParser, lines: Iterable[str]) -> Iterator[str]:
 def run_parse(catalog: Path, in_path: Path | None, out_path: Path | None) -> None:
     """Parse a comments file (or stdin) into a results file (or stdout)."""
     parser = IntentParser(load_catalog_file(catalog))
-    source: IO[str] = (
-        in_path.open(encoding="utf-8", errors="replace")
-        if in_path
-        else open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
-    )
-    sink: IO[str] = (
-        out_path.open("w", encoding="utf-8")
-        if out_path
-        else open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)  # noqa: SIM115
-    )
-    with source, sink:
-        buffer: list[str] = []
-        for line in parse_lines(parser, source):
-            buffer.append(line)
-            if len(buffer) >= 1024:
-                sink.write("\n".join(buffer) + "\n")
-                buffer.clear()
-        if buffer:
-            sink.write("\n".join(buffer) + "\n")
+    transform_jsonl(in_path, out_path, lambda lines: parse_lines(parser, lines))

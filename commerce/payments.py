@@ -22,19 +22,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from commerce.carts import CommercePolicy, close_cart, item_ref, promote_waitlist, release_line
+from commerce.carts import CommercePolicy, promote_waitlist
 from commerce.models import (
     OPEN_ORDER_STATUSES,
     LineStatus,
     Order,
     OrderStatus,
     PaymentEvent,
-    Product,
     Reservation,
     ReservationStatus,
 )
-from commerce.orders import SoldOutAtPayment, mark_paid, transition
-from commerce.outcomes import HoldExpired, ItemRef, Outcome
+from commerce.orders import SoldOutAtPayment, expire_cart, mark_paid
+from commerce.outcomes import Outcome
 from commerce.stock import reserve_units
 from vitrine.outbox import enqueue
 
@@ -277,20 +276,9 @@ def release_hold(
     session: Session, order: Order, now: datetime, policy: CommercePolicy
 ) -> list[Outcome]:
     """Give an open cart's units back, close it as expired, and promote the waitlists."""
-    items: list[ItemRef] = []
-    freed: list[int] = []
-    for line in order.lines:
-        if line.status != LineStatus.ACTIVE:
-            continue
-        release_line(session, line, LineStatus.EXPIRED, now)
-        product = session.get(Product, line.product_id)
-        assert product is not None
-        items.append(item_ref(product, line.variant, line.quantity))
-        freed.append(line.variant_id)
-    transition(order, OrderStatus.EXPIRED, now)
-    close_cart(order, OrderStatus.EXPIRED, now)
+    expired, freed = expire_cart(session, order, now)
     session.flush()
-    outcomes: list[Outcome] = [HoldExpired(order.viewer_id, order.id, tuple(items))]
+    outcomes: list[Outcome] = [expired]
     for variant_id in dict.fromkeys(freed):
         outcomes.extend(promote_waitlist(session, variant_id, now, policy))
     return outcomes

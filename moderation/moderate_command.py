@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
 
 from moderation.engine import ModerationEngine
 from moderation.policy import ModerationPolicy, PolicyError
 from moderation.verdict import MessageToJudge
+from vitrine.jsonl import transform_jsonl
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
@@ -69,22 +68,4 @@ def moderate_lines(engine: ModerationEngine, lines: Iterable[str]) -> Iterator[s
 def run_moderate(settings: Path, in_path: Path | None, out_path: Path | None) -> None:
     """Moderate a chat file (or stdin) into a decisions file (or stdout)."""
     engine = ModerationEngine(load_policy(settings))
-    source: IO[str] = (
-        in_path.open(encoding="utf-8", errors="replace")
-        if in_path
-        else open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
-    )
-    sink: IO[str] = (
-        out_path.open("w", encoding="utf-8")
-        if out_path
-        else open(sys.stdout.fileno(), "w", encoding="utf-8", closefd=False)  # noqa: SIM115
-    )
-    with source, sink:
-        buffer: list[str] = []
-        for line in moderate_lines(engine, source):
-            buffer.append(line)
-            if len(buffer) >= 1024:
-                sink.write("\n".join(buffer) + "\n")
-                buffer.clear()
-        if buffer:
-            sink.write("\n".join(buffer) + "\n")
+    transform_jsonl(in_path, out_path, lambda lines: moderate_lines(engine, lines))
