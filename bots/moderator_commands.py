@@ -1,12 +1,16 @@
-"""Moderator commands that outlive the live process: read the audit log, undo an action."""
+"""Moderator commands from any platform: pardon, mute, ban, allow a domain, block a word;
+read the audit log and undo an action."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+
 from bots.messages import Reply, ReplyKind
-from bots.notify import write_replies
+from bots.notify import LiveLike, write_replies
 from moderation import audit
+from moderation.engine import ModerationEngine
 from moderation.models import ModerationAction
 from vitrine.models import Comment, LiveSession, Viewer
 from vitrine.uow import UnitOfWorkProvider
@@ -39,5 +43,75 @@ def undo_action(
                 },
             )
             write_replies(session, [reply], live=live, key=f"undo:{entry.id}", now=now)
+        uow.commit()
+        return entry
+
+
+class UnknownCommand(ValueError):
+    """A moderator command Vitrine does not know."""
+
+
+def apply_override(
+    database: UnitOfWorkProvider,
+    engine: ModerationEngine,
+    *,
+    live: LiveLike,
+    command: str,
+    actor: str,
+    now: datetime,
+    target_user_id: str | None = None,
+    argument: str | None = None,
+    duration_s: int | None = None,
+) -> ModerationAction:
+    """A moderator's command, from any platform: the engine adjusts at once, the audit log
+    records it, and mutes and bans reach the platform through the outbox."""
+    if command in ("pardon", "mute", "ban") and not target_user_id:
+        raise UnknownCommand(f"{command} needs a viewer")
+    if command in ("allow_domain", "block_word") and not argument:
+        raise UnknownCommand(f"{command} needs an argument")
+    if command == "pardon":
+        engine.pardon(str(target_user_id))
+    elif command == "allow_domain":
+        engine.allow_domain(str(argument))
+    elif command == "block_word":
+        engine.block_word(str(argument))
+    elif command not in ("mute", "ban"):
+        raise UnknownCommand(
+            f"unknown command {command!r} (pardon, mute, ban, allow_domain, block_word)"
+        )
+    with database.unit_of_work() as uow:
+        session = uow.session
+        viewer = None
+        if target_user_id is not None:
+            viewer = session.scalar(
+                select(Viewer).where(
+                    Viewer.platform == live.platform, Viewer.platform_user_id == target_user_id
+                )
+            )
+        entry = audit.record_override(
+            session,
+            action=command,
+            actor=actor,
+            now=now,
+            session_id=live.id,
+            viewer_id=viewer.id if viewer else None,
+            argument=argument,
+            duration_s=duration_s if command == "mute" else None,
+        )
+        session.flush()
+        if command in ("mute", "ban"):
+            action = "timeout" if command == "mute" else "ban"
+            reply = Reply(
+                ReplyKind.MODERATION,
+                "",
+                to_author_id=target_user_id,
+                data={
+                    "action": action,
+                    "reasons": [],
+                    "message_id": "",
+                    "duration_s": duration_s if command == "mute" else None,
+                },
+            )
+            write_replies(session, [reply], live=live, key=f"override:{entry.id}", now=now)
         uow.commit()
         return entry

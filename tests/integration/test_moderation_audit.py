@@ -97,3 +97,66 @@ def test_undo_lifts_a_ban_on_the_platform(database) -> None:
         assert actions == ["ban", "unban"]
     with pytest.raises(audit.AuditError):
         undo_action(database, entry_id, by="modo:Ines", now=T0)
+
+
+def test_moderator_commands_adjust_the_engine_log_and_reach_the_platform(database) -> None:
+    from bots.moderator_commands import UnknownCommand, apply_override
+    from vitrine.models import LiveSession
+
+    pipeline = _pipeline(database)
+    pipeline.process(_msg(1, "coucou"), now=T0)
+    with database.unit_of_work() as uow:
+        live = uow.session.get(LiveSession, pipeline.live_session_id)
+        uow.session.expunge(live)
+    engine = pipeline.moderator
+    apply_override(
+        database,
+        engine,
+        live=live,
+        command="allow_domain",
+        actor="modo:Ines",
+        argument="partner-shop.com",
+        now=T0,
+    )
+    assert pipeline.process(_msg(2, "voir partner-shop.com"), now=T0).removed is False
+    apply_override(
+        database,
+        engine,
+        live=live,
+        command="block_word",
+        actor="modo:Ines",
+        argument="wesh",
+        now=T0,
+    )
+    assert pipeline.process(_msg(3, "wesh"), now=T0).removed is True
+    apply_override(
+        database,
+        engine,
+        live=live,
+        command="mute",
+        actor="modo:Ines",
+        target_user_id="u1",
+        duration_s=300,
+        now=T0,
+    )
+    with pytest.raises(UnknownCommand):
+        apply_override(database, engine, live=live, command="nuke", actor="x", now=T0)
+    with database.unit_of_work() as uow:
+        logged = [
+            (a.action, a.actor)
+            for a in uow.session.scalars(
+                select(ModerationAction).where(ModerationAction.actor == "modo:Ines")
+            )
+        ]
+        assert logged == [
+            ("allow_domain", "modo:Ines"),
+            ("block_word", "modo:Ines"),
+            ("mute", "modo:Ines"),
+        ]
+        platform = [
+            (m.payload["action"], m.payload["duration_s"])
+            for m in uow.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.kind == "moderation")
+            )
+        ]
+        assert ("timeout", 300) in platform
