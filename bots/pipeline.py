@@ -362,8 +362,8 @@ class LivePipeline:
                 }
             )
         # One cached statement run with many rows: SQLAlchemy sends them as one INSERT.
-        result = session.execute(_statement(session, "comments"), rows)
-        stored = {(r.platform, r.chat_id, r.message_id): r.id for r in result}
+        inserted = session.execute(_statement(session, "comments"), rows)
+        stored = {(r.platform, r.chat_id, r.message_id): r.id for r in inserted}
         ids: list[int | None] = [None] * len(batch)
         for key, index in first.items():
             ids[index] = stored.get(key)

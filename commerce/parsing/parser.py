@@ -103,6 +103,12 @@ class Clause:
     has_code_ref: bool = False
 
 
+def _count_of(span: Span) -> int:
+    """The number a quantity span carries (its value is an int for "qty" and "plus")."""
+    value = span.value
+    return value if isinstance(value, int) else 1
+
+
 class IntentParser:
     """Parses comments against one catalog; pure, deterministic, never raises."""
 
@@ -337,7 +343,7 @@ class IntentParser:
             elif kind in ("qty", "plus"):
                 if kind == "qty" and span.language == "postfix":
                     current = self._quantity(
-                        int(span.value),
+                        _count_of(span),
                         spans,
                         position,
                         frames,
@@ -362,7 +368,7 @@ class IntentParser:
                     unknown += 1  # "très bien" is not "tres" (three)
                 else:
                     current = self._quantity(
-                        int(span.value), spans, position, frames, current, product_ctx or upcoming
+                        _count_of(span), spans, position, frames, current, product_ctx or upcoming
                     )
             elif kind in ("color", "size_word", "size_number", "word"):
                 hit, length, info = None, 1, None
