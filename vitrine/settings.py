@@ -69,9 +69,6 @@ class Settings(BaseSettings):
     allowed_domains: list[str] = Field(default_factory=list)
     blocked_words: list[str] = Field(default_factory=list)
 
-    brand_webhook_url: str | None = None
-    brand_webhook_secret: SecretStr | None = None
-
     @field_validator("currency")
     @classmethod
     def _iso_currency(cls, value: str) -> str:
@@ -88,7 +85,7 @@ class Settings(BaseSettings):
             "stripe_webhook_secret",
             "telegram_token",
             "discord_token",
-            "brand_webhook_secret",
+            "openai_api_key",
         ):
             secret = getattr(self, name)
             if secret is not None and secret.get_secret_value().lower() in PLACEHOLDER_SECRETS:
