@@ -33,7 +33,14 @@ from commerce.models import (
     WaitlistEntry,
 )
 from commerce.orders import mark_paid
-from commerce.outcomes import Outcome, Reserved, Waitlisted
+from commerce.outcomes import (
+    ClaimCancelled,
+    NothingToCancel,
+    Outcome,
+    Reserved,
+    Waitlisted,
+    WaitlistPromoted,
+)
 from vitrine.models import Comment, LiveSession, OutboxMessage, Viewer
 
 EXPIRY_CHECK_EVERY_S = 1.0
@@ -177,7 +184,7 @@ def _count(counters: ReplayCounters, result: PipelineResult) -> None:
     claims = [
         o
         for o in result.outcomes
-        if o.__class__.__name__ not in ("ClaimCancelled", "NothingToCancel", "WaitlistPromoted")
+        if not isinstance(o, ClaimCancelled | NothingToCancel | WaitlistPromoted)
     ]
     counters.claims += len(claims)
     counters.answered_claims += sum(isinstance(o, Reserved | Waitlisted) for o in claims)
