@@ -24,6 +24,7 @@ PHRASE_CATEGORIES = (
     "compliment",
     "both",
     "hedge",
+    "contrast_blockers",
 )
 WORD_CATEGORIES = ("size_markers", "product_articles", "joiners", "units")
 
@@ -90,6 +91,8 @@ def load_lexicon() -> Lexicon:
                 tokens = phrase_tokens(word)
                 lexicon.colors.setdefault(tokens, concept)
                 lexicon.max_len = max(lexicon.max_len, len(tokens))
+                if len(tokens) == 1 and tokens[0].isalpha() and not tokens[0].endswith("s"):
+                    lexicon.colors.setdefault((tokens[0] + "s",), concept)  # "two blacks"
     common = _read("common.json")
     lexicon.weak_claims = {phrase_tokens(p) for p in common["weak_claims"]}
     # Only one-word fillers: splitting "s'il vous plaît" would make "s" a filler, and "S" a size.

@@ -67,7 +67,9 @@ _FLAG_KINDS = {
     "question",
     "compliment",
     "both",
+    "contrast",
 }
+_BUT_WORDS = {"mais", "but", "pero", "aber"}
 
 
 @dataclass(slots=True)
@@ -101,6 +103,7 @@ class Clause:
     unknown: int = 0
     frames: list[Frame] = field(default_factory=list)
     has_code_ref: bool = False
+    after_but: bool = False  # follows "mais", "but", "pero", "aber"
 
 
 def _count_of(span: Span) -> int:
@@ -186,6 +189,8 @@ class IntentParser:
             language = sorted(m[1] for m in meanings)[0]
             if kinds == {"hedge"}:
                 return Span(i, i + length, "word", "hedge")  # "un peu": not a count
+            if "contrast_blockers" in kinds and len(kinds) == 1:
+                return Span(i, i + length, "contrast", None, language)
             for kind in (
                 "cancel",
                 "negation",
@@ -259,17 +264,22 @@ class IntentParser:
     def _clauses(self, spans: list[Span], tokens: list[str]) -> list[Clause]:
         clauses: list[Clause] = []
         current: list[Span] = []
+        after_but = False
         for span in spans:
             if span.kind == "break":
                 if current:
-                    clauses.append(Clause(current, ends_with_question=span.value == "?"))
+                    clauses.append(
+                        Clause(current, ends_with_question=span.value == "?", after_but=after_but)
+                    )
                     current = []
+                    after_but = False
                 elif span.value == "?" and clauses:
                     clauses[-1].ends_with_question = True
+                after_but = after_but or span.value in _BUT_WORDS
                 continue
             current.append(span)
         if current:
-            clauses.append(Clause(current))
+            clauses.append(Clause(current, after_but=after_but))
         return clauses
 
     # -- one clause -----------------------------------------------------------------------
@@ -686,6 +696,8 @@ class IntentParser:
             return True
         if "compliment" in clause.flags:
             return False
+        if "contrast" in clause.flags:
+            return False  # "troppo cara per me": "for me" here is not a claim
         if clause.weak_claim and not clause.unknown and total_unknown <= 1:
             return True  # "moi !", "mine!! in red" - but not "moi aussi, très bien emballé"
         # A bare reference: "12 en M", "2 noires", "A7 noir x2", "trois en M pour le club".
@@ -712,7 +724,11 @@ class IntentParser:
             items = self._cancel_items(clauses)
             return ParsedIntent(IntentKind.CANCEL, items, 0.9, language)
         total_unknown = sum(c.unknown for c in clauses)
-        claiming = [c for c in clauses if self._claims(c, featured, total_unknown)]
+        # "la quiero pero es muy cara": a claim taken back by a "but ... too expensive".
+        taken_back = any(c.after_but and "contrast" in c.flags for c in clauses)
+        claiming = (
+            [] if taken_back else [c for c in clauses if self._claims(c, featured, total_unknown)]
+        )
         if claiming:
             items = self._buy_items(clauses, claiming, featured)
             strong = any(c.strong_claim for c in claiming)
@@ -793,6 +809,17 @@ class IntentParser:
                     if len(holders) == 1:
                         for f in group:
                             f.options.setdefault(name, holders[0].options[name])
+            # "two blacks, M and L": a count whose items are then listed one by one.
+            group = [
+                f
+                for f in group
+                if not (
+                    f.quantity
+                    and f.quantity > 1
+                    and f.quantity
+                    == sum(1 for g in group if g is not f and f.options.items() < g.options.items())
+                )
+            ]
             # "blue and green, both in S": the lone "S" item was shared out above.
             group = [
                 f

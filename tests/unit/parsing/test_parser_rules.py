@@ -86,6 +86,16 @@ BUYS = [
     ("livrez vous en Suisse ? sinon je prends le 4", RING, [(BAG, 1, {})]),
     # never guess an option that was not said
     ("je prends le pull", RING, [(SWEATER, 1, {})]),
+    # slang and less common forms
+    ("réserve-moi une L", DRESS, [(DRESS, 1, {"size": "L"})]),
+    ("take my money 😂 black M", DRESS, [(DRESS, 1, {"color": "noir", "size": "M"})]),
+    ("die hätte ich gern in M", DRESS, [(DRESS, 1, {"size": "M"})]),
+    (
+        "I'll take two blacks, M and L",
+        DRESS,
+        [(DRESS, 1, {"color": "noir", "size": "M"}), (DRESS, 1, {"color": "noir", "size": "L"})],
+    ),
+    ("ne prendo due nere M", DRESS, [(DRESS, 2, {"color": "noir", "size": "M"})]),
 ]
 
 
@@ -117,6 +127,11 @@ NOT_BUYS = [
     ("leider nicht für mich", BAG, "other"),
     ("no es para mí", BAG, "other"),
     ("non fa per me", BAG, "other"),
+    ("la quiero pero es muy cara", DRESS, "other"),
+    ("trop chère pour moi", DRESS, "other"),
+    ("2 ans que je vous suis", DRESS, "other"),
+    ("I'd take it in XL if you had it", DRESS, "other"),
+    ("la prenderei se fosse rossa", DRESS, "other"),
 ]
 
 
