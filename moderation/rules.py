@@ -249,7 +249,8 @@ def impersonates(author_name: str, policy: ModerationPolicy, lexicon: Moderation
         if not target:
             continue
         for candidate in candidates:
-            if candidate == target:
+            # "I" and "l" look alike in most chat fonts: "lris" imitates "Iris".
+            if candidate == target or candidate.replace("l", "i") == target.replace("l", "i"):
                 return True
             if len(target) >= 6 and Levenshtein.distance(candidate, target) <= 1:
                 return True

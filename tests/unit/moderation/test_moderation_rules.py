@@ -198,3 +198,17 @@ def test_settings_are_validated() -> None:
         ModerationPolicy.from_settings_json({"protected_names": "Solène"})
     with pytest.raises(PolicyError):
         ModerationPolicy.from_settings_json({"ladder": ["explode"]})
+
+
+def test_capital_i_and_small_l_look_alike_in_names(engine: ModerationEngine) -> None:
+    policy = ModerationPolicy.from_settings_json({"protected_names": ["Iris"]})
+    lookalike = ModerationEngine(policy)
+    assert "impersonation" in judge(lookalike, "coucou", name="lris").reasons
+    assert judge(lookalike, "coucou", name="Lila").action is Action.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text", ["trop sexy cette robe sur toi", "la robe est sexy", "tu es magnifique ce soir"]
+)
+def test_compliments_to_the_host_stay(engine: ModerationEngine, text: str) -> None:
+    assert judge(engine, text).action is Action.ALLOW
