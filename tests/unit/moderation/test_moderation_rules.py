@@ -212,3 +212,88 @@ def test_capital_i_and_small_l_look_alike_in_names(engine: ModerationEngine) -> 
 )
 def test_compliments_to_the_host_stay(engine: ModerationEngine, text: str) -> None:
     assert judge(engine, text).action is Action.ALLOW
+
+
+BUYER_CHAT = [
+    "hola desde Bilbao!!",
+    "la quiero en talla M",
+    "¿cuánto cuesta el envío a Francia?",
+    "Marta estás guapísima",
+    "qué bonita la chaqueta",
+    "mi hija tiene 12 años y le encanta",
+    "pago con tarjeta o paypal?",
+    "me llega el paquete antes del 24?",
+    "el 7 en L por favor",
+    "joder qué precio tan bueno",
+    "ostras se me ha escapado el 3",
+    "hay descuento si compro 2?",
+    "mi número de pedido es 4839201, no me ha llegado",
+    "la web casaverde.es va lenta",
+    "vi el bolso en instagram",
+    "es de piel auténtica?",
+    "la modelo mide cuánto?",
+    "1m70 y 60kg qué talla me recomiendas",
+    "Marta, ¿cuándo es el próximo directo?",
+    "SOLD SOLD",
+    "ich nehme die blaue in M",
+    "wie viel kostet der Versand nach Österreich?",
+    "Scheiße, zu spät für die Tasche",
+    "verdammt schön",
+    "ist das Leder echt?",
+    "la prendo in blu, taglia 42",
+    "quanto costa la spedizione?",
+    "cavolo, già finito!",
+    "che bella la giacca",
+    "merci pour le live, bonne soirée",
+    "j'ai payé mais je n'ai pas reçu le mail",
+    "mon numéro de commande: 123 456 789",
+    "le paiement a été refusé, je réessaie",
+    "c'est du 100% coton ?",
+    "je fais du 42, ça taille grand ?",
+    "bravo Marta !",
+    "ptn elle est trop belle",
+    "j'hésite entre le 3 et le 5",
+    "les femmes de ma famille adorent vos robes",
+    "une amie m'a parlé de vous sur insta",
+    "elle est à combien la livraison en Suisse ?",
+    "I ordered twice by mistake, can you cancel one?",
+    "omg I need this",
+    "what a steal!!",
+    "my whatsapp is broken so I use the email",
+    "where do you ship from?",
+    "can I pay with Apple Pay?",
+    "the model is gorgeous",
+    "killer dress 🔥",
+    "this is sick",
+    "so cheap wow",
+    "is it vegan leather?",
+    "my size is 10 UK",
+    "ordered at 9:45 pm",
+    "I love you guys ❤️",
+    "haha same",
+    "total: 89,90€ c'est ça ?",
+    "promo code ?",
+    "le code LIVE20 marche pas",
+]
+
+
+def test_a_loud_multilingual_buyer_chat_is_never_removed() -> None:
+    """Buyers' talk in five languages, prices, order numbers, sizes, exclamations."""
+    engine = ModerationEngine(
+        ModerationPolicy.from_settings_json(
+            {
+                "brand": "Casa Verde",
+                "protected_names": ["Casa Verde", "Marta"],
+                "allowed_domains": ["casaverde.es"],
+                "blocked_words": [],
+            }
+        )
+    )
+    removed = [
+        text
+        for n, text in enumerate(BUYER_CHAT)
+        if engine.decide(
+            MessageToJudge(f"m{n}", n * 3.0, f"u{n}", "Viewer", "viewer", text)
+        ).action.removes
+    ]
+    assert removed == []
