@@ -70,6 +70,26 @@ _FLAG_KINDS = {
     "contrast",
 }
 _BUT_WORDS = {"mais", "but", "pero", "aber"}
+_INDEFINITE_ARTICLES = {
+    "des",
+    "du",
+    "de",
+    "un",
+    "une",
+    "a",
+    "an",
+    "some",
+    "unos",
+    "unas",
+    "del",
+    "dei",
+    "degli",
+    "delle",
+    "einen",
+    "ein",
+    "eine",
+    "etwas",
+}
 
 
 @dataclass(slots=True)
@@ -299,6 +319,8 @@ class IntentParser:
             if span.kind in _FLAG_KINDS:
                 clause.flags.add(span.kind)
                 if span.kind == "claim":
+                    if self._takes_something_else(spans, position, tokens):
+                        continue  # "je prends des notes", "I'll take a break"
                     if span.value == "weak":
                         clause.weak_claim = True
                     else:
@@ -408,6 +430,19 @@ class IntentParser:
         clause.frames = frames
         clause.unknown = unknown
         return product_ctx
+
+    @staticmethod
+    def _takes_something_else(spans: list[Span], position: int, tokens: list[str]) -> bool:
+        """A claim verb whose object is not merchandise: an article, then a word that names
+        neither a product nor an option."""
+        if position + 2 >= len(spans):
+            return False
+        article, noun = spans[position + 1], spans[position + 2]
+        return (
+            tokens[article.start] in _INDEFINITE_ARTICLES
+            and noun.kind == "word"
+            and len(str(noun.value)) > 2
+        )
 
     @staticmethod
     def _counts(spans: list[Span], position: int, tokens: list[str]) -> bool:
@@ -689,7 +724,13 @@ class IntentParser:
             or ("third_party" in flags and not clause.strong_claim)
         )
 
-    def _claims(self, clause: Clause, featured: str | None, total_unknown: int = 0) -> bool:
+    def _claims(
+        self,
+        clause: Clause,
+        featured: str | None,
+        total_unknown: int = 0,
+        any_blocked: bool = False,
+    ) -> bool:
         if self._blocked(clause) or "question" in clause.flags:
             return False
         if clause.strong_claim:
@@ -700,6 +741,8 @@ class IntentParser:
             return False  # "troppo cara per me": "for me" here is not a claim
         if clause.weak_claim and not clause.unknown and total_unknown <= 1:
             return True  # "moi !", "mine!! in red" - but not "moi aussi, très bien emballé"
+        if any_blocked:
+            return False  # a bare option beside "j'ai pris le M la dernière fois" is talk
         # A bare reference: "12 en M", "2 noires", "A7 noir x2", "trois en M pour le club".
         for frame in clause.frames:
             if frame.sku is None and featured is None:
@@ -724,10 +767,15 @@ class IntentParser:
             items = self._cancel_items(clauses)
             return ParsedIntent(IntentKind.CANCEL, items, 0.9, language)
         total_unknown = sum(c.unknown for c in clauses)
-        # "la quiero pero es muy cara": a claim taken back by a "but ... too expensive".
-        taken_back = any(c.after_but and "contrast" in c.flags for c in clauses)
+        # "la quiero pero es muy cara", "I want it but it's sold out": taken back by a "but".
+        taken_back = any(
+            c.after_but and c.flags & {"contrast", "past", "conditional"} for c in clauses
+        )
+        any_blocked = any(self._blocked(c) for c in clauses)
         claiming = (
-            [] if taken_back else [c for c in clauses if self._claims(c, featured, total_unknown)]
+            []
+            if taken_back
+            else [c for c in clauses if self._claims(c, featured, total_unknown, any_blocked)]
         )
         if claiming:
             items = self._buy_items(clauses, claiming, featured)

@@ -132,6 +132,12 @@ NOT_BUYS = [
     ("2 ans que je vous suis", DRESS, "other"),
     ("I'd take it in XL if you had it", DRESS, "other"),
     ("la prenderei se fosse rossa", DRESS, "other"),
+    ("j'ai pris le M la dernière fois, il taille petit", SWEATER, "other"),
+    ("je prends des notes pour le prochain live", SWEATER, "other"),
+    ("I want it but it's sold out in my size", SWEATER, "other"),
+    ("2 pulls c'est trop pour moi", SWEATER, "other"),
+    ("mia figlia lo vuole in S", SWEATER, "other"),
+    ("moi aussi je l'ai en bleu marine", SWEATER, "other"),
 ]
 
 
