@@ -771,7 +771,9 @@ class IntentParser:
         taken_back = any(
             c.after_but and c.flags & {"contrast", "past", "conditional"} for c in clauses
         )
-        any_blocked = any(self._blocked(c) for c in clauses)
+        # Talk of the past, a refusal or a wish elsewhere in the comment makes a bare option
+        # commentary; "une pour ma mère" (someone it is for) does not.
+        any_blocked = any(c.negated or c.flags & {"conditional", "past"} for c in clauses)
         claiming = (
             []
             if taken_back

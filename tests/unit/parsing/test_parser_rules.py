@@ -96,6 +96,11 @@ BUYS = [
         [(DRESS, 1, {"color": "noir", "size": "M"}), (DRESS, 1, {"color": "noir", "size": "L"})],
     ),
     ("ne prendo due nere M", DRESS, [(DRESS, 2, {"color": "noir", "size": "M"})]),
+    (
+        "2 bagues dorées en 52 svp, une pour ma mère",
+        RING,
+        [(RING, 2, {"color": "doré", "size": "52"})],
+    ),
 ]
 
 
