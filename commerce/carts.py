@@ -86,8 +86,11 @@ def get_or_open_cart(
     now: datetime,
     *,
     known_absent: bool = False,
+    total_minor: int = 0,
+    expires_at: datetime | None = None,
 ) -> Order:
-    """The viewer's one open cart in this live session, opened if needed."""
+    """The viewer's one open cart in this live session, opened if needed (with the total and
+    hold it is about to have, so that opening it is a single statement)."""
     if not known_absent:
         cart = open_cart(session, session_id, viewer_id)
         if cart is not None:
@@ -95,7 +98,8 @@ def get_or_open_cart(
     # INSERT ... ON CONFLICT DO NOTHING: another worker may open the same cart this instant;
     # then theirs is used. No savepoint needed, so the claim costs fewer round trips.
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    new_id = session.execute(
+    # RETURNING the entity puts the new cart in the session without reading it back.
+    cart = session.scalars(
         insert(Order)
         .values(
             session_id=session_id,
@@ -103,21 +107,21 @@ def get_or_open_cart(
             open_key=_open_key(session_id, viewer_id),
             status=OrderStatus.RESERVED,
             currency=currency,
-            total_minor=0,
+            total_minor=total_minor,
             public_token=secrets.token_urlsafe(18),
+            expires_at=expires_at,
             created_at=now,
             updated_at=now,
         )
         .on_conflict_do_nothing(index_elements=["open_key"])
-        .returning(Order.id)
-    ).scalar()
-    if new_id is None:
+        .returning(Order),
+        execution_options={"populate_existing": True},
+    ).one_or_none()
+    if cart is None:
         existing = open_cart(session, session_id, viewer_id)
         if existing is None:
             raise RuntimeError(f"cart of viewer {viewer_id} neither opened nor found")
         return existing
-    cart = session.get(Order, new_id)
-    assert cart is not None
     set_committed_value(cart, "lines", [])  # a new cart has no lines: no query to learn it
     return cart
 
@@ -213,7 +217,14 @@ def add_to_cart(
     """Put already-held units in the viewer's cart and (re)start the cart's hold."""
     if cart is None:
         cart = get_or_open_cart(
-            session, session_id, viewer_id, product.currency, now, known_absent=cart_looked_up
+            session,
+            session_id,
+            viewer_id,
+            product.currency,
+            now,
+            known_absent=cart_looked_up,
+            total_minor=quantity * product.price_minor,
+            expires_at=_hold_until(now, policy),
         )
     expires_at = _hold_until(now, policy)
     line = OrderLine(
