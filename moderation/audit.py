@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from moderation.models import ModerationAction
 from moderation.verdict import Verdict
+from vitrine.db import utcnow
 
 OVERRIDES = frozenset({"pardon", "mute", "ban", "unban", "allow_domain", "block_word", "dry_run"})
 
@@ -24,9 +25,12 @@ def record_verdict(
     session_id: int | None,
     comment_id: int | None,
     viewer_id: int | None,
-    now: datetime,
+    now: datetime | None = None,
+    actor: str = "auto",
 ) -> ModerationAction:
-    """Log an automatic decision (dry-run ones too: that is the point of a dry run)."""
+    """Log an automatic decision (dry-run ones too: that is the point of a dry run).
+    `actor` names who decided: "auto" for the rules, e.g. "second_opinion" for a removal
+    decided after the fact."""
     entry = ModerationAction(
         session_id=session_id,
         comment_id=comment_id,
@@ -34,9 +38,10 @@ def record_verdict(
         action=verdict.action.value,
         reasons=list(verdict.reasons),
         duration_s=verdict.duration_s,
-        actor="auto",
+        actor=actor,
         dry_run=verdict.dry_run,
-        created_at=now,
+        note="; ".join(verdict.details) or None,
+        created_at=now or utcnow(),
     )
     session.add(entry)
     return entry
@@ -47,7 +52,7 @@ def record_override(
     *,
     action: str,
     actor: str,
-    now: datetime,
+    now: datetime | None = None,
     session_id: int | None = None,
     viewer_id: int | None = None,
     argument: str | None = None,
@@ -66,20 +71,22 @@ def record_override(
         argument=argument,
         duration_s=duration_s,
         note=note,
-        created_at=now,
+        created_at=now or utcnow(),
     )
     session.add(entry)
     return entry
 
 
-def undo(session: Session, action_id: int, *, by: str, now: datetime) -> ModerationAction:
+def undo(
+    session: Session, action_id: int, by: str, now: datetime | None = None
+) -> ModerationAction:
     """Mark an entry undone; the caller lifts the platform effect (unban, unmute, restore)."""
     entry = session.get(ModerationAction, action_id)
     if entry is None:
         raise AuditError(f"no moderation action {action_id}")
     if entry.undone_at is not None:
         raise AuditError(f"moderation action {action_id} was already undone by {entry.undone_by}")
-    entry.undone_at = now
+    entry.undone_at = now or utcnow()
     entry.undone_by = by
     return entry
 
@@ -87,6 +94,7 @@ def undo(session: Session, action_id: int, *, by: str, now: datetime) -> Moderat
 def history(
     session: Session, session_id: int, viewer_id: int | None = None
 ) -> list[ModerationAction]:
+    """A live session's entries (or one viewer's), oldest first."""
     query = select(ModerationAction).where(ModerationAction.session_id == session_id)
     if viewer_id is not None:
         query = query.where(ModerationAction.viewer_id == viewer_id)

@@ -1,128 +1,29 @@
 """The moderation engine: content rules plus each author's recent history -> a verdict.
 
-State is per author, per live session, and bounded: sliding windows keep only the
-timestamps still inside them, and the author table forgets the least recent authors.
+State is per author, per live session, and bounded: sliding windows keep only what is still
+inside them, and the author table forgets the least recently seen authors past a limit.
+Moderators adjust the engine as the live goes (pardon, mute, ban, allow a domain, block a
+word); a removal decided after the fact (a second opinion) goes through `escalate`, so it
+climbs the same ladder as the engine's own.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict, deque
+import logging
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
+from moderation.history import AuthorHistory
 from moderation.normalize import words
 from moderation.policy import ModerationPolicy
 from moderation.rules import content_categories
 from moderation.verdict import Action, MessageToJudge, Verdict
 
+logger = logging.getLogger(__name__)
+
 MAX_AUTHORS = 100_000
 
-
-@dataclass
-class AuthorState:
-    """What moderation remembers of one author during one live."""
-
-    recent: deque[float] = field(default_factory=deque)
-    texts: dict[tuple[str, ...], deque[float]] = field(default_factory=dict)
-    removals: int = 0
-
-
-class ModerationEngine:
-    """Decides on each message in chat order; moderators can adjust it as the live goes."""
-
-    def __init__(self, policy: ModerationPolicy) -> None:
-        self.policy = policy
-        self._authors: OrderedDict[str, AuthorState] = OrderedDict()
-
-    # -- decisions -------------------------------------------------------------------------
-
-    def decide(self, message: MessageToJudge) -> Verdict:
-        """The verdict on one message; depends on earlier messages only, never raises."""
-        policy = self.policy
-        if message.role in policy.exempt_roles:
-            return Verdict(dry_run=policy.dry_run)
-        state = self._state(message.author_id)
-        reasons = self._history(state, message)
-        reasons.extend(
-            c
-            for c in content_categories(message.text, message.author_name, policy)
-            if c not in reasons
-        )
-        if not reasons:
-            return Verdict(dry_run=policy.dry_run)
-        removing = [r for r in reasons if r not in policy.flag_only]
-        if not removing:
-            return Verdict(Action.FLAG, tuple(reasons), dry_run=policy.dry_run)
-        state.removals += 1
-        if policy.instant_ban & set(removing):
-            action = Action.BAN
-        else:
-            step = min(state.removals, len(policy.ladder)) - 1
-            action = Action(policy.ladder[step])
-        duration = policy.timeout_s if action is Action.TIMEOUT else None
-        ordered = tuple(sorted(reasons, key=_PRIORITY.index))
-        return Verdict(action, ordered, duration, dry_run=policy.dry_run)
-
-    def _history(self, state: AuthorState, message: MessageToJudge) -> list[str]:
-        policy = self.policy
-        ts = message.ts
-        reasons: list[str] = []
-        recent = state.recent
-        while recent and recent[0] <= ts - policy.flood_window_s:
-            recent.popleft()
-        recent.append(ts)
-        if len(recent) > policy.flood_max_messages:
-            reasons.append("flood")
-        key = words(message.text)
-        if key:
-            horizon = ts - policy.repeat_window_s
-            for other in [k for k, times in state.texts.items() if times[-1] <= horizon]:
-                del state.texts[other]  # keep only texts still inside the window
-            times = state.texts.setdefault(key, deque())
-            while times and times[0] <= horizon:
-                times.popleft()
-            times.append(ts)
-            if len(times) > policy.repeat_max:
-                reasons.append("repeat")
-        return reasons
-
-    def _state(self, author_id: str) -> AuthorState:
-        state = self._authors.get(author_id)
-        if state is None:
-            state = AuthorState()
-            self._authors[author_id] = state
-            if len(self._authors) > MAX_AUTHORS:
-                self._authors.popitem(last=False)
-        else:
-            self._authors.move_to_end(author_id)
-        return state
-
-    # -- moderator overrides -----------------------------------------------------------------
-
-    def pardon(self, author_id: str) -> None:
-        """Forget an author's removals: their next offence is a first one again."""
-        state = self._authors.get(author_id)
-        if state is not None:
-            state.removals = 0
-
-    def allow_domain(self, domain: str) -> None:
-        domain = domain.lower().removeprefix("www.")
-        if domain not in self.policy.allowed_domains:
-            self.policy = replace(
-                self.policy, allowed_domains=(*self.policy.allowed_domains, domain)
-            )
-
-    def block_word(self, word: str) -> None:
-        if word not in self.policy.blocked_words:
-            self.policy = replace(self.policy, blocked_words=(*self.policy.blocked_words, word))
-
-    def set_dry_run(self, dry_run: bool) -> None:
-        self.policy = self.policy.with_dry_run(dry_run)
-
-    def tracked_authors(self) -> int:
-        return len(self._authors)
-
-
-_PRIORITY = [
+PRIORITY = (
     "impersonation",
     "scam",
     "hate",
@@ -134,4 +35,133 @@ _PRIORITY = [
     "symbols",
     "repeat",
     "flood",
-]
+)
+_RANK = {category: rank for rank, category in enumerate(PRIORITY)}
+
+
+@dataclass(slots=True)
+class AuthorState:
+    """What moderation remembers of one author during one live."""
+
+    history: AuthorHistory = field(default_factory=AuthorHistory)
+    removals: int = 0
+
+
+class ModerationEngine:
+    """Decides on each message in chat order; moderators can adjust it as the live goes."""
+
+    def __init__(self, policy: ModerationPolicy, max_authors: int = MAX_AUTHORS) -> None:
+        self.policy = policy
+        self.max_authors = max_authors
+        self._authors: OrderedDict[str, AuthorState] = OrderedDict()
+
+    # -- decisions -------------------------------------------------------------------------
+
+    def decide(self, message: MessageToJudge) -> Verdict:
+        """The verdict on one message; depends on earlier messages only, never raises."""
+        policy = self.policy
+        if message.role in policy.exempt_roles:
+            return Verdict(dry_run=policy.dry_run)
+        state = self._state(message.author_id)
+        reasons = self._history(state, message)
+        for category in content_categories(message.text, message.author_name, policy):
+            if category not in reasons:
+                reasons.append(category)
+        if not reasons:
+            return Verdict(dry_run=policy.dry_run)
+        verdict = self._escalate(state, reasons)
+        logger.debug("moderation %s %s %s", message.message_id, verdict.action, verdict.reasons)
+        return verdict
+
+    def escalate(self, author_id: str, reasons: tuple[str, ...] | list[str]) -> Verdict:
+        """The action for a removal decided outside `decide` (a second opinion, after the
+        fact): it counts on the author's ladder like any other."""
+        if not reasons:
+            return Verdict(dry_run=self.policy.dry_run)
+        return self._escalate(self._state(author_id), list(reasons))
+
+    def _escalate(self, state: AuthorState, reasons: list[str]) -> Verdict:
+        policy = self.policy
+        ordered = tuple(sorted(reasons, key=lambda r: _RANK.get(r, len(_RANK))))
+        removing = [r for r in ordered if r not in policy.flag_only]
+        if not removing:
+            return Verdict(Action.FLAG, ordered, dry_run=policy.dry_run)
+        state.removals += 1
+        if policy.instant_ban.intersection(removing):
+            action = Action.BAN
+        else:
+            step = min(state.removals, len(policy.ladder)) - 1
+            action = Action(policy.ladder[step])
+        duration = policy.timeout_s if action is Action.TIMEOUT else None
+        return Verdict(action, ordered, duration, dry_run=policy.dry_run)
+
+    def _history(self, state: AuthorState, message: MessageToJudge) -> list[str]:
+        policy = self.policy
+        history = state.history
+        reasons: list[str] = []
+        if history.flood(message.ts, policy.flood_window_s, policy.flood_max_messages):
+            reasons.append("flood")
+        key: object = words(message.text) or message.text.strip()
+        if key and history.repeat(key, message.ts, policy.repeat_window_s, policy.repeat_max):
+            reasons.append("repeat")
+        return reasons
+
+    def _state(self, author_id: str) -> AuthorState:
+        authors = self._authors
+        state = authors.get(author_id)
+        if state is None:
+            state = authors[author_id] = AuthorState()
+            if len(authors) > self.max_authors:
+                authors.popitem(last=False)
+        else:
+            authors.move_to_end(author_id)
+        return state
+
+    # -- moderator overrides -----------------------------------------------------------------
+
+    def pardon(self, author_id: str) -> None:
+        """Forget an author's removals: their next offence is a first one again."""
+        state = self._authors.get(author_id)
+        if state is not None:
+            state.removals = 0
+
+    def mute(self, author_id: str) -> None:
+        """A moderator muted the author (the platform enforces it): it counts as a removal,
+        so their next offence climbs the ladder from there."""
+        self._state(author_id).removals += 1
+
+    def ban(self, author_id: str) -> None:
+        """A moderator banned the author: any later message of theirs goes straight to the
+        top of the ladder (should it still arrive, e.g. after an unban)."""
+        self._state(author_id).removals = max(len(self.policy.ladder), 1)
+
+    def allow_domain(self, domain: str) -> None:
+        """Links to this domain (and its subdomains) stay from now on."""
+        domain = domain.strip().lower().removeprefix("https://").removeprefix("http://")
+        domain = domain.removeprefix("www.").split("/", 1)[0]
+        if domain and domain not in self.policy.allowed_domains:
+            self.policy = replace(
+                self.policy, allowed_domains=(*self.policy.allowed_domains, domain)
+            )
+
+    def block_word(self, word: str) -> None:
+        """Messages with this word are removed from now on."""
+        word = word.strip()
+        if word and word not in self.policy.blocked_words:
+            self.policy = replace(self.policy, blocked_words=(*self.policy.blocked_words, word))
+
+    def set_dry_run(self, dry_run: bool) -> None:
+        """Decide and log, but mark every verdict as not to be acted on (or back)."""
+        self.policy = self.policy.with_dry_run(dry_run)
+
+    def removals(self, author_id: str) -> int:
+        """How many removals the author has on the ladder."""
+        state = self._authors.get(author_id)
+        return state.removals if state is not None else 0
+
+    def tracked_authors(self) -> int:
+        return len(self._authors)
+
+    def state_size(self) -> int:
+        """Timestamps held over all authors (bounded: tests check it over a long live)."""
+        return sum(s.history.size() for s in self._authors.values())

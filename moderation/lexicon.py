@@ -1,11 +1,18 @@
-"""Moderation lexicons: one JSON file per language under moderation/lexicons, merged."""
+"""Moderation lexicons: one JSON file per language under moderation/lexicons, merged.
+
+An entry is a phrase of whole words, normalised like messages are. A word ending in "*"
+matches any word starting so ("nichon*" matches "nichons"), which keeps the files short
+across plurals, genders and conjugations.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from moderation.normalize import words
 
@@ -17,75 +24,140 @@ CATEGORIES = (
     "hate",
     "sexual",
     "scam",
-    "scam_cues",
     "contact_cues",
-    "exclamations",
+    "self",
+    "products",
 )
+WORD_LISTS = ("second_person", "third_person")
+
+CONCEPTS = (
+    "prize",
+    "claim",
+    "private",
+    "elsewhere",
+    "cheaper",
+    "discount",
+    "payment_problem",
+    "delivery_problem",
+    "pay_demand",
+    "pay_outside",
+    "pay_to_me",
+    "own",
+    "earn",
+    "promise",
+    "groups",
+    "attack",
+    "sexual_cues",
+    "warning",
+)
+
+Pattern = tuple[str, ...]
+
+
+def _compile(phrase: str) -> Pattern | None:
+    """An entry as a tuple of words; a trailing '*' on a word keeps it as a prefix."""
+    out: list[str] = []
+    for raw in phrase.split():
+        if raw == "*":
+            out.append("*")
+            continue
+        prefix = raw.endswith("*")
+        tokens = words(raw.rstrip("*"))
+        if not tokens:
+            continue
+        out.extend(tokens[:-1])
+        out.append(tokens[-1] + ("*" if prefix else ""))
+    return tuple(out) or None
+
+
+def _token_matches(token: str, pattern: str) -> bool:
+    if pattern[-1] == "*":
+        return token.startswith(pattern[:-1])
+    return token == pattern
 
 
 @dataclass
 class PhraseSet:
-    """Phrases as word tuples, looked up by their first word."""
+    """Phrases as word patterns, looked up by their first word (exact, or by prefix)."""
 
-    by_first: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    by_first: dict[str, list[Pattern]] = field(default_factory=dict)
+    by_prefix: dict[str, list[Pattern]] = field(default_factory=dict)
+    prefix_lengths: tuple[int, ...] = ()
 
     def add(self, phrase: str) -> None:
-        tokens = words(phrase)
-        if not tokens:
+        pattern = _compile(phrase)
+        if pattern is None:
             return
-        *head, last = tokens
-        forms = {tokens}
-        if last.isalpha() and len(last) > 2:  # plurals: "bougnoules", "voleurs" -> one entry
-            forms |= {
-                (*head, last + "s"),
-                (*head, last + "x"),
-                (*head, last + "es"),
-            }
+        first = pattern[0]
+        forms = {pattern}
+        last = pattern[-1]
+        if not last.endswith("*") and last.isalpha() and len(last) > 2:
+            # plurals: "voleur" -> "voleurs", "bijou" -> "bijoux"
+            forms |= {(*pattern[:-1], last + "s"), (*pattern[:-1], last + "x")}
         for form in forms:
-            self.by_first.setdefault(form[0], []).append(form)
+            if first.endswith("*"):
+                self.by_prefix.setdefault(first[:-1], []).append(form)
+            else:
+                self.by_first.setdefault(form[0], []).append(form)
+        self.prefix_lengths = tuple(sorted({len(p) for p in self.by_prefix}))
 
-    def find(self, tokens: tuple[str, ...]) -> list[tuple[int, tuple[str, ...]]]:
+    def find(self, tokens: tuple[str, ...]) -> list[tuple[int, Pattern]]:
         """Every (position, phrase) of the set found in `tokens`, whole words only."""
-        found = []
-        by_first = self.by_first
+        found: list[tuple[int, Pattern]] = []
+        by_first, by_prefix, lengths = self.by_first, self.by_prefix, self.prefix_lengths
+        count = len(tokens)
         for i, token in enumerate(tokens):
             candidates = by_first.get(token)
-            if candidates:
-                for phrase in candidates:
-                    if tuple(tokens[i : i + len(phrase)]) == phrase:
-                        found.append((i, phrase))
+            if lengths:
+                for size in lengths:
+                    if size > len(token):
+                        break
+                    more = by_prefix.get(token[:size])
+                    if more:
+                        candidates = [*(candidates or ()), *more]
+            if not candidates:
+                continue
+            for pattern in candidates:
+                size = len(pattern)
+                if i + size > count:
+                    continue
+                if all(_token_matches(tokens[i + k], pattern[k]) for k in range(size)):
+                    found.append((i, pattern))
         return found
 
-
-CONCEPTS = (
-    "prize",
-    "private",
-    "elsewhere",
-    "payment_problem",
-    "delivery_problem",
-    "pay_outside",
-    "pay_to_me",
-    "earn",
-    "groups",
-    "attack",
-    "target",
-    "sexual_cues",
-)
+    def __contains__(self, tokens: object) -> bool:
+        return isinstance(tokens, tuple) and bool(self.find(tokens))
 
 
 @dataclass
 class ModerationLexicon:
+    """Everything the content rules look words up in."""
+
     phrases: dict[str, PhraseSet]
     concepts: dict[str, PhraseSet]
     messaging_apps: frozenset[str]
     shorteners: frozenset[str]
     tlds: frozenset[str]
+    wordlike_tlds: frozenset[str]
+    chat_words: frozenset[str]
     decorations: frozenset[str]
+    second_person: frozenset[str]
+    third_person: frozenset[str]
+    order_words: PhraseSet
+    hate_patterns: re.Pattern[str] | None = None
+
+    def __hash__(self) -> int:  # one per process; lets rule functions cache on it
+        return id(self)
 
 
-def _read(name: str) -> dict:
+def _read(name: str) -> dict[str, Any]:
     folder = resources.files("moderation").joinpath("lexicons")
-    return json.loads(folder.joinpath(name).read_text("utf-8"))
+    data: dict[str, Any] = json.loads(folder.joinpath(name).read_text("utf-8"))
+    return data
+
+
+def _word_set(entries: list[str]) -> frozenset[str]:
+    return frozenset("".join(words(e)) for e in entries)
 
 
 @cache
@@ -93,6 +165,9 @@ def load_lexicon() -> ModerationLexicon:
     """Merge every language file with the shared one."""
     phrases = {category: PhraseSet() for category in CATEGORIES}
     concepts = {concept: PhraseSet() for concept in CONCEPTS}
+    word_lists: dict[str, set[str]] = {name: set() for name in WORD_LISTS}
+    order_words = PhraseSet()
+    hate_patterns: list[str] = []
     folder = resources.files("moderation").joinpath("lexicons")
     for entry in sorted(p.name for p in folder.iterdir() if p.name.endswith(".json")):
         if entry == "common.json":
@@ -102,16 +177,27 @@ def load_lexicon() -> ModerationLexicon:
             for phrase in data.get(category, []):
                 phrases[category].add(phrase)
         for concept, entries in data.get("concepts", {}).items():
+            if concept not in concepts:
+                raise ValueError(f"{entry}: unknown concept {concept!r}")
             for phrase in entries:
                 concepts[concept].add(phrase)
+        for name, found in word_lists.items():
+            found |= {w for e in data.get(name, []) for w in words(e)}
+        hate_patterns.extend(data.get("hate_patterns", []))
+        for phrase in data.get("order_words", []):
+            order_words.add(phrase)
     common = _read("common.json")
     return ModerationLexicon(
         phrases=phrases,
         concepts=concepts,
-        messaging_apps=frozenset(
-            "".join(words(app)) for app in common["messaging_apps"] if "." not in app
-        ),
+        messaging_apps=_word_set([a for a in common["messaging_apps"] if "." not in a]),
         shorteners=frozenset(common["shorteners"]),
         tlds=frozenset(common["tlds"]),
-        decorations=frozenset("".join(words(d)) for d in common["impersonation_decorations"]),
+        wordlike_tlds=frozenset(common["wordlike_tlds"]),
+        chat_words=frozenset(common["chat_words"]),
+        decorations=_word_set(common["impersonation_decorations"]),
+        second_person=frozenset(word_lists["second_person"]),
+        third_person=frozenset(word_lists["third_person"]),
+        order_words=order_words,
+        hate_patterns=re.compile("|".join(hate_patterns), re.I) if hate_patterns else None,
     )

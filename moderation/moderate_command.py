@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from moderation.policy import ModerationPolicy, PolicyError
 from moderation.verdict import MessageToJudge
 from vitrine.jsonl import transform_jsonl
 
+logger = logging.getLogger(__name__)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
@@ -19,6 +22,7 @@ class ModerationSettingsError(ValueError):
 
 
 def load_policy(path: Path) -> ModerationPolicy:
+    """The policy of a settings file (spec/moderation.md), or ModerationSettingsError."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return ModerationPolicy.from_settings_json(data)
@@ -26,7 +30,8 @@ def load_policy(path: Path) -> ModerationPolicy:
         raise ModerationSettingsError(f"{path}: {exc}") from exc
 
 
-def _message(obj: dict) -> MessageToJudge:
+def _message(obj: dict[str, object]) -> MessageToJudge:
+    """The message of one input line, or ValueError saying what is wrong with it."""
     author = obj.get("author")
     if not isinstance(author, dict):
         raise ValueError("missing 'author' object")
@@ -34,8 +39,8 @@ def _message(obj: dict) -> MessageToJudge:
     if not isinstance(text, str):
         raise ValueError("missing or non-string 'text'")
     ts = obj.get("ts", 0.0)
-    if isinstance(ts, bool) or not isinstance(ts, int | float):
-        raise ValueError("'ts' must be a number")
+    if isinstance(ts, bool) or not isinstance(ts, int | float) or not math.isfinite(ts):
+        raise ValueError("'ts' must be a finite number")
     return MessageToJudge(
         message_id=str(obj.get("id")),
         ts=float(ts),
@@ -47,10 +52,9 @@ def _message(obj: dict) -> MessageToJudge:
 
 
 def moderate_lines(engine: ModerationEngine, lines: Iterable[str]) -> Iterator[str]:
-    """One decision per non-blank line; bad lines are allowed with an error, in place."""
+    """One decision per line, in order; a bad line (blank ones too, so that output line n
+    answers input line n) is allowed with an error, in place."""
     for raw in lines:
-        if not raw.strip():
-            continue
         ident = None
         try:
             obj = json.loads(raw)
@@ -61,7 +65,12 @@ def moderate_lines(engine: ModerationEngine, lines: Iterable[str]) -> Iterator[s
         except ValueError as exc:
             yield _dumps({"id": ident, "action": "allow", "reasons": [], "error": str(exc)})
             continue
-        verdict = engine.decide(message)
+        try:
+            verdict = engine.decide(message)
+        except Exception as exc:  # a bug must cost one decision, not the run
+            logger.exception("moderation failed on line with id %r", ident)
+            yield _dumps({"id": ident, "action": "allow", "reasons": [], "error": repr(exc)})
+            continue
         yield _dumps({"id": ident, **verdict.to_json()})
 
 

@@ -61,6 +61,7 @@ def is_format_char(ch: str) -> bool:
     return unicodedata.category(ch) == "Cf"
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """NFKC, no format characters, homoglyphs to ASCII, casefold, no accents."""
     text = unicodedata.normalize("NFKC", text[:MAX_CHARS])

@@ -16,6 +16,8 @@ class PolicyError(ValueError):
 
 @dataclass(frozen=True)
 class ModerationPolicy:
+    """Who is protected, what is allowed, and how hard each removal hits."""
+
     brand: str = ""
     protected_names: tuple[str, ...] = ()
     allowed_domains: tuple[str, ...] = ()
@@ -35,11 +37,14 @@ class ModerationPolicy:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_settings_json(cls, data: dict[str, Any]) -> ModerationPolicy:
+    def from_settings_json(
+        cls, data: dict[str, Any], overrides: dict[str, Any] | None = None
+    ) -> ModerationPolicy:
         """The spec's settings document (brand, protected_names, allowed_domains,
-        blocked_words), plus any field of this class to override a default."""
-        if not isinstance(data, dict):
+        blocked_words); any field of this class, in it or in `overrides`, replaces a default."""
+        if not isinstance(data, dict) or not isinstance(overrides or {}, dict):
             raise PolicyError("settings must be a JSON object")
+        data = {**data, **(overrides or {})}
         values: dict[str, Any] = {}
         for key in ("protected_names", "allowed_domains", "blocked_words"):
             items = data.get(key, [])
@@ -82,8 +87,14 @@ class ModerationPolicy:
                 values[key] = tuple(ladder)
         for key in ("instant_ban", "flag_only", "exempt_roles"):
             if key in data:
-                values[key] = frozenset(data[key])
+                items = data[key]
+                if not isinstance(items, list | tuple | set | frozenset) or not all(
+                    isinstance(i, str) for i in items
+                ):
+                    raise PolicyError(f"'{key}' must be a list of strings")
+                values[key] = frozenset(items)
         return cls(**values)
 
     def with_dry_run(self, dry_run: bool) -> ModerationPolicy:
+        """The same policy, deciding without acting (or acting again)."""
         return replace(self, dry_run=dry_run)

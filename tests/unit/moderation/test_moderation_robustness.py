@@ -43,6 +43,21 @@ def test_normalisation_of_exotic_text(text: str) -> None:
     assert isinstance(words(text), tuple)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.characters(categories=["Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Nd", "P"]),
+        max_size=800,
+    ),
+    name=st.text(alphabet=st.characters(categories=["Cc", "Cf", "Lu", "Nd"]), max_size=60),
+)
+def test_control_and_unassigned_characters(text: str, name: str) -> None:
+    verdict = ENGINE.decide(MessageToJudge("m", 2.0, "ctl", name, "viewer", text))
+    assert verdict.action in set(Action)
+
+
 def test_huge_message_is_bounded() -> None:
     verdict = ENGINE.decide(MessageToJudge("m", 1.0, "big", "Big", "viewer", "a b " * 50_000))
     assert verdict.action.removes and "symbols" in verdict.reasons
+    dotted = ENGINE.decide(MessageToJudge("m", 3.0, "big2", "B", "viewer", "a." * 100_000))
+    assert dotted.action.removes

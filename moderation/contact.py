@@ -1,0 +1,74 @@
+"""Contact details: phone numbers, e-mail addresses and messaging handles posted in the chat.
+
+A number is a phone when it is shaped like a European one (international prefix, a national
+trunk "0", Spanish and Italian mobiles), not when it is a price, a size list, a time, a date
+or an order number that the message calls so.
+"""
+
+from __future__ import annotations
+
+import re
+
+from moderation.lexicon import ModerationLexicon
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+\s*(?:@|\(\s*at\s*\)|\[\s*at\s*\]|\{\s*at\s*\}|\s+at\s+|\s+arobase\s+)\s*"
+    r"[\w-]+(?:\s*(?:\.|\(\s*dot\s*\)|\[\s*dot\s*\]|\s+dot\s+|\s+point\s+)\s*[\w-]+)*"
+    r"\s*(?:\.|\(\s*dot\s*\)|\[\s*dot\s*\]|\s+dot\s+|\s+point\s+)\s*"
+    r"(?:com|net|org|fr|de|es|it|be|ch|uk|co|eu|io|me|info|nl|at|pt|pl|lu|ie|ru)\b",
+    re.I,
+)
+_PHONE = re.compile(r"(?<![\w+.,/-])(?:\+|00)?\s?\(?\d(?:[\s.\-/()]{0,2}\d){7,15}(?![\w%€$£])")
+_HANDLE = re.compile(r"(?<![\w.])@[a-z0-9_.]{3,30}", re.I)
+_SPANISH_MOBILE = re.compile(
+    r"^[67]\d{2}(?:[\s.]?\d{3}[\s.]?\d{3}|[\s.]\d{2}[\s.]\d{2}[\s.]\d{2})$"
+)
+_ITALIAN_MOBILE = re.compile(r"^3\d{2}[\s.]?\d{3}[\s.]?\d{3,4}$|^3\d{2}[\s.]?\d{6,7}$")
+_SIZE_LIST = re.compile(r"^\d{2}(?:[\s/-]+\d{2})+$")
+
+
+def _phone_shape(candidate: str) -> bool:
+    """European phone shapes, from the digits and how they are grouped."""
+    candidate = candidate.strip()
+    digits = re.sub(r"\D", "", candidate)
+    if not 9 <= len(digits) <= 15 or len(set(digits)) <= 2:
+        return False
+    if _SIZE_LIST.match(candidate) and not digits.startswith("0"):
+        return False  # "36 38 40 42 44"
+    if candidate.startswith(("+", "00", "(+", "(00")):
+        return len(digits) >= 10
+    if digits.startswith("0") and 10 <= len(digits) <= 13 and not digits.startswith("00"):
+        return True
+    return bool(_SPANISH_MOBILE.match(candidate) or _ITALIAN_MOBILE.match(candidate))
+
+
+def _order_context(tokens: tuple[str, ...], lexicon: ModerationLexicon) -> bool:
+    return bool(lexicon.order_words.find(tokens))
+
+
+def has_phone(text: str, tokens: tuple[str, ...], lexicon: ModerationLexicon) -> bool:
+    """A phone number, unless the message says it is an order, a parcel or a reference."""
+    if sum(c.isdigit() for c in text) < 9:
+        return False
+    cue = bool(lexicon.phrases["contact_cues"].find(tokens))
+    for match in _PHONE.finditer(text):
+        candidate = match.group(0)
+        if not _phone_shape(candidate):
+            continue
+        international = candidate.lstrip(" (").startswith(("+", "00"))
+        if international or cue or not _order_context(tokens, lexicon):
+            return True
+    return False
+
+
+def has_contact(text: str, tokens: tuple[str, ...], lexicon: ModerationLexicon) -> bool:
+    """Phone numbers, e-mail addresses, messaging handles ("WhatsApp me", "telegram @x")."""
+    if _EMAIL.search(text) or has_phone(text, tokens, lexicon):
+        return True
+    if not any(t in lexicon.messaging_apps for t in tokens):
+        return False
+    if _HANDLE.search(text) or lexicon.phrases["contact_cues"].find(tokens):
+        return True
+    return any(t.isdigit() and len(t) >= 6 for t in tokens) or bool(
+        lexicon.concepts["private"].find(tokens)
+    )

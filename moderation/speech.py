@@ -1,0 +1,233 @@
+"""What a message says: insults, hate, sexual comments, scams and blocked words, from lexicons.
+
+Words alone decide little. An insult needs a person it is aimed at (not the speaker, not a
+product); a sexual cue needs a person too; a scam is a bait (a prize, money to earn, a
+cheaper copy, a payment or delivery "problem") joined to a way out of the official checkout
+(private messages, a link, a payment to the sender). The lexicons hold the words; this
+module holds those few compositions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from moderation.lexicon import ModerationLexicon, PhraseSet
+from moderation.normalize import words
+
+_AMOUNT = re.compile(
+    r"(?<!\d)\d+(?:[.,]\d+)?\s?(?:€|eur\b|euros?\b|\$|£|usd\b|dollars?\b|k\b|btc\b|usdt\b)"
+    r"|[€$£]\s?\d+",
+    re.I,
+)
+_PERCENT = re.compile(r"\d{1,3}\s?%")
+_MENTION = re.compile(r"(?<![\w.])@\w")
+# "envoie-moi 49€", "send me $50", "mándame 30 euros": money asked for, whatever the channel.
+_SEND_AMOUNT = re.compile(
+    r"\b(?:envoie|envoyez|verse|versez|vire|virez|send|transfer|wire|envía|envia|manda|mándame"
+    r"|mandame|schick|überweis|mandami|inviami|invia)\w*(?:[\s-]+(?:moi|me|mir|mi|me))?"
+    r"\s+(?:\d+(?:[.,]\d+)?\s?(?:€|eur|euros?|\$|£)|[€$£]\s?\d+)",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechHits:
+    """The categories a message's words fall in."""
+
+    insult: bool = False
+    hate: bool = False
+    sexual: bool = False
+    scam: bool = False
+    blocked: bool = False
+
+
+class _Found:
+    """Lazy lookups of one message's tokens in the lexicon (each set searched at most once)."""
+
+    __slots__ = ("_memo", "lexicon", "tokens")
+
+    def __init__(self, tokens: tuple[str, ...], lexicon: ModerationLexicon) -> None:
+        self.tokens = tokens
+        self.lexicon = lexicon
+        self._memo: dict[str, int] = {}
+
+    def _count(self, name: str, phrases: PhraseSet) -> int:
+        hits = self._memo.get(name)
+        if hits is None:
+            hits = len({p for _, p in phrases.find(self.tokens)})
+            self._memo[name] = hits
+        return hits
+
+    def phrase(self, category: str) -> int:
+        return self._count("p:" + category, self.lexicon.phrases[category])
+
+    def concept(self, name: str) -> int:
+        return self._count("c:" + name, self.lexicon.concepts[name])
+
+
+_NEAR = 4  # words between an insult and the person it is aimed at
+
+
+def _positions(
+    found: _Found, text: str, protected_words: frozenset[str]
+) -> tuple[list[tuple[int, int, bool]], list[int], bool, bool]:
+    """Where people are mentioned ((start, end, named or addressed), a pronoun is weak),
+    where products are, whether the speaker talks about themselves, and whether they
+    address someone directly."""
+    tokens, lexicon = found.tokens, found.lexicon
+    people: list[tuple[int, int, bool]] = []
+    addressed = False
+    for i, token in enumerate(tokens):
+        if token in lexicon.second_person:
+            people.append((i, i, True))
+            addressed = True
+        elif token in protected_words:
+            people.append((i, i, True))
+        elif token in lexicon.third_person:
+            people.append((i, i, False))
+    for start, pattern in lexicon.phrases["address"].find(tokens):
+        people.append((start, start + len(pattern) - 1, True))
+    if _MENTION.search(text):
+        people.append((0, 0, True))
+    products = [
+        i
+        for start, pattern in lexicon.phrases["products"].find(tokens)
+        for i in range(start, start + len(pattern))
+    ]
+    own = bool(found.phrase("self"))
+    return people, products, own, addressed
+
+
+def _aimed(
+    found: _Found,
+    text: str,
+    protected_words: frozenset[str],
+    hits: list[tuple[int, int]],
+    bodily: bool = False,
+) -> bool:
+    """One of the hits (start, end) is about a person: someone named or addressed, or a
+    pronoun, is nearer to it than any product, and the speaker is not describing
+    themselves ("je suis nulle", "I'm so fat"). Words about a body (`bodily`) are about the
+    person named or addressed nearby, even with a garment in between ("too fat for this
+    coat")."""
+    people, products, own, addressed = _positions(found, text, protected_words)
+    if not people or (own and not addressed):
+        return False
+    for start, end in hits:
+        gaps = [(max(ps - end, start - pe, 0), strong) for ps, pe, strong in people]
+        if bodily and any(strong and gap <= _NEAR for gap, strong in gaps):
+            return True
+        gap, strong = min(gaps, key=lambda g: (g[0], not g[1]))
+        if gap > _NEAR:
+            continue
+        product_gap = min((max(i - end, start - i, 0) for i in products), default=_NEAR + 1)
+        if product_gap < gap or (product_gap == gap and not strong):
+            continue
+        return True
+    return False
+
+
+def _spans(phrases: PhraseSet, tokens: tuple[str, ...]) -> list[tuple[int, int]]:
+    return [(start, start + len(p) - 1) for start, p in phrases.find(tokens)]
+
+
+def speech_hits(
+    text: str,
+    folded: str,
+    tokens: tuple[str, ...],
+    lexicon: ModerationLexicon,
+    protected_names: tuple[str, ...],
+    blocked_words: tuple[str, ...],
+    link: bool,
+    contact: bool,
+) -> SpeechHits:
+    """The lexicon categories of one message (`folded`: see normalize.fold; `link` and
+    `contact`: what the other rules saw)."""
+    if not tokens:
+        return SpeechHits()
+    found = _Found(tokens, lexicon)
+    protected = _protected_words(protected_names)
+    phrases = lexicon.phrases
+
+    insult = bool(found.phrase("insult_strong"))
+    if not insult:
+        weak = _spans(phrases["insult_weak"], tokens)
+        body = _spans(phrases["body_shaming"], tokens)
+        insult = (bool(weak) and _aimed(found, text, protected, weak)) or (
+            bool(body) and _aimed(found, text, protected, body, bodily=True)
+        )
+    hate = (
+        bool(found.phrase("hate"))
+        or bool(found.concept("groups") and found.concept("attack"))
+        or bool(lexicon.hate_patterns and lexicon.hate_patterns.search(folded))
+    )
+    sexual = bool(found.phrase("sexual"))
+    if not sexual:
+        cues = _spans(lexicon.concepts["sexual_cues"], tokens)
+        sexual = bool(cues) and _aimed(found, text, protected, cues)
+    scam = _is_scam(text, found, link, contact)
+    blocked = bool(blocked_words) and _has_blocked(tokens, blocked_words)
+    return SpeechHits(insult, hate, sexual, scam, blocked)
+
+
+def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:
+    """A bait joined to a way out of the official checkout (see the module docstring)."""
+    if found.phrase("scam"):
+        return True
+    has = found.concept
+    amount = bool(_AMOUNT.search(text))
+    percent = bool(_PERCENT.search(text))
+    pay_to_me = bool(has("pay_to_me")) or bool(_SEND_AMOUNT.search(text))
+    way_out = bool(has("private")) or link or contact or pay_to_me
+    # A buyer asks ("free shipping if I click?") and talks of their own payment; a scammer
+    # tells. Questions and one's own order only count with a way out stated outright.
+    asks = text.rstrip().endswith("?") or bool(has("own"))
+    firm = link or contact or pay_to_me
+    scam = False
+    if pay_to_me and (has("pay_outside") or amount):
+        scam = True
+    elif has("payment_problem") or has("delivery_problem"):
+        scam = firm or (
+            not asks and bool(has("pay_demand")) and (amount or bool(has("pay_outside")))
+        )
+    if not scam and has("prize"):
+        scam = firm or (not asks and (bool(has("private")) or bool(has("claim"))))
+    if not scam and has("earn"):
+        scam = bool(
+            has("promise") or way_out or (has("earn") >= 2 and amount) or (amount and percent)
+        )
+    if not scam and has("elsewhere"):
+        scam = bool(has("cheaper") or has("discount")) or (way_out and not asks)
+    if not scam and has("cheaper"):
+        scam = firm or (bool(has("private")) and not asks)
+    if not scam and (has("discount") or percent):
+        # "promo on other-shop.com" is a link; a discount to be had in private is the bait
+        scam = contact or pay_to_me or (bool(has("private")) and not asks)
+    if scam and has("warning") and not (firm or amount):
+        return False  # "arnaque ! ne payez jamais par virement": a viewer warning the others
+    return scam
+
+
+def _has_blocked(tokens: tuple[str, ...], blocked: tuple[str, ...]) -> bool:
+    words_set, joined = _blocked_forms(blocked)
+    if words_set.intersection(tokens):
+        return True
+    # "m o d a l u x" arrives joined already; "Fast look" or "fast-look" for "Fastlook":
+    squeezed = "".join(tokens)
+    return any(form in squeezed for form in joined)
+
+
+@lru_cache(maxsize=64)
+def _blocked_forms(blocked: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Single-word blocked terms, and long ones (6+ letters) to look for inside the joined
+    text, where splitting a brand name apart does not hide it."""
+    single = frozenset(w for b in blocked for w in words(b))
+    joined = tuple(j for j in ("".join(words(b)) for b in blocked) if len(j) >= 6)
+    return single, joined
+
+
+@lru_cache(maxsize=64)
+def _protected_words(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w for n in names for w in words(n) if len(w) > 2)

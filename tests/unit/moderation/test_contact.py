@@ -1,0 +1,50 @@
+"""Contact details are removed; prices, sizes, times, dates and order numbers stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.moderation.conftest import Judge
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "appelle moi au 06 12 34 56 78",
+        "mon tel: 07.22.33.44.55",
+        "0033 6 98 76 54 32 pour les échanges",
+        "call me +44 7911 123456",
+        "ruf an: +49 171 2345678",
+        "llámame al 612 345 678",
+        "chiamami 347 123 4567",
+        "écrivez-moi : prenom.nom@exemple.fr",
+        "mail me at someone at gmail dot com",
+        "add me on snap: cutie_anna",
+        "insta @some_handle pour échanger",
+        "contacte moi sur whatsapp",
+        "schreib mir auf WhatsApp",
+        "mi whatsapp es 600112233",
+    ],
+)
+def test_contact_details_are_removed(fresh_judge: Judge, text: str) -> None:
+    verdict = fresh_judge(text)
+    assert verdict.action.removes and "contact" in verdict.reasons, (text, verdict)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tailles 34 36 38 40 42 ?",
+        "mon n° de commande c'est 100234567",
+        "Bestellnummer 5543219870, noch nicht angekommen",
+        "livraison vers 18h30 ?",
+        "ordered at 10:45, no email yet",
+        "total 1 299,00 €",
+        "my whatsapp is broken so I use the email",
+        "My sister is on telegram all day lol",
+        "vous avez un groupe WhatsApp officiel ?",
+        "le 06 en bleu svp",
+    ],
+)
+def test_numbers_and_app_names_alone_stay(fresh_judge: Judge, text: str) -> None:
+    assert fresh_judge(text).action.value == "allow", text

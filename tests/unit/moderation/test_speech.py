@@ -1,0 +1,124 @@
+"""Insults, hate, sexual comments and scams, in five languages, from the spec's rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.moderation.conftest import Judge
+
+REMOVED = {
+    "insult": [
+        "Ingrid t'es vraiment conne",
+        "ferme ta gueule Tom",
+        "@Anne t'es une idiote",
+        "la présentatrice est grosse et moche",
+        "elle est trop grosse pour ce manteau la mannequin",
+        "t'es un b0uff0n",
+        "Ingrid t'es une s.a.l.o.p.e",
+        "you're so fat Ingrid lmao",
+        "shut up you dumb bitch",
+        "the host is ugly af",
+        "cállate idiota",
+        "la presentadora es fea y gorda",
+        "du bist so hässlich",
+        "halt die Fresse du Idiot",
+        "stai zitta cretina",
+        "la conduttrice è brutta e grassa",
+    ],
+    "hate": [
+        "sale arabe",
+        "les noirs sont des singes",
+        "les pédés me dégoûtent",
+        "go back to your country",
+        "women belong in the kitchen",
+        "maricones de mierda",
+        "Ausländer raus",
+        "gli immigrati sono tutti criminali",
+        "les handicapés devraient pas exister",
+    ],
+    "sexual": [
+        "Ingrid j'ai envie de te baiser",
+        "montre tes seins Ingrid",
+        "I want to fuck the model",
+        "nice boobs Ingrid 😏",
+        "enséñanos las tetas",
+        "zeig deine Titten",
+        "send nudes Tom",
+    ],
+    "scam": [
+        "Félicitations ! Vous avez été tiré au sort, cliquez pour réclamer votre cadeau",
+        "Les 50 premiers à m'écrire gagnent un bon d'achat de 100€",
+        "investissez dans la crypto avec moi, 20% par semaine garanti",
+        "même manteau 3x moins cher chez moi, contactez-moi en mp",
+        "DM me for a 50% discount code",
+        "I made $3000 last week trading crypto, ask me how",
+        "your order is on hold, pay the customs fee of 3€ to this account",
+        "paie-moi directement par paypal et je t'envoie l'article",
+        "votre commande est suspendue, réglez les frais de livraison par virement",
+        "pagame por bizum y te lo envío hoy",
+        "gana dinero con criptomonedas, escríbeme",
+        "concorso: i primi 20 che mi scrivono in privato vincono un buono",
+        "Gleiche Jacke viel billiger bei mir, schreibt mir privat",
+    ],
+    "blocked_word": ["Fastlook c'est moins cher", "achetez chez F4stl00k", "S h o p z y"],
+}
+
+
+@pytest.mark.parametrize(
+    ("category", "text"), [(c, t) for c, texts in REMOVED.items() for t in texts]
+)
+def test_offences_are_removed(fresh_judge: Judge, category: str, text: str) -> None:
+    verdict = fresh_judge(text)
+    assert verdict.action.removes and category in verdict.reasons, (text, verdict)
+
+
+ALLOWED = [
+    # profanity as an exclamation, self-talk, product criticism, compliments
+    "putain ce manteau 😍",
+    "oh putain c'est trop beau",
+    "damn that coat is fire",
+    "fucking gorgeous colour",
+    "shut up and take my money",
+    "joder qué bonito",
+    "Scheiße, zu spät",
+    "cazzo, finito già",
+    "je suis trop nulle j'ai raté le 5",
+    "I'm so stupid I ordered the wrong size",
+    "je suis grosse, ça taille grand ?",
+    "soy gordita, ¿me quedaría bien?",
+    "il est moche ce pull",
+    "le gris est moche, le bleu est top",
+    "the black is so fat and fluffy, cosy",
+    "Ingrid t'es trop belle ce soir",
+    "gros bisous Ingrid",
+    "sexy dress, love it",
+    "la modelo está guapísima",
+    "Tom you look tired tonight haha",
+    # groups named without an attack
+    "les femmes adorent ce modèle",
+    "je suis noire, le camel ira avec ma peau ?",
+    "gays are welcome here ❤️",
+    "lo quiero en negro",
+    # money talk from buyers, and viewers warning each other
+    "mon paiement a été refusé, je réessaie",
+    "mon colis est bloqué en douane depuis 2 semaines, c'est normal ?",
+    "ma carte a été refusée, je peux payer par paypal ?",
+    "what's the discount code?",
+    "is shipping free over 50€?",
+    "il y a un concours ce soir ?",
+    "j'ai gagné au tirage la dernière fois !",
+    "attention aux faux comptes qui demandent de payer par virement",
+    "Envoie moi le lien Ingrid stp",
+    "je paie en crypto ?",
+    "pago con tarjeta o paypal?",
+]
+
+
+@pytest.mark.parametrize("text", ALLOWED)
+def test_buyers_and_chatter_stay(fresh_judge: Judge, text: str) -> None:
+    verdict = fresh_judge(text)
+    assert verdict.action.value == "allow", (text, verdict)
+
+
+def test_caps_are_never_a_reason(fresh_judge: Judge) -> None:
+    assert fresh_judge("JE PRENDS LE 12!!!! EN M !!!").action.value == "allow"
