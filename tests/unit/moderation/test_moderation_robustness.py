@@ -61,3 +61,5 @@ def test_huge_message_is_bounded() -> None:
     assert verdict.action.removes and "symbols" in verdict.reasons
     dotted = ENGINE.decide(MessageToJudge("m", 3.0, "big2", "B", "viewer", "a." * 100_000))
     assert dotted.action.removes
+    for shape in ("0" * 100_000, "x@" * 50_000, "1,5€ " * 20_000):
+        assert ENGINE.decide(MessageToJudge("m", 5.0, "big3", "B", "viewer", shape)).action.removes
