@@ -27,7 +27,7 @@ from bots.notify import ShopVoice, ViewerContact, notify, write_replies
 from bots.replies import moderation_reply
 from commerce import carts, pending
 from commerce.intent import IntentKind, ParsedIntent
-from commerce.models import PendingClaim, Product
+from commerce.models import Product
 from commerce.outcomes import OptionNeeded, Outcome
 from moderation.verdict import Action, MessageToJudge, Verdict
 from vitrine.db import utcnow
@@ -164,7 +164,7 @@ class LivePipeline:
         self._live: LiveInfo | None = None
         self._viewers: OrderedDict[tuple[str, str], KnownViewer] = OrderedDict()
         self._skus: dict[int, str] = {}
-        self._pending_viewers: set[int] = set()  # viewers we asked "which size?"
+        self._questions = pending.OpenQuestions()  # viewers we asked "which size?"
 
     # -- the hot path -------------------------------------------------------------------
 
@@ -194,6 +194,7 @@ class LivePipeline:
         try:
             results = self._apply(batch, decisions, isolate=False)
         except Exception:
+            self._questions.rollback()
             for message, _, _ in batch:  # viewers the failed transaction created are gone
                 self._viewers.pop((message.platform, message.author_id), None)
             log.warning(
@@ -276,6 +277,7 @@ class LivePipeline:
                 else:
                     self._act(session, live, viewer, message, now, result)
             uow.commit()
+        self._questions.commit()
         return results
 
     def _act_safely(
@@ -287,10 +289,12 @@ class LivePipeline:
         now: datetime,
         result: PipelineResult,
     ) -> PipelineResult:
+        staged = self._questions.staged_entry(viewer.id)
         try:
             with session.begin_nested():
                 self._act(session, live, viewer, message, now, result)
         except Exception as exc:  # a bad comment must never stop the live
+            self._questions.restore(viewer.id, staged)
             log.exception("comment %s failed", message.message_id)
             error = f"{type(exc).__name__}: {exc}"[:2000]
             session.execute(
@@ -312,7 +316,7 @@ class LivePipeline:
         if intent is None:
             return False
         return intent.intent in (IntentKind.BUY, IntentKind.CANCEL) or (
-            viewer.id in self._pending_viewers
+            self._questions.get(viewer.id) is not None
         )
 
     def _parse(
@@ -403,13 +407,15 @@ class LivePipeline:
         if intent is None:
             return
         outcomes: list[Outcome] = []
+        questions = self._questions
+        question = questions.get(viewer.id)
+        if question is not None and question.expired(now):
+            pending.close(session, question, "expired")
+            questions.stage(viewer.id, None)
+            question = None
         if intent.intent is IntentKind.BUY:
             for claimed in intent.items:
-                item = claimed
-                if viewer.id in self._pending_viewers:
-                    item = pending.merge_pending(
-                        session, session_id=live.id, viewer_id=viewer.id, item=claimed
-                    )
+                item = question.merge(claimed) if question is not None else claimed
                 outcome = carts.claim(
                     session,
                     session_id=live.id,
@@ -420,25 +426,29 @@ class LivePipeline:
                     policy=self.policy,
                 )
                 if isinstance(outcome, OptionNeeded):
-                    pending.ask_later(
+                    product = carts.product_by_sku(session, item.sku)
+                    assert product is not None  # the claim just found it
+                    question = pending.ask(
                         session,
                         session_id=live.id,
                         viewer_id=viewer.id,
                         item=item,
-                        needed=outcome,
+                        option=outcome.option,
+                        product=product,
                         comment_id=result.comment_id,
                         now=now,
-                        may_have_open=viewer.id in self._pending_viewers,
+                        replaces=question,
                     )
-                    self._pending_viewers.add(viewer.id)
-                elif viewer.id in self._pending_viewers:
-                    pending.close_pending(session, live.id, viewer.id, "superseded")
-                    self._pending_viewers.discard(viewer.id)
+                    questions.stage(viewer.id, question)
+                elif question is not None:
+                    pending.close(session, question, "superseded")
+                    questions.stage(viewer.id, None)
+                    question = None
                 outcomes.append(outcome)
         elif intent.intent is IntentKind.CANCEL:
-            if viewer.id in self._pending_viewers:
-                pending.close_pending(session, live.id, viewer.id, "cancelled")
-                self._pending_viewers.discard(viewer.id)
+            if question is not None:
+                pending.close(session, question, "cancelled")
+                questions.stage(viewer.id, None)
             outcomes.extend(
                 carts.cancel(
                     session,
@@ -449,23 +459,22 @@ class LivePipeline:
                     policy=self.policy,
                 )
             )
-        elif viewer.id in self._pending_viewers:
-            answered = pending.answer_pending(
-                session, session_id=live.id, viewer_id=viewer.id, text=message.text, now=now
-            )
+        elif question is not None:
+            answered = question.answer(message.text)  # read in memory: chatter costs nothing
             if answered is not None:
-                self._pending_viewers.discard(viewer.id)
-                outcomes.append(
-                    carts.claim(
-                        session,
-                        session_id=live.id,
-                        viewer_id=viewer.id,
-                        item=answered,
-                        comment_id=result.comment_id,
-                        now=now,
-                        policy=self.policy,
+                questions.stage(viewer.id, None)
+                if pending.close(session, question, "answered"):
+                    outcomes.append(
+                        carts.claim(
+                            session,
+                            session_id=live.id,
+                            viewer_id=viewer.id,
+                            item=answered,
+                            comment_id=result.comment_id,
+                            now=now,
+                            policy=self.policy,
+                        )
                     )
-                )
         result.outcomes = outcomes
         if outcomes:
             session.flush()
@@ -496,13 +505,7 @@ class LivePipeline:
             live = session.get(LiveSession, self.live_session_id)
             if live is None:
                 raise LookupError(f"live session {self.live_session_id} does not exist")
-            self._pending_viewers = set(
-                session.scalars(
-                    select(PendingClaim.viewer_id).where(
-                        PendingClaim.session_id == live.id, PendingClaim.status == "open"
-                    )
-                )
-            )
+            self._questions = pending.load_open_questions(session, live.id)
             self._live = LiveInfo(
                 live.id, live.platform, live.chat_id, live.language, live.started_at
             )

@@ -2,83 +2,197 @@
 
 The answer is often too short to be a claim on its own ("M", "en 40 svp"), so while a
 viewer has an open question, their next comments are read for the missing value.
+
+The open questions of a live session are few and change only through the pipeline that
+asks them, so the pipeline keeps them in memory (`OpenQuestions`) and reads each comment
+against them without a query; the table stays the record, and a question is only closed by
+a conditional UPDATE, so a stale copy can never complete a claim twice.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from commerce.intent import ClaimedItem
 from commerce.models import PendingClaim, Product
-from commerce.outcomes import OptionNeeded
 
 PENDING_FOR = timedelta(minutes=5)
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
 # Words that may stand before the value in an answer ("taille 40", "size M", "T40" is split).
 _LEADING = re.compile(r"^(?:t|taille|size|sz|talla|gr|grosse|taglia|en|in|la|le|el|the)?")
+_NO_SYNC = {"synchronize_session": False}
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+@dataclass(frozen=True, slots=True)
+class OpenQuestion:
+    """One open pending claim, with the values its missing options may take."""
+
+    id: int
+    viewer_id: int
+    sku: str
+    quantity: int
+    options: tuple[tuple[str, str], ...]
+    missing: tuple[str, ...]
+    choices: tuple[tuple[str, tuple[str, ...]], ...]  # option -> the catalog's values
+    asked_at: datetime
+
+    def expired(self, now: datetime) -> bool:
+        return self.asked_at < now - PENDING_FOR
+
+    def answer(self, text: str) -> ClaimedItem | None:
+        """The completed claim if `text` names every missing value, else None."""
+        options = dict(self.options)
+        choices = dict(self.choices)
+        for option in self.missing:
+            value = value_in_answer(text, list(choices.get(option, ())))
+            if value is None:
+                return None
+            options[option] = value
+        return ClaimedItem(self.sku, self.quantity, options)
+
+    def merge(self, item: ClaimedItem) -> ClaimedItem:
+        """A new claim on the product we asked about keeps what the viewer said before:
+        "je la veux en dorée" ... "je prends en 54" is the golden one in 54."""
+        if item.sku != self.sku:
+            return item
+        return ClaimedItem(item.sku, item.quantity, {**dict(self.options), **item.options})
 
 
-def ask_later(
+class OpenQuestions:
+    """The open questions of one live session, one per viewer, mirrored in memory.
+
+    Changes made inside a transaction are staged and kept only when it commits, so a batch
+    that fails and is replayed comment by comment starts again from what is durable.
+    """
+
+    _GONE = object()
+
+    def __init__(self, committed: Mapping[int, OpenQuestion] | None = None) -> None:
+        self._committed: dict[int, OpenQuestion] = dict(committed or {})
+        self._staged: dict[int, object] = {}
+
+    def get(self, viewer_id: int) -> OpenQuestion | None:
+        staged = self._staged.get(viewer_id)
+        if staged is None:
+            return self._committed.get(viewer_id)
+        return None if staged is self._GONE else cast(OpenQuestion, staged)
+
+    def stage(self, viewer_id: int, question: OpenQuestion | None) -> None:
+        self._staged[viewer_id] = self._GONE if question is None else question
+
+    def staged_entry(self, viewer_id: int) -> object:
+        """What is staged for a viewer, to put back if a savepoint rolls back."""
+        return self._staged.get(viewer_id)
+
+    def restore(self, viewer_id: int, entry: object) -> None:
+        if entry is None:
+            self._staged.pop(viewer_id, None)
+        else:
+            self._staged[viewer_id] = entry
+
+    def commit(self) -> None:
+        for viewer_id, staged in self._staged.items():
+            if staged is self._GONE:
+                self._committed.pop(viewer_id, None)
+            else:
+                self._committed[viewer_id] = cast(OpenQuestion, staged)
+        self._staged.clear()
+
+    def rollback(self) -> None:
+        self._staged.clear()
+
+    def __len__(self) -> int:
+        return sum(1 for viewer_id in {*self._committed, *self._staged} if self.get(viewer_id))
+
+
+def load_open_questions(session: Session, session_id: int) -> OpenQuestions:
+    """The session's open questions as stored (a restarted worker picks them up)."""
+    rows = session.execute(
+        select(PendingClaim, Product.sku, Product.options)
+        .join(Product, Product.id == PendingClaim.product_id)
+        .where(PendingClaim.session_id == session_id, PendingClaim.status == "open")
+        .order_by(PendingClaim.id)
+    ).all()
+    found: dict[int, OpenQuestion] = {}
+    for pending, sku, product_options in rows:
+        found[pending.viewer_id] = _question(pending, sku, product_options)
+    return OpenQuestions(found)
+
+
+def _question(
+    pending: PendingClaim, sku: str, product_options: Mapping[str, Sequence[str]]
+) -> OpenQuestion:
+    missing = tuple(str(m) for m in pending.missing)
+    return OpenQuestion(
+        id=pending.id,
+        viewer_id=pending.viewer_id,
+        sku=sku,
+        quantity=pending.quantity,
+        options=tuple(sorted((str(k), str(v)) for k, v in pending.options.items())),
+        missing=missing,
+        choices=tuple((m, tuple(str(v) for v in product_options.get(m, ()))) for m in missing),
+        asked_at=pending.created_at,
+    )
+
+
+def ask(
     session: Session,
     *,
     session_id: int,
     viewer_id: int,
     item: ClaimedItem,
-    needed: OptionNeeded,
+    option: str,
+    product: Product,
     comment_id: int | None,
     now: datetime,
-    may_have_open: bool = True,
-) -> None:
-    """Remember the claim so that the viewer's answer can complete it (one open per viewer).
-    `may_have_open=False` when the caller knows the viewer has no open question."""
-    if may_have_open:
-        for old in _open(session, session_id, viewer_id):
-            old.status = "superseded"
-    product_id = needed.product_id or session.scalar(
-        select(Product.id).where(Product.sku == item.sku)
+    replaces: OpenQuestion | None,
+) -> OpenQuestion:
+    """Remember the claim so that the viewer's answer can complete it; the viewer's
+    previous question, if any, is superseded (one open question per viewer)."""
+    if replaces is not None:
+        close(session, replaces, "superseded")
+    pending = PendingClaim(
+        session_id=session_id,
+        viewer_id=viewer_id,
+        product_id=product.id,
+        quantity=item.quantity,
+        options=dict(item.options),
+        missing=[option],
+        status="open",
+        comment_id=comment_id,
+        created_at=now,
     )
-    if product_id is None:
-        return
-    session.add(
-        PendingClaim(
-            session_id=session_id,
-            viewer_id=viewer_id,
-            product_id=product_id,
-            quantity=item.quantity,
-            options=dict(item.options),
-            missing=[needed.option],
-            status="open",
-            comment_id=comment_id,
-            created_at=now,
-        )
+    session.add(pending)
+    session.flush()
+    return _question(pending, product.sku, product.options)
+
+
+def close(session: Session, question: OpenQuestion, status: str) -> bool:
+    """Close an open question (answered, superseded, cancelled, expired); False when it was
+    no longer open (another process got there first)."""
+    result = cast(
+        CursorResult[tuple[()]],
+        session.execute(
+            update(PendingClaim)
+            .where(PendingClaim.id == question.id, PendingClaim.status == "open")
+            .values(status=status),
+            execution_options=_NO_SYNC,
+        ),
     )
+    return result.rowcount == 1
 
 
-def _open(session: Session, session_id: int, viewer_id: int) -> list[PendingClaim]:
-    return list(
-        session.scalars(
-            select(PendingClaim).where(
-                PendingClaim.session_id == session_id,
-                PendingClaim.viewer_id == viewer_id,
-                PendingClaim.status == "open",
-            )
-        )
-    )
-
-
-def close_pending(session: Session, session_id: int, viewer_id: int, status: str) -> None:
-    for pending in _open(session, session_id, viewer_id):
-        pending.status = status
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def value_in_answer(text: str, values: list[str]) -> str | None:
@@ -90,39 +204,3 @@ def value_in_answer(text: str, values: list[str]) -> str | None:
     tokens |= {_LEADING.sub("", t) for t in tokens}
     found = {v for v in values if _fold(v) in tokens}
     return found.pop() if len(found) == 1 else None
-
-
-def answer_pending(
-    session: Session, *, session_id: int, viewer_id: int, text: str, now: datetime
-) -> ClaimedItem | None:
-    """If the viewer owes us an option and this comment gives it, the completed claim."""
-    for pending in _open(session, session_id, viewer_id):
-        if pending.created_at < now - PENDING_FOR:
-            pending.status = "expired"
-            continue
-        product = session.get(Product, pending.product_id)
-        if product is None:
-            continue
-        options = dict(pending.options)
-        for option in pending.missing:
-            value = value_in_answer(text, list(product.options.get(option, [])))
-            if value is None:
-                return None
-            options[option] = value
-        pending.status = "answered"
-        return ClaimedItem(product.sku, pending.quantity, options)
-    return None
-
-
-def merge_pending(
-    session: Session, *, session_id: int, viewer_id: int, item: ClaimedItem
-) -> ClaimedItem:
-    """A new claim on the product we asked about keeps what the viewer said before:
-    "je la veux en dorée" ... "en 54" is the golden one in 54."""
-    for pending in _open(session, session_id, viewer_id):
-        product = session.get(Product, pending.product_id)
-        if product is None or product.sku != item.sku:
-            continue
-        options = {**pending.options, **item.options}
-        return ClaimedItem(item.sku, item.quantity, options)
-    return item

@@ -228,6 +228,28 @@ def test_answer_to_the_option_question_completes_the_claim(database, pipeline, p
     assert later.outcomes == []  # answered once; a second "52" is just chatter
 
 
+def test_a_restarted_pipeline_still_hears_the_answer(database, pipeline, parser, live) -> None:
+    ask = parser.means(
+        "la bague argent", IntentKind.BUY, ClaimedItem("BAGUE-ORA", 1, {"color": "argent"})
+    )
+    pipeline.process(msg(1, "alice", ask), now=T0)
+    restarted = LivePipeline(
+        database,
+        live_session_id=live,
+        parser=parser,
+        moderator=None,
+        policy=pipeline.policy,
+        shop=pipeline.shop,
+    )
+    answer = restarted.process(msg(2, "alice", "54", at=5), now=T0 + timedelta(seconds=5))
+    assert [o.item.variant_sku for o in answer.outcomes] == ["ORA-54-ARGENT"]
+    # The first process still remembers the question, but the table says it was answered:
+    # its copy completes nothing.
+    stale = pipeline.process(msg(3, "alice", "54", at=6), now=T0 + timedelta(seconds=6))
+    assert stale.outcomes == []
+    assert variant(database, "ORA-54-ARGENT").reserved == 1
+
+
 def test_unanswered_question_expires(database, pipeline, parser) -> None:
     ask = parser.means("la bague", IntentKind.BUY, ClaimedItem("BAGUE-ORA", 1, {}))
     pipeline.process(msg(1, "bob", ask), now=T0)
