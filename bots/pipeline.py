@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, cast
@@ -30,6 +31,7 @@ from commerce.intent import IntentKind, ParsedIntent
 from commerce.models import Product
 from commerce.outcomes import OptionNeeded, Outcome
 from moderation.verdict import Action, MessageToJudge, Verdict
+from vitrine import outbox
 from vitrine.db import utcnow
 from vitrine.models import Comment, LiveSession, Viewer, ViewerRole
 from vitrine.uow import UnitOfWorkProvider
@@ -263,19 +265,26 @@ class LivePipeline:
                 session, [(m, r.intent) for (m, _, _), r in zip(batch, results, strict=True)]
             )
             ids = self._store_comments(session, live, batch, results, viewers)
-            for index, ((message, now, _), comment_id) in enumerate(zip(batch, ids, strict=True)):
-                if comment_id is None:
-                    results[index] = PipelineResult(comment_id=None, duplicate=True)
-                    continue
-                result = results[index]
-                result.comment_id = comment_id
-                viewer = viewers[(message.platform, message.author_id)]
-                if not self._has_effects(result, viewer):
-                    continue
-                if isolate:
-                    results[index] = self._act_safely(session, live, viewer, message, now, result)
-                else:
-                    self._act(session, live, viewer, message, now, result)
+            # The batch's replies go out in one INSERT; comment by comment (isolate), each
+            # is written inside its own savepoint.
+            with nullcontext() if isolate else outbox.deferred(session):
+                for index, ((message, now, _), comment_id) in enumerate(
+                    zip(batch, ids, strict=True)
+                ):
+                    if comment_id is None:
+                        results[index] = PipelineResult(comment_id=None, duplicate=True)
+                        continue
+                    result = results[index]
+                    result.comment_id = comment_id
+                    viewer = viewers[(message.platform, message.author_id)]
+                    if not self._has_effects(result, viewer):
+                        continue
+                    if isolate:
+                        results[index] = self._act_safely(
+                            session, live, viewer, message, now, result
+                        )
+                    else:
+                        self._act(session, live, viewer, message, now, result)
             uow.commit()
         self._questions.commit()
         return results

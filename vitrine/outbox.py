@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -31,39 +33,59 @@ def enqueue(
 ) -> None:
     """Add a message to send; a second message with the same `dedupe_key` is ignored, so
     reprocessing the same cause never sends twice."""
-    when = now or utcnow()
-    session.execute(
-        _INSERTS[session.get_bind().dialect.name],
-        {
-            "kind": kind,
-            "channel": channel,
-            "destination": destination,
-            "payload": payload,
-            "dedupe_key": dedupe_key,
-            "session_id": session_id,
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
-            "next_attempt_at": when,
-            "created_at": when,
-        },
-    )
+    row = {
+        "kind": kind,
+        "channel": channel,
+        "destination": destination,
+        "payload": payload,
+        "dedupe_key": dedupe_key,
+        "session_id": session_id,
+    }
+    enqueue_many(session, [row], now or utcnow())
 
 
 def enqueue_many(session: Session, rows: list[dict[str, Any]], now: datetime) -> None:
     """Several messages in one round trip (`enqueue`'s keys per row, duplicates ignored)."""
     if not rows:
         return
-    session.execute(
-        _INSERTS[session.get_bind().dialect.name],
-        [
-            {
-                "status": OutboxStatus.PENDING,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-                "session_id": None,
-                **row,
-            }
-            for row in rows
-        ],
-    )
+    complete = [
+        {
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+            "session_id": None,
+            **row,
+        }
+        for row in rows
+    ]
+    buffer: list[dict[str, Any]] | None = session.info.get(_DEFERRED)
+    if buffer is not None:
+        buffer.extend(complete)
+    else:
+        _insert(session, complete)
+
+
+@contextmanager
+def deferred(session: Session) -> Iterator[None]:
+    """Within the block, messages are collected and written in one INSERT when it ends
+    without error (a batch of comments makes many replies: one round trip, not one each).
+    Nothing inside the block may read the outbox back, nor roll back to a savepoint."""
+    if _DEFERRED in session.info:
+        yield
+        return
+    buffer: list[dict[str, Any]] = []
+    session.info[_DEFERRED] = buffer
+    try:
+        yield
+    finally:
+        session.info.pop(_DEFERRED, None)
+    _insert(session, buffer)
+
+
+_DEFERRED = "vitrine.outbox.deferred"
+
+
+def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(_INSERTS[session.get_bind().dialect.name], rows)
