@@ -31,7 +31,7 @@ from commerce.intent import IntentKind, ParsedIntent
 from commerce.models import Product
 from commerce.outcomes import OptionNeeded, Outcome
 from moderation.verdict import Action, MessageToJudge, Verdict
-from vitrine import outbox
+from vitrine import bulk, outbox
 from vitrine.db import utcnow
 from vitrine.models import Comment, LiveSession, Viewer, ViewerRole
 from vitrine.uow import UnitOfWorkProvider
@@ -105,41 +105,28 @@ _COMMENTS = cast(Table, Comment.__table__)
 _VIEWERS = cast(Table, Viewer.__table__)
 
 
-_STATEMENTS: dict[tuple[str, str], Any] = {}
+_UPSERT_VIEWERS: dict[str, Any] = {}
 
 
-def _statement(session: Session, name: str) -> Any:
-    """INSERT ... ON CONFLICT ... RETURNING for this database, built once and reused."""
+def _upsert_viewers(session: Session) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE ... RETURNING for this database, built once: a no-op
+    update on conflict makes RETURNING give the row whether it was new or not."""
     dialect = session.get_bind().dialect.name
-    key = (dialect, name)
-    if key not in _STATEMENTS:
+    if dialect not in _UPSERT_VIEWERS:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        if name == "comments":
-            _STATEMENTS[key] = (
-                insert(_COMMENTS)
-                .on_conflict_do_nothing(index_elements=["platform", "chat_id", "message_id"])
-                .returning(
-                    _COMMENTS.c.id,
-                    _COMMENTS.c.platform,
-                    _COMMENTS.c.chat_id,
-                    _COMMENTS.c.message_id,
-                )
-            )
-        else:
-            statement = insert(_VIEWERS)
-            # A no-op update on conflict makes RETURNING give the row either way.
-            _STATEMENTS[key] = statement.on_conflict_do_update(
-                index_elements=["platform", "platform_user_id"],
-                set_={"platform": statement.excluded.platform},
-            ).returning(
-                _VIEWERS.c.id,
-                _VIEWERS.c.platform,
-                _VIEWERS.c.platform_user_id,
-                _VIEWERS.c.display_name,
-                _VIEWERS.c.role,
-                _VIEWERS.c.language,
-            )
-    return _STATEMENTS[key]
+        statement = insert(_VIEWERS)
+        _UPSERT_VIEWERS[dialect] = statement.on_conflict_do_update(
+            index_elements=["platform", "platform_user_id"],
+            set_={"platform": statement.excluded.platform},
+        ).returning(
+            _VIEWERS.c.id,
+            _VIEWERS.c.platform,
+            _VIEWERS.c.platform_user_id,
+            _VIEWERS.c.display_name,
+            _VIEWERS.c.role,
+            _VIEWERS.c.language,
+        )
+    return _UPSERT_VIEWERS[dialect]
 
 
 class LivePipeline:
@@ -374,8 +361,13 @@ class LivePipeline:
                     "error": result.error,
                 }
             )
-        # One cached statement run with many rows: SQLAlchemy sends them as one INSERT.
-        inserted = session.execute(_statement(session, "comments"), rows)
+        inserted = bulk.insert_rows(
+            session,
+            _COMMENTS,
+            rows,
+            conflict=("platform", "chat_id", "message_id"),
+            returning=("id", "platform", "chat_id", "message_id"),
+        )
         stored = {(r.platform, r.chat_id, r.message_id): r.id for r in inserted}
         ids: list[int | None] = [None] * len(batch)
         for key, index in first.items():
@@ -552,7 +544,7 @@ class LivePipeline:
                 "created_at": utcnow(),
             }
         if missing:
-            rows = session.execute(_statement(session, "viewers"), list(missing.values()))
+            rows = session.execute(_upsert_viewers(session), list(missing.values()))
             for row in rows:
                 self._viewers[(row.platform, row.platform_user_id)] = KnownViewer(
                     row.id, row.display_name, row.role, row.language

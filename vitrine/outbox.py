@@ -5,19 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from vitrine import bulk
 from vitrine.db import utcnow
 from vitrine.models import OutboxMessage, OutboxStatus
 
-_OUTBOX = OutboxMessage.__table__
-_INSERTS = {
-    name: module.insert(_OUTBOX).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    for name, module in (("postgresql", postgresql), ("sqlite", sqlite))
-}
+_OUTBOX = cast(Table, OutboxMessage.__table__)
 
 
 def enqueue(
@@ -87,5 +84,4 @@ _DEFERRED = "vitrine.outbox.deferred"
 
 
 def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(_INSERTS[session.get_bind().dialect.name], rows)
+    bulk.insert_rows(session, _OUTBOX, rows, conflict=("dedupe_key",))
