@@ -103,6 +103,7 @@ class PipelineResult:
 
 _COMMENTS = cast(Table, Comment.__table__)
 _VIEWERS = cast(Table, Viewer.__table__)
+_ROLES = frozenset(ViewerRole)
 
 
 _UPSERT_VIEWERS: dict[str, Any] = {}
@@ -568,7 +569,7 @@ class LivePipeline:
         changes: dict[str, Any] = {}
         if message.author_name and message.author_name != known.name:
             changes["display_name"] = known.name = message.author_name
-        if message.role != known.role and message.role in set(ViewerRole):
+        if message.role != known.role and message.role in _ROLES:
             changes["role"] = known.role = message.role
         if language and not known.language:
             changes["language"] = known.language = language

@@ -32,7 +32,7 @@ from commerce.models import (
     Variant,
     WaitlistEntry,
 )
-from commerce.orders import mark_paid
+from commerce.orders import HOLD_CHECK_EVERY_S, mark_paid
 from commerce.outcomes import (
     ClaimCancelled,
     NothingToCancel,
@@ -43,7 +43,6 @@ from commerce.outcomes import (
 )
 from vitrine.models import Comment, LiveSession, OutboxMessage, Viewer
 
-EXPIRY_CHECK_EVERY_S = 1.0
 MAX_BATCH = 16
 
 Observer = Callable[[TranscriptLine, "PipelineResult | list[Outcome] | None"], None]
@@ -126,11 +125,11 @@ def run_replay(
         if isinstance(line, ChatLine):
             if not shard.owns(line.author_id):
                 continue
-            if line.ts - last_expiry_ts < EXPIRY_CHECK_EVERY_S and len(batch) < batch_size:
+            if line.ts - last_expiry_ts < HOLD_CHECK_EVERY_S and len(batch) < batch_size:
                 batch.append((line, _message(live, line, now), now, featured))
                 continue
         flush()
-        if line.ts - last_expiry_ts >= EXPIRY_CHECK_EVERY_S:
+        if line.ts - last_expiry_ts >= HOLD_CHECK_EVERY_S:
             outcomes = _expire(pipeline, now)
             last_expiry_ts = line.ts
             if outcomes and observer:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
 from commerce.intent import ClaimedItem
@@ -159,20 +159,22 @@ def ask(
     previous question, if any, is superseded (one open question per viewer)."""
     if replaces is not None:
         close(session, replaces, "superseded")
-    pending = PendingClaim(
-        session_id=session_id,
-        viewer_id=viewer_id,
-        product_id=product.id,
-        quantity=item.quantity,
-        options=dict(item.options),
-        missing=[option],
-        status="open",
-        comment_id=comment_id,
-        created_at=now,
-    )
-    session.add(pending)
-    session.flush()
-    return _question(pending, product.sku, product.options)
+    row = {
+        "session_id": session_id,
+        "viewer_id": viewer_id,
+        "product_id": product.id,
+        "quantity": item.quantity,
+        "options": {str(k): str(v) for k, v in item.options.items()},
+        "missing": [option],
+        "status": "open",
+        "comment_id": comment_id,
+        "created_at": now,
+    }
+    # A Core INSERT ... RETURNING: one round trip, without the ORM's flush machinery.
+    question_id = session.execute(
+        insert(PendingClaim).values(row).returning(PendingClaim.id)
+    ).scalar_one()
+    return _question(PendingClaim(id=question_id, **row), product.sku, product.options)
 
 
 def close(session: Session, question: OpenQuestion, status: str) -> bool:

@@ -21,6 +21,7 @@ from bots.jobs import expire_holds_and_notify
 from bots.notify import ShopVoice
 from commerce.checkout.port import CheckoutProvider
 from commerce.checkout_service import end_closed_checkouts
+from commerce.orders import HOLD_CHECK_EVERY_S
 from vitrine.bootstrap import Database, commerce_policy
 from vitrine.db import utcnow
 from vitrine.settings import Settings
@@ -28,7 +29,6 @@ from vitrine.settings import Settings
 log = logging.getLogger(__name__)
 
 ADVISORY_LOCK_KEY = 0x56495452  # "VITR"
-HOLD_EXPIRY_EVERY_S = 5
 
 
 class SchedulerLease:
@@ -104,7 +104,7 @@ def start_scheduler(
     scheduler.add_job(
         run_hold_expiry,
         "interval",
-        seconds=HOLD_EXPIRY_EVERY_S,
+        seconds=HOLD_CHECK_EVERY_S,
         args=[settings, database, provider],
         id="hold_expiry",
         max_instances=1,
