@@ -15,7 +15,7 @@ import logging
 import time
 from collections import OrderedDict
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol, cast
 
@@ -130,6 +130,17 @@ def _upsert_viewers(session: Session) -> Any:
     return _UPSERT_VIEWERS[dialect]
 
 
+def _without_nul(message: ChatMessage) -> ChatMessage:
+    """PostgreSQL text cannot hold NUL characters: a comment carrying one is stored with
+    U+FFFD in its place rather than failing its whole batch."""
+    fields = ("chat_id", "message_id", "author_id", "author_name", "text")
+    if not any("\x00" in getattr(message, name) for name in fields):
+        return message
+    return replace(
+        message, **{name: getattr(message, name).replace("\x00", "\ufffd") for name in fields}
+    )
+
+
 class LivePipeline:
     """Processes the comments of one live session."""
 
@@ -180,6 +191,7 @@ class LivePipeline:
         a comment is only handled once it is durable.
         """
         started = time.perf_counter()
+        batch = [(_without_nul(message), now, featured) for message, now, featured in batch]
         decisions = self._decide(batch)
         try:
             results = self._apply(batch, decisions, isolate=False)

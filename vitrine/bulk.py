@@ -3,22 +3,26 @@ number.
 
 A multi-row VALUES list has one placeholder per value, so its text changes with the number of
 rows and grows past what psycopg caches: every batch was parsed again on both sides of the
-wire. On PostgreSQL the rows travel instead as one array per column through `unnest()`: a
-short statement that psycopg caches and the server prepares once. SQLite, in process, keeps
-the multi-row VALUES.
+wire. On PostgreSQL the rows travel instead as one JSON document expanded by
+`json_populate_recordset()`: a short statement that psycopg caches and the server prepares,
+and one parameter serialised by the json module rather than one array per column escaped
+value by value. SQLite, in process, keeps the multi-row VALUES.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Column, Row, Table, text
+from sqlalchemy import Row, Table, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.selectable import TextualSelect
+
+from vitrine.db import UtcDateTime
 
 _STATEMENTS: dict[tuple[Any, ...], Any] = {}
 
@@ -42,10 +46,7 @@ def insert_rows(
     if statement is None:
         statement = _STATEMENTS[key] = _build(dialect, table, columns, conflict, returning)
     if dialect.name == "postgresql":
-        params: Any = {
-            name: _column_values(dialect, table.c[name], [row[name] for row in rows])
-            for name in columns
-        }
+        params: Any = {"rows": _as_json(dialect, table, columns, rows)}
     else:
         params = list(rows)
     result = session.execute(statement, params)
@@ -64,22 +65,19 @@ def _build(
         if returning:
             return statement.returning(*(table.c[name] for name in returning))
         return statement
-    return _unnest_insert(dialect, table, columns, conflict, returning)
+    return _recordset_insert(table, columns, conflict, returning)
 
 
-def _unnest_insert(
-    dialect: Dialect,
+def _recordset_insert(
     table: Table,
     columns: tuple[str, ...],
     conflict: Sequence[str],
     returning: Sequence[str],
 ) -> TextClause | TextualSelect:
-    typed: list[Column[Any]] = [table.c[name] for name in columns]
-    arrays = ", ".join(
-        f"CAST(:{column.name} AS {column.type.compile(dialect=dialect)}[])" for column in typed
-    )
+    names = ", ".join(columns)
     sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "
+        f"INSERT INTO {table.name} ({names}) SELECT {names} "
+        f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json)) "
         f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
     )
     if returning:
@@ -90,10 +88,21 @@ def _unnest_insert(
     return statement
 
 
-def _column_values(dialect: Dialect, column: Column[Any], values: list[Any]) -> list[Any]:
-    """One column's values as its type binds them (JSON serialised, UTC times checked),
-    sent as one array parameter."""
-    process = column.type.dialect_impl(dialect).bind_processor(dialect)
-    if process is None:
-        return values
-    return [process(value) for value in values]
+def _as_json(
+    dialect: Dialect, table: Table, columns: tuple[str, ...], rows: Sequence[Mapping[str, Any]]
+) -> str:
+    """The rows as one JSON array; times go through their column type (UTC, never naive)
+    and are written in ISO 8601, JSON columns are nested as they are."""
+    times = [
+        (name, type_) for name in columns if isinstance(type_ := table.c[name].type, UtcDateTime)
+    ]
+    if not times:
+        return json.dumps(list(rows), ensure_ascii=False)
+    converted = []
+    for row in rows:
+        copy = dict(row)
+        for name, type_ in times:
+            value = type_.process_bind_param(copy[name], dialect)
+            copy[name] = None if value is None else value.isoformat()
+        converted.append(copy)
+    return json.dumps(converted, ensure_ascii=False)

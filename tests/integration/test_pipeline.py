@@ -300,3 +300,15 @@ def test_one_failing_comment_does_not_hold_back_its_batch(database, pipeline, pa
     with database.unit_of_work() as uow:
         errors = uow.session.scalars(select(Comment.error).order_by(Comment.id)).all()
         assert [e is not None for e in errors] == [False, True, False]
+
+
+def test_a_nul_character_is_stored_replaced_and_the_batch_goes_on(database, pipeline) -> None:
+    batch = [
+        (msg(1, "ann", "bonsoir\x00 tout le monde"), T0, None),
+        (ChatMessage("test", "chat1", "m2", "b\x00b", "B\x00b", "trop belle", T0), T0, None),
+    ]
+    results = pipeline.process_batch(batch)
+    assert [r.error for r in results] == [None, None]
+    with database.unit_of_work() as uow:
+        texts = sorted(uow.session.scalars(select(Comment.text)))
+    assert texts == ["bonsoir\ufffd tout le monde", "trop belle"]
