@@ -17,9 +17,10 @@ from collections import OrderedDict
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cache
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -128,6 +129,16 @@ def _upsert_viewers(session: Session) -> Any:
             _VIEWERS.c.language,
         )
     return _UPSERT_VIEWERS[dialect]
+
+
+@cache
+def _update_viewer(columns: tuple[str, ...]) -> Any:
+    """UPDATE viewers SET <columns> for one viewer, built once per set of columns."""
+    return (
+        update(_VIEWERS)
+        .where(_VIEWERS.c.id == bindparam("viewer_id"))
+        .values({name: bindparam(f"new_{name}") for name in columns})
+    )
 
 
 def _without_nul(message: ChatMessage) -> ChatMessage:
@@ -586,7 +597,10 @@ class LivePipeline:
         if language and not known.language:
             changes["language"] = known.language = language
         if changes:
-            session.execute(update(Viewer).where(Viewer.id == known.id).values(**changes))
+            session.connection().execute(
+                _update_viewer(tuple(sorted(changes))),
+                {"viewer_id": known.id, **{f"new_{k}": v for k, v in changes.items()}},
+            )
 
     def _moderate(self, message: ChatMessage, live: LiveInfo) -> Verdict:
         if self.moderator is None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import CursorResult, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from commerce.intent import ClaimedItem
@@ -28,7 +28,13 @@ PENDING_FOR = timedelta(minutes=5)
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
 # Words that may stand before the value in an answer ("taille 40", "size M", "T40" is split).
 _LEADING = re.compile(r"^(?:t|taille|size|sz|talla|gr|grosse|taglia|en|in|la|le|el|the)?")
-_NO_SYNC = {"synchronize_session": False}
+_PENDING = cast(Table, PendingClaim.__table__)
+_ASK = insert(_PENDING).returning(_PENDING.c.id)
+_CLOSE = (
+    update(_PENDING)
+    .where(_PENDING.c.id == bindparam("question_id"), _PENDING.c.status == "open")
+    .values(status=bindparam("new_status"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,24 +176,16 @@ def ask(
         "comment_id": comment_id,
         "created_at": now,
     }
-    # A Core INSERT ... RETURNING: one round trip, without the ORM's flush machinery.
-    question_id = session.execute(
-        insert(PendingClaim).values(row).returning(PendingClaim.id)
-    ).scalar_one()
+    # Built once, run on the connection: one round trip without the ORM's machinery.
+    question_id = session.connection().execute(_ASK, row).scalar_one()
     return _question(PendingClaim(id=question_id, **row), product.sku, product.options)
 
 
 def close(session: Session, question: OpenQuestion, status: str) -> bool:
     """Close an open question (answered, superseded, cancelled, expired); False when it was
     no longer open (another process got there first)."""
-    result = cast(
-        CursorResult[tuple[()]],
-        session.execute(
-            update(PendingClaim)
-            .where(PendingClaim.id == question.id, PendingClaim.status == "open")
-            .values(status=status),
-            execution_options=_NO_SYNC,
-        ),
+    result = session.connection().execute(
+        _CLOSE, {"question_id": question.id, "new_status": status}
     )
     return result.rowcount == 1
 
