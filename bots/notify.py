@@ -14,6 +14,7 @@ from bots.replies import ReplyContext, replies_for
 from commerce.carts import open_cart
 from commerce.models import OPEN_ORDER_STATUSES, LineStatus, Order
 from commerce.outcomes import Outcome, Reserved, WaitlistPromoted
+from commerce.product_facts import ProductFactsCache
 from vitrine.models import Viewer
 from vitrine.money import format_money
 from vitrine.outbox import enqueue_many
@@ -45,13 +46,20 @@ def checkout_url(shop: ShopVoice, cart: Order) -> str:
     return f"{shop.public_url.rstrip('/')}/checkout/{cart.public_token}"
 
 
-def cart_summary(cart: Order) -> str:
+def cart_summary(cart: Order, products: ProductFactsCache | None = None) -> str:
+    """The cart's active lines in a few words; names come from `products` when it knows
+    them, so that a fresh line costs no query."""
     parts = []
     for line in cart.lines:
         if line.status != LineStatus.ACTIVE:
             continue
-        label = line.product.name
-        opts = ", ".join(str(v) for v in line.variant.options.values())
+        facts = products.known(line.product_id) if products is not None else None
+        variant = facts.variant(line.variant_id) if facts is not None else None
+        if facts is not None and variant is not None:
+            label, options = facts.name, variant.options
+        else:
+            label, options = line.product.name, line.variant.options
+        opts = ", ".join(str(v) for v in options.values())
         if opts:
             label += f" ({opts})"
         parts.append(f"{label} x{line.quantity}" if line.quantity > 1 else label)
@@ -137,6 +145,7 @@ def notify(
     language: str | None = None,
     reply_to_message_id: str | None = None,
     known_viewers: dict[int, ViewerContact] | None = None,
+    products: ProductFactsCache | None = None,
 ) -> list[Reply]:
     """Render outcomes for their viewers and write them to the outbox."""
     written: list[Reply] = []
@@ -156,7 +165,7 @@ def notify(
             language=language or contact.language or live.language or shop.default_language,
             brand=shop.brand,
             checkout_url=checkout_url(shop, cart) if cart is not None else None,
-            cart_summary=cart_summary(cart) if cart is not None else None,
+            cart_summary=cart_summary(cart, products) if cart is not None else None,
             cart_total=format_money(cart.total_minor, cart.currency) if cart is not None else None,
             reply_to_message_id=reply_to_message_id,
         )

@@ -31,6 +31,7 @@ from commerce import carts, pending
 from commerce.intent import IntentKind, ParsedIntent
 from commerce.models import Product
 from commerce.outcomes import OptionNeeded, Outcome
+from commerce.product_facts import ProductFactsCache
 from moderation.verdict import Action, MessageToJudge, Verdict
 from vitrine import bulk, outbox
 from vitrine.db import utcnow
@@ -177,6 +178,7 @@ class LivePipeline:
         self._viewers: OrderedDict[tuple[str, str], KnownViewer] = OrderedDict()
         self._skus: dict[int, str] = {}
         self._questions = pending.OpenQuestions()  # viewers we asked "which size?"
+        self._products = ProductFactsCache()
 
     # -- the hot path -------------------------------------------------------------------
 
@@ -449,9 +451,10 @@ class LivePipeline:
                     comment_id=result.comment_id,
                     now=now,
                     policy=self.policy,
+                    products=self._products,
                 )
                 if isinstance(outcome, OptionNeeded):
-                    product = carts.product_by_sku(session, item.sku)
+                    product = self._products.get(session, item.sku)
                     assert product is not None  # the claim just found it
                     question = pending.ask(
                         session,
@@ -498,6 +501,7 @@ class LivePipeline:
                             comment_id=result.comment_id,
                             now=now,
                             policy=self.policy,
+                            products=self._products,
                         )
                     )
         result.outcomes = outcomes
@@ -513,6 +517,7 @@ class LivePipeline:
                     now=now,
                     language=intent.language or viewer.language,
                     reply_to_message_id=message.message_id,
+                    products=self._products,
                     known_viewers={
                         viewer.id: ViewerContact(
                             message.author_name or message.author_id,

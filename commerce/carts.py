@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from commerce.intent import ClaimedItem
@@ -42,6 +42,13 @@ from commerce.outcomes import (
     Waitlisted,
     WaitlistPromoted,
 )
+from commerce.product_facts import (
+    ProductFacts,
+    ProductFactsCache,
+    VariantFacts,
+    available_units_by_variant,
+    read_product_facts,
+)
 from commerce.stock import available_units, release_units, reserve_units
 
 
@@ -58,7 +65,9 @@ class CommercePolicy:
         return self.hold_seconds is not None
 
 
-def item_ref(product: Product, variant: Variant, quantity: int) -> ItemRef:
+def item_ref(
+    product: Product | ProductFacts, variant: Variant | VariantFacts, quantity: int
+) -> ItemRef:
     return ItemRef(
         product_sku=product.sku,
         product_name=product.name,
@@ -135,9 +144,10 @@ def recompute_total(cart: Order) -> None:
 
 
 def _resolve_variant(
-    product: Product, options: dict[str, str], viewer_id: int
-) -> Variant | OptionNeeded | OptionUnavailable:
-    """Find the one variant the stated options designate, or say what is missing."""
+    session: Session, product: ProductFacts, options: dict[str, str], viewer_id: int
+) -> VariantFacts | OptionNeeded | OptionUnavailable:
+    """Find the one variant the stated options designate, or say what is missing (with the
+    options still in stock, read now)."""
     stated = {k: v.casefold() for k, v in options.items() if k in product.options}
     candidates = [
         v
@@ -145,8 +155,13 @@ def _resolve_variant(
         if all(str(v.options.get(k, "")).casefold() == val for k, val in stated.items())
     ]
     if not candidates:
+        free = available_units_by_variant(session, product.id)
         combinations = sorted(
-            {"/".join(str(x) for x in v.options.values()) for v in product.variants if v.available}
+            {
+                "/".join(str(x) for x in v.options.values())
+                for v in product.variants
+                if free.get(v.id, 0) > 0
+            }
         )
         return OptionUnavailable(
             viewer_id,
@@ -162,11 +177,13 @@ def _resolve_variant(
             continue
         distinct = {str(v.options.get(option_name)) for v in candidates}
         if len(distinct) > 1:
+            free = available_units_by_variant(session, product.id)
             values_in_stock = [
                 value
                 for value in values
                 if any(
-                    str(v.options.get(option_name)) == value and v.available > 0 for v in candidates
+                    str(v.options.get(option_name)) == value and free.get(v.id, 0) > 0
+                    for v in candidates
                 )
             ]
             return OptionNeeded(
@@ -205,8 +222,8 @@ def add_to_cart(
     *,
     session_id: int,
     viewer_id: int,
-    product: Product,
-    variant: Variant,
+    product: Product | ProductFacts,
+    variant: Variant | VariantFacts,
     quantity: int,
     comment_id: int | None,
     now: datetime,
@@ -228,8 +245,8 @@ def add_to_cart(
         )
     expires_at = _hold_until(now, policy)
     line = OrderLine(
-        product=product,
-        variant=variant,
+        product_id=product.id,
+        variant_id=variant.id,
         quantity=quantity,
         unit_price_minor=product.price_minor,
         status=LineStatus.ACTIVE,
@@ -256,21 +273,6 @@ def add_to_cart(
     return cart
 
 
-def product_by_sku(session: Session, sku: str) -> Product | None:
-    """The product with its variants, read once per transaction: comments handled together
-    often claim the same product."""
-    cache: dict[str, Product | None] = session.info.setdefault("products_by_sku", {})
-    if sku not in cache:
-        cache[sku] = (
-            session.scalars(
-                select(Product).options(joinedload(Product.variants)).where(Product.sku == sku)
-            )
-            .unique()
-            .one_or_none()
-        )
-    return cache[sku]
-
-
 def claim(
     session: Session,
     *,
@@ -280,13 +282,19 @@ def claim(
     comment_id: int | None,
     now: datetime,
     policy: CommercePolicy,
+    products: ProductFactsCache | None = None,
 ) -> Outcome:
-    """Reserve a claimed item for a viewer, or waitlist them, or say what is missing."""
-    product = product_by_sku(session, item.sku)
+    """Reserve a claimed item for a viewer, or waitlist them, or say what is missing.
+
+    `products` lets a long-running caller reuse product facts across transactions."""
+    if products is not None:
+        product = products.get(session, item.sku)
+    else:
+        product = read_product_facts(session, item.sku)
     if product is None:
         return UnknownProduct(viewer_id, item.sku)
-    resolved = _resolve_variant(product, dict(item.options), viewer_id)
-    if not isinstance(resolved, Variant):
+    resolved = _resolve_variant(session, product, dict(item.options), viewer_id)
+    if not isinstance(resolved, VariantFacts):
         return resolved
     variant = resolved
     quantity = max(1, item.quantity)

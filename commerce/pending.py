@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from commerce.intent import ClaimedItem
 from commerce.models import PendingClaim, Product
+from commerce.product_facts import ProductFacts
 
 PENDING_FOR = timedelta(minutes=5)
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
@@ -156,7 +157,7 @@ def ask(
     viewer_id: int,
     item: ClaimedItem,
     option: str,
-    product: Product,
+    product: ProductFacts,
     comment_id: int | None,
     now: datetime,
     replaces: OpenQuestion | None,
