@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from moderation.history import AuthorHistory
 from moderation.normalize import words
 from moderation.policy import ModerationPolicy
-from moderation.rules import content_categories
+from moderation.rules import name_categories, text_categories
 from moderation.verdict import Action, MessageToJudge, Verdict
 
 logger = logging.getLogger(__name__)
 
 MAX_AUTHORS = 100_000
+CONTENT_CACHE_SIZE = 20_000
+CACHEABLE_CHARS = 300
 
 PRIORITY = (
     "impersonation",
@@ -51,9 +54,19 @@ class ModerationEngine:
     """Decides on each message in chat order; moderators can adjust it as the live goes."""
 
     def __init__(self, policy: ModerationPolicy, max_authors: int = MAX_AUTHORS) -> None:
+        self._content: dict[tuple[str, str], tuple[str, ...]] = {}  # ("text"|"name", value)
         self.policy = policy
         self.max_authors = max_authors
         self._authors: OrderedDict[str, AuthorState] = OrderedDict()
+
+    @property
+    def policy(self) -> ModerationPolicy:
+        return self._policy
+
+    @policy.setter
+    def policy(self, policy: ModerationPolicy) -> None:
+        self._policy = policy
+        self._content.clear()  # what a message says is judged again under the new policy
 
     # -- decisions -------------------------------------------------------------------------
 
@@ -64,7 +77,7 @@ class ModerationEngine:
             return Verdict(dry_run=policy.dry_run)
         state = self._state(message.author_id)
         reasons = self._history(state, message)
-        for category in content_categories(message.text, message.author_name, policy):
+        for category in self._content_categories(message.text, message.author_name):
             if category not in reasons:
                 reasons.append(category)
         if not reasons:
@@ -72,6 +85,29 @@ class ModerationEngine:
         verdict = self._escalate(state, reasons)
         logger.debug("moderation %s %s %s", message.message_id, verdict.action, verdict.reasons)
         return verdict
+
+    def _content_categories(self, text: str, author_name: str) -> tuple[str, ...]:
+        """Content rules are pure and a chat repeats itself ("+1", "SOLD", the same emoji,
+        the same names): recent short texts and names are judged once per policy."""
+        return self._cached(("name", author_name), name_categories, author_name) + self._cached(
+            ("text", text), text_categories, text
+        )
+
+    def _cached(
+        self,
+        key: tuple[str, str],
+        judge: Callable[[str, ModerationPolicy], tuple[str, ...]],
+        value: str,
+    ) -> tuple[str, ...]:
+        if len(value) > CACHEABLE_CHARS:
+            return judge(value, self._policy)
+        found = self._content.get(key)
+        if found is None:
+            found = judge(value, self._policy)
+            if len(self._content) >= CONTENT_CACHE_SIZE:
+                del self._content[next(iter(self._content))]  # the oldest entry
+            self._content[key] = found
+        return found
 
     def escalate(self, author_id: str, reasons: tuple[str, ...] | list[str]) -> Verdict:
         """The action for a removal decided outside `decide` (a second opinion, after the

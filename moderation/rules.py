@@ -17,12 +17,17 @@ from moderation.speech import speech_hits
 MAX_SCANNED_CHARS = 4096
 
 
-def content_categories(text: str, author_name: str, policy: ModerationPolicy) -> list[str]:
-    """Every content category that applies to one message."""
+def name_categories(author_name: str, policy: ModerationPolicy) -> tuple[str, ...]:
+    """What the author's name alone says (someone posing as the host or the brand)."""
+    if impersonates(author_name, policy.protected_names, load_lexicon()):
+        return ("impersonation",)
+    return ()
+
+
+def text_categories(text: str, policy: ModerationPolicy) -> tuple[str, ...]:
+    """What the message's text says, whoever wrote it."""
     lexicon = load_lexicon()
     categories: list[str] = []
-    if impersonates(author_name, policy.protected_names, lexicon):
-        categories.append("impersonation")
     if is_symbols(text, policy.symbol_run, policy.max_chars):
         categories.append("symbols")
     text = text[:MAX_SCANNED_CHARS]
@@ -44,4 +49,4 @@ def content_categories(text: str, author_name: str, policy: ModerationPolicy) ->
     ):
         if found:
             categories.append(category)
-    return categories
+    return tuple(categories)

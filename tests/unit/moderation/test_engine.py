@@ -95,10 +95,21 @@ def test_mute_and_ban_count_on_the_ladder(engine: ModerationEngine, judge: Judge
 
 
 def test_allow_domain_and_block_word(engine: ModerationEngine, judge: Judge) -> None:
+    # Judged once before each change: a text seen before is judged again under a new policy.
+    assert judge("voir partner-shop.com", author="u1").reasons == ("link",)
+    assert judge("wesh", author="u2").action is Action.ALLOW
     engine.allow_domain("https://www.Partner-Shop.com/")
+    assert judge("voir partner-shop.com", author="u3").action is Action.ALLOW
     assert judge("voir partner-shop.com et shop.partner-shop.com").action is Action.ALLOW
     engine.block_word("wesh")
     assert judge("wesh", author="u9").reasons == ("blocked_word",)
+
+
+def test_a_repeated_text_gets_the_same_verdict_from_any_author(judge: Judge) -> None:
+    for n in range(3):
+        assert judge("promo sur cheap-coats.shop", author=f"a{n}").reasons == ("link",)
+        assert judge("+1", author=f"b{n}").action is Action.ALLOW
+    assert judge("+1", author="x", name="Ingrid").reasons == ("impersonation",)
 
 
 def test_dry_run_decides_everything_and_says_so(policy: ModerationPolicy) -> None:
