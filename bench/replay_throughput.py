@@ -63,6 +63,34 @@ CLAIMS = [
     "la prendo",
     "je prends le 3 en argent",
 ]
+# Chat rarely repeats itself word for word: most chatter gets one or two of these tails, so
+# that caches of judged texts do not flatter the figures.
+TAILS = [
+    "😍",
+    "!!",
+    "les filles",
+    "ce soir",
+    "de Nantes",
+    "hihi",
+    "trop hâte",
+    "❤️",
+    "bravo Léa",
+    "merci pour le live",
+    "haha",
+    "omg",
+    "first time here",
+    "ciao a tutti",
+    "saludos desde Sevilla",
+    "liebe Grüße",
+    "je suis en retard",
+    "le son coupe un peu",
+    "on voit mal la couleur",
+    "🔥🔥",
+    "coucou Marie",
+    "top",
+    "j'ai déjà commandé la dernière fois",
+    "vous êtes au top",
+]
 SPAM = [
     "promo sur bijoux-discount.shop",
     "gagnez un iPhone, écrivez-moi en privé",
@@ -83,6 +111,9 @@ def make_inputs(folder: Path, messages: int, seed: int = 9) -> tuple[Path, Path]
         ts += rng.expovariate(25)
         roll = rng.random()
         text = rng.choice(CLAIMS if roll < 0.25 else SPAM if roll < 0.27 else CHAT)
+        if roll >= 0.27:
+            tails = rng.sample(TAILS, rng.choice((0, 1, 2, 2, 3)))
+            text = " ".join([text, *tails])
         author = f"v{rng.randrange(4000)}"
         lines.append(
             {
