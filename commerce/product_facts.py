@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from commerce.models import Product, Variant
+from commerce.stock import FREE_UNITS_KEY
 
 DEFAULT_TTL_S = 5.0
 _AVAILABLE = select(Variant.id, Variant.stock - Variant.reserved).where(
@@ -60,9 +61,13 @@ class ProductFacts:
 
 
 def available_units_by_variant(session: Session, product_id: int) -> dict[int, int]:
-    """Units of each variant neither held nor sold, read now (for a reply, not a promise)."""
-    rows = session.connection().execute(_AVAILABLE, {"product_id": product_id})
-    return {variant_id: free for variant_id, free in rows}
+    """Units of each variant neither held nor sold (for a reply, not a promise), read once
+    per transaction until its stock moves (commerce.stock forgets the reading)."""
+    readings: dict[int, dict[int, int]] = session.info.setdefault(FREE_UNITS_KEY, {})
+    if product_id not in readings:
+        rows = session.connection().execute(_AVAILABLE, {"product_id": product_id})
+        readings[product_id] = {variant_id: free for variant_id, free in rows}
+    return readings[product_id]
 
 
 class ProductFactsCache:

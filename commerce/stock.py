@@ -10,6 +10,13 @@ from sqlalchemy.orm import Session
 from commerce.models import Variant
 
 _NO_SYNC = {"synchronize_session": False}
+# Where commerce.product_facts keeps this transaction's readings of free units; every stock
+# move below forgets them.
+FREE_UNITS_KEY = "commerce.free_units"
+
+
+def _stock_moves(session: Session) -> None:
+    session.info.pop(FREE_UNITS_KEY, None)
 
 
 def reserve_units(session: Session, variant_id: int, quantity: int) -> bool:
@@ -19,6 +26,7 @@ def reserve_units(session: Session, variant_id: int, quantity: int) -> bool:
     re-check its WHERE clause; on SQLite the writer lock is taken at BEGIN. Either way the
     check and the increment are one step, and the CHECK constraint is the last guard.
     """
+    _stock_moves(session)
     result = cast(
         CursorResult[tuple[()]],
         session.execute(
@@ -33,6 +41,7 @@ def reserve_units(session: Session, variant_id: int, quantity: int) -> bool:
 
 def release_units(session: Session, variant_id: int, quantity: int) -> None:
     """Give held units back to sale."""
+    _stock_moves(session)
     session.execute(
         update(Variant)
         .where(Variant.id == variant_id)
@@ -43,6 +52,7 @@ def release_units(session: Session, variant_id: int, quantity: int) -> None:
 
 def sell_units(session: Session, variant_id: int, quantity: int) -> None:
     """Turn held units into sold ones: they leave both the hold and the stock."""
+    _stock_moves(session)
     session.execute(
         update(Variant)
         .where(Variant.id == variant_id)
@@ -61,6 +71,7 @@ def available_units(session: Session, variant_id: int) -> int:
 
 def sell_free_units(session: Session, variant_id: int, quantity: int) -> bool:
     """Sell units that nobody holds ("first paid, first served"): one conditional update."""
+    _stock_moves(session)
     result = cast(
         CursorResult[tuple[()]],
         session.execute(

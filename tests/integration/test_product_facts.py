@@ -6,6 +6,7 @@ from sqlalchemy import event, select, update
 
 from commerce.models import Product, Variant
 from commerce.product_facts import ProductFactsCache, available_units_by_variant
+from commerce.stock import reserve_units
 
 
 class Clock:
@@ -53,15 +54,15 @@ def test_facts_are_reused_until_they_age_then_read_again(database, live) -> None
         assert cache.get(uow.session, "NO-SUCH-SKU") is None
 
 
-def test_free_units_are_read_fresh(database, live) -> None:
+def test_free_units_are_read_again_once_stock_moves(database, live) -> None:
     with database.unit_of_work() as uow:
         product_id = uow.session.scalar(select(Product.id).where(Product.sku == "BAGUE-ORA"))
-        variant = uow.session.scalars(
-            select(Variant).where(Variant.product_id == product_id).order_by(Variant.id)
-        ).first()
-        assert variant is not None
+        variant_id = uow.session.scalar(
+            select(Variant.id).where(Variant.product_id == product_id, Variant.stock > 0)
+        )
+        assert product_id is not None and variant_id is not None
         before = available_units_by_variant(uow.session, product_id)
-        variant.reserved += 1
-        uow.session.flush()
+        assert available_units_by_variant(uow.session, product_id) is before  # no new read
+        assert reserve_units(uow.session, variant_id, 1)
         after = available_units_by_variant(uow.session, product_id)
-        assert after[variant.id] == before[variant.id] - 1
+        assert after[variant_id] == before[variant_id] - 1
