@@ -278,9 +278,12 @@ class LivePipeline:
                 session, [(m, r.intent) for (m, _, _), r in zip(batch, results, strict=True)]
             )
             ids = self._store_comments(session, live, batch, results, viewers)
-            # The batch's replies go out in one INSERT; comment by comment (isolate), each
-            # is written inside its own savepoint.
-            with nullcontext() if isolate else outbox.deferred(session):
+            # The batch's replies go out in one INSERT, replaced questions are closed in one
+            # UPDATE; comment by comment (isolate), each is written in its own savepoint.
+            with (
+                nullcontext() if isolate else outbox.deferred(session),
+                nullcontext() if isolate else pending.superseding_later(session),
+            ):
                 for index, ((message, now, _), comment_id) in enumerate(
                     zip(batch, ids, strict=True)
                 ):

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
@@ -30,6 +31,13 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
 # Words that may stand before the value in an answer ("taille 40", "size M", "T40" is split).
 _LEADING = re.compile(r"^(?:t|taille|size|sz|talla|gr|grosse|taglia|en|in|la|le|el|the)?")
 _PENDING = cast(Table, PendingClaim.__table__)
+_SUPERSEDED = "commerce.pending.superseded"
+_SUPERSEDE = (
+    update(_PENDING)
+    .where(_PENDING.c.id.in_(bindparam("question_ids", expanding=True)))
+    .where(_PENDING.c.status == "open")
+    .values(status="superseded")
+)
 _ASK = insert(_PENDING).returning(_PENDING.c.id)
 _CLOSE = (
     update(_PENDING)
@@ -165,7 +173,11 @@ def ask(
     """Remember the claim so that the viewer's answer can complete it; the viewer's
     previous question, if any, is superseded (one open question per viewer)."""
     if replaces is not None:
-        close(session, replaces, "superseded")
+        superseded: list[int] | None = session.info.get(_SUPERSEDED)
+        if superseded is None:
+            close(session, replaces, "superseded")
+        else:
+            superseded.append(replaces.id)
     row = {
         "session_id": session_id,
         "viewer_id": viewer_id,
@@ -180,6 +192,24 @@ def ask(
     # Built once, run on the connection: one round trip without the ORM's machinery.
     question_id = session.connection().execute(_ASK, row).scalar_one()
     return _question(PendingClaim(id=question_id, **row), product.sku, product.options)
+
+
+@contextmanager
+def superseding_later(session: Session) -> Iterator[None]:
+    """Within the block, questions replaced by newer ones are closed together when it ends
+    without error, in one UPDATE (a claim repeated without its size replaces the question
+    each time). Nothing inside may roll back to a savepoint."""
+    if _SUPERSEDED in session.info:
+        yield
+        return
+    superseded: list[int] = []
+    session.info[_SUPERSEDED] = superseded
+    try:
+        yield
+    finally:
+        session.info.pop(_SUPERSEDED, None)
+    if superseded:
+        session.connection().execute(_SUPERSEDE, {"question_ids": superseded})
 
 
 def close(session: Session, question: OpenQuestion, status: str) -> bool:

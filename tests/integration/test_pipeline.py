@@ -13,7 +13,7 @@ from bots.notify import ShopVoice
 from bots.pipeline import LivePipeline
 from commerce.carts import CommercePolicy
 from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
-from commerce.models import Order, OrderStatus, Variant, WaitlistEntry
+from commerce.models import Order, OrderStatus, PendingClaim, Variant, WaitlistEntry
 from commerce.orders import expire_holds, mark_paid
 from moderation.verdict import Action, MessageToJudge, Verdict
 from vitrine.models import Comment, OutboxMessage
@@ -312,3 +312,18 @@ def test_a_nul_character_is_stored_replaced_and_the_batch_goes_on(database, pipe
     with database.unit_of_work() as uow:
         texts = sorted(uow.session.scalars(select(Comment.text)))
     assert texts == ["bonsoir\ufffd tout le monde", "trop belle"]
+
+
+def test_a_question_asked_again_in_one_batch_leaves_one_open(database, pipeline, parser) -> None:
+    ask = parser.means("la bague", IntentKind.BUY, ClaimedItem("BAGUE-ORA", 1, {}))
+    again = parser.means(
+        "la bague argent svp", IntentKind.BUY, ClaimedItem("BAGUE-ORA", 1, {"color": "argent"})
+    )
+    pipeline.process_batch(
+        [(msg(1, "cleo", ask), T0, None), (msg(2, "cleo", again, at=2), T0, None)]
+    )
+    with database.unit_of_work() as uow:
+        statuses = list(uow.session.scalars(select(PendingClaim.status).order_by(PendingClaim.id)))
+    assert statuses == ["superseded", "open"]
+    answer = pipeline.process(msg(3, "cleo", "en 54", at=5), now=T0 + timedelta(seconds=5))
+    assert [o.item.variant_sku for o in answer.outcomes] == ["ORA-54-ARGENT"]
