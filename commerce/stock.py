@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import BindParameter, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from commerce.models import Variant
 
-_NO_SYNC = {"synchronize_session": False}
+# Built once and run on the session's connection: the hot path of a flash sale.
+_VARIANTS = cast(Table, Variant.__table__)
+_ID = _VARIANTS.c.id == bindparam("variant_id")
+_FREE = _VARIANTS.c.stock - _VARIANTS.c.reserved >= bindparam("quantity")
+_QUANTITY: BindParameter[int] = bindparam("quantity")
+_RESERVE = update(_VARIANTS).where(_ID, _FREE).values(reserved=_VARIANTS.c.reserved + _QUANTITY)
+_RELEASE = update(_VARIANTS).where(_ID).values(reserved=_VARIANTS.c.reserved - _QUANTITY)
+_SELL_HELD = (
+    update(_VARIANTS)
+    .where(_ID)
+    .values(reserved=_VARIANTS.c.reserved - _QUANTITY, stock=_VARIANTS.c.stock - _QUANTITY)
+)
+_SELL_FREE = update(_VARIANTS).where(_ID, _FREE).values(stock=_VARIANTS.c.stock - _QUANTITY)
 # Where commerce.product_facts keeps this transaction's readings of free units; every stock
 # move below forgets them.
 FREE_UNITS_KEY = "commerce.free_units"
@@ -26,39 +38,17 @@ def reserve_units(session: Session, variant_id: int, quantity: int) -> bool:
     re-check its WHERE clause; on SQLite the writer lock is taken at BEGIN. Either way the
     check and the increment are one step, and the CHECK constraint is the last guard.
     """
-    _stock_moves(session)
-    result = cast(
-        CursorResult[tuple[()]],
-        session.execute(
-            update(Variant)
-            .where(Variant.id == variant_id, Variant.stock - Variant.reserved >= quantity)
-            .values(reserved=Variant.reserved + quantity),
-            execution_options=_NO_SYNC,
-        ),
-    )
-    return result.rowcount == 1
+    return _move(session, _RESERVE, variant_id, quantity)
 
 
 def release_units(session: Session, variant_id: int, quantity: int) -> None:
     """Give held units back to sale."""
-    _stock_moves(session)
-    session.execute(
-        update(Variant)
-        .where(Variant.id == variant_id)
-        .values(reserved=Variant.reserved - quantity),
-        execution_options=_NO_SYNC,
-    )
+    _move(session, _RELEASE, variant_id, quantity)
 
 
 def sell_units(session: Session, variant_id: int, quantity: int) -> None:
     """Turn held units into sold ones: they leave both the hold and the stock."""
-    _stock_moves(session)
-    session.execute(
-        update(Variant)
-        .where(Variant.id == variant_id)
-        .values(reserved=Variant.reserved - quantity, stock=Variant.stock - quantity),
-        execution_options=_NO_SYNC,
-    )
+    _move(session, _SELL_HELD, variant_id, quantity)
 
 
 def available_units(session: Session, variant_id: int) -> int:
@@ -71,14 +61,14 @@ def available_units(session: Session, variant_id: int) -> int:
 
 def sell_free_units(session: Session, variant_id: int, quantity: int) -> bool:
     """Sell units that nobody holds ("first paid, first served"): one conditional update."""
+    return _move(session, _SELL_FREE, variant_id, quantity)
+
+
+def _move(session: Session, statement: Any, variant_id: int, quantity: int) -> bool:
+    """Run one stock move; True when it changed the row. ORM copies of variants loaded in
+    this session are not refreshed (nothing on the claim path reads them)."""
     _stock_moves(session)
-    result = cast(
-        CursorResult[tuple[()]],
-        session.execute(
-            update(Variant)
-            .where(Variant.id == variant_id, Variant.stock - Variant.reserved >= quantity)
-            .values(stock=Variant.stock - quantity),
-            execution_options=_NO_SYNC,
-        ),
+    result = session.connection().execute(
+        statement, {"variant_id": variant_id, "quantity": quantity}
     )
     return result.rowcount == 1
