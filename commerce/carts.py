@@ -9,8 +9,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -83,8 +85,18 @@ def _open_key(session_id: int, viewer_id: int) -> str:
     return f"{session_id}:{viewer_id}"
 
 
+_OPEN_CART = select(Order).where(Order.open_key == bindparam("open_key"))
+
+
 def open_cart(session: Session, session_id: int, viewer_id: int) -> Order | None:
-    return session.scalar(select(Order).where(Order.open_key == _open_key(session_id, viewer_id)))
+    return session.scalar(_OPEN_CART, {"open_key": _open_key(session_id, viewer_id)})
+
+
+@cache
+def _insert_cart(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the cart, built once per database."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(Order).on_conflict_do_nothing(index_elements=["open_key"]).returning(Order)
 
 
 def get_or_open_cart(
@@ -106,24 +118,21 @@ def get_or_open_cart(
             return cart
     # INSERT ... ON CONFLICT DO NOTHING: another worker may open the same cart this instant;
     # then theirs is used. No savepoint needed, so the claim costs fewer round trips.
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     # RETURNING the entity puts the new cart in the session without reading it back.
     cart = session.scalars(
-        insert(Order)
-        .values(
-            session_id=session_id,
-            viewer_id=viewer_id,
-            open_key=_open_key(session_id, viewer_id),
-            status=OrderStatus.RESERVED,
-            currency=currency,
-            total_minor=total_minor,
-            public_token=secrets.token_urlsafe(18),
-            expires_at=expires_at,
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["open_key"])
-        .returning(Order),
+        _insert_cart(session.get_bind().dialect.name),
+        {
+            "session_id": session_id,
+            "viewer_id": viewer_id,
+            "open_key": _open_key(session_id, viewer_id),
+            "status": OrderStatus.RESERVED,
+            "currency": currency,
+            "total_minor": total_minor,
+            "public_token": secrets.token_urlsafe(18),
+            "expires_at": expires_at,
+            "created_at": now,
+            "updated_at": now,
+        },
         execution_options={"populate_existing": True},
     ).one_or_none()
     if cart is None:
