@@ -472,7 +472,7 @@ class LivePipeline:
                     )
                     questions.stage(viewer.id, question)
                 elif question is not None:
-                    pending.close(session, question, "superseded")
+                    pending.supersede(session, question)
                     questions.stage(viewer.id, None)
                     question = None
                 outcomes.append(outcome)

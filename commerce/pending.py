@@ -173,11 +173,7 @@ def ask(
     """Remember the claim so that the viewer's answer can complete it; the viewer's
     previous question, if any, is superseded (one open question per viewer)."""
     if replaces is not None:
-        superseded: list[int] | None = session.info.get(_SUPERSEDED)
-        if superseded is None:
-            close(session, replaces, "superseded")
-        else:
-            superseded.append(replaces.id)
+        supersede(session, replaces)
     row = {
         "session_id": session_id,
         "viewer_id": viewer_id,
@@ -210,6 +206,16 @@ def superseding_later(session: Session) -> Iterator[None]:
         session.info.pop(_SUPERSEDED, None)
     if superseded:
         session.connection().execute(_SUPERSEDE, {"question_ids": superseded})
+
+
+def supersede(session: Session, question: OpenQuestion) -> None:
+    """Close a question the viewer no longer owes us an answer to (a newer claim replaced
+    it), at the end of the `superseding_later` block when inside one."""
+    superseded: list[int] | None = session.info.get(_SUPERSEDED)
+    if superseded is None:
+        close(session, question, "superseded")
+    else:
+        superseded.append(question.id)
 
 
 def close(session: Session, question: OpenQuestion, status: str) -> bool:
