@@ -584,18 +584,26 @@ class LivePipeline:
             while len(self._viewers) > VIEWER_CACHE_SIZE:
                 self._viewers.popitem(last=False)
         found: dict[tuple[str, str], KnownViewer] = {}
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for message, intent in items:
             key = (message.platform, message.author_id)
             known = self._viewers[key]
             self._viewers.move_to_end(key)
-            self._refresh(session, known, message, intent)
+            changes = self._refresh(known, message, intent)
+            if changes:
+                updates.setdefault(tuple(sorted(changes)), []).append(
+                    {"viewer_id": known.id, **{f"new_{k}": v for k, v in changes.items()}}
+                )
             found[key] = known
+        for columns, changed in updates.items():  # one executemany (one round trip) per shape
+            session.connection().execute(_update_viewer(columns), changed)
         return found
 
     @staticmethod
     def _refresh(
-        session: Session, known: KnownViewer, message: ChatMessage, intent: ParsedIntent | None
-    ) -> None:
+        known: KnownViewer, message: ChatMessage, intent: ParsedIntent | None
+    ) -> dict[str, Any]:
+        """What changed about a viewer (name, role, a first language), applied to `known`."""
         language = message.language or (intent.language if intent else None)
         changes: dict[str, Any] = {}
         if message.author_name and message.author_name != known.name:
@@ -604,11 +612,7 @@ class LivePipeline:
             changes["role"] = known.role = message.role
         if language and not known.language:
             changes["language"] = known.language = language
-        if changes:
-            session.connection().execute(
-                _update_viewer(tuple(sorted(changes))),
-                {"viewer_id": known.id, **{f"new_{k}": v for k, v in changes.items()}},
-            )
+        return changes
 
     def _moderate(self, message: ChatMessage, live: LiveInfo) -> Verdict:
         if self.moderator is None:

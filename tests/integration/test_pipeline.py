@@ -16,7 +16,7 @@ from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
 from commerce.models import Order, OrderStatus, PendingClaim, Variant, WaitlistEntry
 from commerce.orders import expire_holds, mark_paid
 from moderation.verdict import Action, MessageToJudge, Verdict
-from vitrine.models import Comment, OutboxMessage
+from vitrine.models import Comment, OutboxMessage, Viewer
 
 CATALOG = Path(__file__).resolve().parents[1] / "data" / "catalog-bijoux.json"
 T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
@@ -327,3 +327,13 @@ def test_a_question_asked_again_in_one_batch_leaves_one_open(database, pipeline,
     assert statuses == ["superseded", "open"]
     answer = pipeline.process(msg(3, "cleo", "en 54", at=5), now=T0 + timedelta(seconds=5))
     assert [o.item.variant_sku for o in answer.outcomes] == ["ORA-54-ARGENT"]
+
+
+def test_viewers_keep_their_latest_name_and_first_language(database, pipeline) -> None:
+    renamed = ChatMessage("test", "chat1", "m2", "dan", "Dan ✨", "coucou", T0, language="fr")
+    pipeline.process_batch([(msg(1, "dan", "hello"), T0, None), (renamed, T0, None)])
+    later = ChatMessage("test", "chat1", "m3", "dan", "Dan ✨", "hi", T0, language="en")
+    pipeline.process(later, now=T0 + timedelta(seconds=1))
+    with database.unit_of_work() as uow:
+        viewer = uow.session.scalars(select(Viewer).where(Viewer.platform_user_id == "dan")).one()
+        assert (viewer.display_name, viewer.language) == ("Dan ✨", "fr")
