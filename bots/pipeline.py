@@ -28,7 +28,7 @@ from bots.messages import ChatMessage, Reply
 from bots.notify import ShopVoice, ViewerContact, notify, write_replies
 from bots.replies import moderation_reply
 from commerce import carts, pending
-from commerce.intent import IntentKind, ParsedIntent
+from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
 from commerce.models import Product
 from commerce.outcomes import OptionNeeded, Outcome
 from commerce.product_facts import ProductFactsCache
@@ -446,16 +446,7 @@ class LivePipeline:
         if intent.intent is IntentKind.BUY:
             for claimed in intent.items:
                 item = question.merge(claimed) if question is not None else claimed
-                outcome = carts.claim(
-                    session,
-                    session_id=live.id,
-                    viewer_id=viewer.id,
-                    item=item,
-                    comment_id=result.comment_id,
-                    now=now,
-                    policy=self.policy,
-                    products=self._products,
-                )
+                outcome = self._claim(session, live, viewer, item, result, now)
                 if isinstance(outcome, OptionNeeded):
                     product = self._products.get(session, item.sku)
                     assert product is not None  # the claim just found it
@@ -495,18 +486,7 @@ class LivePipeline:
             if answered is not None:
                 questions.stage(viewer.id, None)
                 if pending.close(session, question, "answered"):
-                    outcomes.append(
-                        carts.claim(
-                            session,
-                            session_id=live.id,
-                            viewer_id=viewer.id,
-                            item=answered,
-                            comment_id=result.comment_id,
-                            now=now,
-                            policy=self.policy,
-                            products=self._products,
-                        )
-                    )
+                    outcomes.append(self._claim(session, live, viewer, answered, result, now))
         result.outcomes = outcomes
         if outcomes:
             session.flush()
@@ -530,6 +510,26 @@ class LivePipeline:
                     },
                 )
             )
+
+    def _claim(
+        self,
+        session: Session,
+        live: LiveInfo,
+        viewer: KnownViewer,
+        item: ClaimedItem,
+        result: PipelineResult,
+        now: datetime,
+    ) -> Outcome:
+        return carts.claim(
+            session,
+            session_id=live.id,
+            viewer_id=viewer.id,
+            item=item,
+            comment_id=result.comment_id,
+            now=now,
+            policy=self.policy,
+            products=self._products,
+        )
 
     # -- cached facts -------------------------------------------------------------------
 
