@@ -30,7 +30,7 @@ TEXTS = [
     "la prendo rossa",
     "bonsoir {name}",
     "putain elle est belle",
-    "vous livrez en Belgique ?",
+    "vous livrez au Luxembourg ?",
     "JE PRENDS LE {n}!!!",
     "merci 🙏",
     "promo sur fripes-{n}.shop",

@@ -738,7 +738,7 @@ class IntentParser:
         if "compliment" in clause.flags:
             return False
         if "contrast" in clause.flags:
-            return False  # "troppo cara per me": "for me" here is not a claim
+            return False  # "troppo cara per me stessa": "for me" here is not a claim
         if clause.weak_claim and not clause.unknown and total_unknown <= 1:
             return True  # "moi !", "mine!! in red" - but not "moi aussi, très bien emballé"
         if any_blocked:
@@ -815,7 +815,7 @@ class IntentParser:
             elif self._blocked(clause) or clause.strong_claim or clause.weak_claim:
                 usable = False
             elif "question" in clause.flags:
-                # "il reste du M ? je prends": the question says which one is claimed.
+                # "il reste du L ? je le prends": the question says which one is claimed.
                 usable = not claim_frames and "compliment" not in clause.flags
             else:
                 usable = "compliment" not in clause.flags

@@ -42,7 +42,7 @@ def test_contact_details_are_removed(fresh_judge: Judge, text: str) -> None:
         "total 1 299,00 €",
         "my whatsapp is broken so I use the email",
         "My sister is on telegram all day lol",
-        "vous avez un groupe WhatsApp officiel ?",
+        "il existe un groupe WhatsApp de la boutique ?",
         "le 06 en bleu svp",
     ],
 )

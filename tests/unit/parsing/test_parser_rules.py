@@ -36,7 +36,7 @@ BUYS = [
     ("je prends", RING, [(RING, 1, {})]),
     ("jprend 🙏", BAG, [(BAG, 1, {})]),
     ("+1", BAG, [(BAG, 1, {})]),
-    ("SOLD SOLD SOLD", BAG, [(BAG, 1, {})]),
+    ("sold SOLD sold!", BAG, [(BAG, 1, {})]),
     ("I'll take it", BAG, [(BAG, 1, {})]),
     ("me lo llevo", BAG, [(BAG, 1, {})]),
     ("Ich nehme ihn", BAG, [(BAG, 1, {})]),
@@ -116,7 +116,7 @@ NOT_BUYS = [
     ("il existe en 58 ?", RING, "question"),
     ("dispo en XL", DRESS, "question"),
     ("do you ship to Canada", RING, "question"),
-    ("¿cuánto cuesta el bolso?", BAG, "question"),
+    ("¿cuánto vale este bolso?", BAG, "question"),
     ("Gibt es den auch in Rot?", DRESS, "question"),
     ("quanto costa?", BAG, "question"),
     ("pas pour moi", RING, "other"),
@@ -129,7 +129,7 @@ NOT_BUYS = [
     ("j'ai 2 chats", RING, "other"),
     ("bonsoir à toutes 👋", None, "other"),
     ("j'ai déjà le doré, il est top", RING, "other"),
-    ("leider nicht für mich", BAG, "other"),
+    ("leider nichts für mich", BAG, "other"),
     ("no es para mí", BAG, "other"),
     ("non fa per me", BAG, "other"),
     ("la quiero pero es muy cara", DRESS, "other"),
@@ -155,11 +155,11 @@ def test_not_buys(parser: IntentParser, text: str, featured: str | None, intent:
 
 CANCELS = [
     ("annule", RING, []),
-    ("finalement non", RING, []),
+    ("finalement non merci", RING, []),
     ("cancel the bag please", RING, [(BAG, 1, {})]),
     ("annulez le 4", RING, [(BAG, 1, {})]),
     ("ya no quiero el collar", RING, []),
-    ("je ne le prends plus", BAG, []),
+    ("je ne le prends plus finalement", BAG, []),
     ("storniert bitte den Schal", SCARF, []),
 ]
 
