@@ -124,9 +124,6 @@ class OpenQuestions:
     def rollback(self) -> None:
         self._staged.clear()
 
-    def __len__(self) -> int:
-        return sum(1 for viewer_id in {*self._committed, *self._staged} if self.get(viewer_id))
-
 
 def load_open_questions(session: Session, session_id: int) -> OpenQuestions:
     """The session's open questions as stored (a restarted worker picks them up)."""
