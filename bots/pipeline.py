@@ -209,7 +209,6 @@ class LivePipeline:
         try:
             results = self._apply(batch, decisions, isolate=False)
         except Exception:
-            self._questions.rollback()
             for message, _, _ in batch:  # viewers the failed transaction created are gone
                 self._viewers.pop((message.platform, message.author_id), None)
             log.warning(
@@ -271,39 +270,48 @@ class LivePipeline:
             PipelineResult(comment_id=None, verdict=d.verdict, intent=d.intent, error=d.error)
             for d in decisions
         ]
-        with self.database.unit_of_work() as uow:
-            session = uow.session
-            live = self._live_info(session)
-            viewers = self._viewers_for(
-                session, [(m, r.intent) for (m, _, _), r in zip(batch, results, strict=True)]
-            )
-            ids = self._store_comments(session, live, batch, results, viewers)
-            # The batch's replies go out in one INSERT, replaced questions are closed in one
-            # UPDATE; comment by comment (isolate), each is written in its own savepoint.
-            with (
-                nullcontext() if isolate else outbox.deferred(session),
-                nullcontext() if isolate else pending.superseding_later(session),
-            ):
-                for index, ((message, now, _), comment_id) in enumerate(
-                    zip(batch, ids, strict=True)
-                ):
-                    if comment_id is None:
-                        results[index] = PipelineResult(comment_id=None, duplicate=True)
-                        continue
-                    result = results[index]
-                    result.comment_id = comment_id
-                    viewer = viewers[(message.platform, message.author_id)]
-                    if not self._has_effects(result, viewer):
-                        continue
-                    if isolate:
-                        results[index] = self._act_safely(
-                            session, live, viewer, message, now, result
-                        )
-                    else:
-                        self._act(session, live, viewer, message, now, result)
-            uow.commit()
+        try:
+            with self.database.unit_of_work() as uow:
+                self._write(uow.session, batch, results, isolate=isolate)
+                uow.commit()
+        except BaseException:
+            self._questions.rollback()  # what the failed transaction asked is not durable
+            raise
         self._questions.commit()
         return results
+
+    def _write(
+        self,
+        session: Session,
+        batch: list[tuple[ChatMessage, datetime, str | None]],
+        results: list[PipelineResult],
+        *,
+        isolate: bool,
+    ) -> None:
+        live = self._live_info(session)
+        viewers = self._viewers_for(
+            session, [(m, r.intent) for (m, _, _), r in zip(batch, results, strict=True)]
+        )
+        ids = self._store_comments(session, live, batch, results, viewers)
+        # The batch's replies go out in one INSERT, replaced questions are closed in one
+        # UPDATE; comment by comment (isolate), each is written in its own savepoint.
+        with (
+            nullcontext() if isolate else outbox.deferred(session),
+            nullcontext() if isolate else pending.superseding_later(session),
+        ):
+            for index, ((message, now, _), comment_id) in enumerate(zip(batch, ids, strict=True)):
+                if comment_id is None:
+                    results[index] = PipelineResult(comment_id=None, duplicate=True)
+                    continue
+                result = results[index]
+                result.comment_id = comment_id
+                viewer = viewers[(message.platform, message.author_id)]
+                if not self._has_effects(result, viewer):
+                    continue
+                if isolate:
+                    results[index] = self._act_safely(session, live, viewer, message, now, result)
+                else:
+                    self._act(session, live, viewer, message, now, result)
 
     def _act_safely(
         self,

@@ -337,3 +337,18 @@ def test_viewers_keep_their_latest_name_and_first_language(database, pipeline) -
     with database.unit_of_work() as uow:
         viewer = uow.session.scalars(select(Viewer).where(Viewer.platform_user_id == "dan")).one()
         assert (viewer.display_name, viewer.language) == ("Dan ✨", "fr")
+
+
+def test_a_question_from_a_failed_batch_is_asked_again_once(database, pipeline, parser) -> None:
+    ask = parser.means(
+        "la bague argent", IntentKind.BUY, ClaimedItem("BAGUE-ORA", 1, {"color": "argent"})
+    )
+    broken = parser.means("broken", IntentKind.BUY, ClaimedItem("COLLIER-ISA", "x", {}))  # type: ignore[arg-type]
+    pipeline.process_batch([(msg(1, "eve", ask), T0, None), (msg(2, "fay", broken), T0, None)])
+    with database.unit_of_work() as uow:
+        open_ids = uow.session.scalars(
+            select(PendingClaim.id).where(PendingClaim.status == "open")
+        ).all()
+    assert len(open_ids) == 1  # the first pass's question was rolled back with its batch
+    answer = pipeline.process(msg(3, "eve", "54", at=4), now=T0 + timedelta(seconds=4))
+    assert [o.item.variant_sku for o in answer.outcomes] == ["ORA-54-ARGENT"]
