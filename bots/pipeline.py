@@ -293,11 +293,11 @@ class LivePipeline:
             session, [(m, r.intent) for (m, _, _), r in zip(batch, results, strict=True)]
         )
         ids = self._store_comments(session, live, batch, results, viewers)
-        # The batch's replies go out in one INSERT, replaced questions are closed in one
+        # The batch's replies go out in one INSERT, its questions in one INSERT and one
         # UPDATE; comment by comment (isolate), each is written in its own savepoint.
         with (
             nullcontext() if isolate else outbox.deferred(session),
-            nullcontext() if isolate else pending.superseding_later(session),
+            nullcontext(None) if isolate else pending.written_later(session) as questions,
         ):
             for index, ((message, now, _), comment_id) in enumerate(zip(batch, ids, strict=True)):
                 if comment_id is None:
@@ -312,6 +312,8 @@ class LivePipeline:
                     results[index] = self._act_safely(session, live, viewer, message, now, result)
                 else:
                     self._act(session, live, viewer, message, now, result)
+        if questions is not None:
+            self._questions.assign_ids(questions.ids)
 
     def _act_safely(
         self,

@@ -15,9 +15,9 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -25,13 +25,14 @@ from sqlalchemy.orm import Session
 from commerce.intent import ClaimedItem
 from commerce.models import PendingClaim, Product
 from commerce.product_facts import ProductFacts
+from vitrine import bulk
 
 PENDING_FOR = timedelta(minutes=5)
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
 # Words that may stand before the value in an answer ("taille 40", "size M", "T40" is split).
 _LEADING = re.compile(r"^(?:t|taille|size|sz|talla|gr|grosse|taglia|en|in|la|le|el|the)?")
 _PENDING = cast(Table, PendingClaim.__table__)
-_SUPERSEDED = "commerce.pending.superseded"
+_LATER = "commerce.pending.written_later"
 _SUPERSEDE = (
     update(_PENDING)
     .where(_PENDING.c.id.in_(bindparam("question_ids", expanding=True)))
@@ -113,6 +114,12 @@ class OpenQuestions:
         else:
             self._staged[viewer_id] = entry
 
+    def assign_ids(self, ids: Mapping[int, int]) -> None:
+        """Give the questions asked with a temporary id the ids they were written with."""
+        for viewer_id, staged in list(self._staged.items()):
+            if isinstance(staged, OpenQuestion) and staged.id < 0:
+                self._staged[viewer_id] = replace(staged, id=ids[viewer_id])
+
     def commit(self) -> None:
         for viewer_id, staged in self._staged.items():
             if staged is self._GONE:
@@ -171,6 +178,7 @@ def ask(
     previous question, if any, is superseded (one open question per viewer)."""
     if replaces is not None:
         supersede(session, replaces)
+    later: QuestionWrites | None = session.info.get(_LATER)
     row = {
         "session_id": session_id,
         "viewer_id": viewer_id,
@@ -182,42 +190,71 @@ def ask(
         "comment_id": comment_id,
         "created_at": now,
     }
-    # Built once, run on the connection: one round trip without the ORM's machinery.
-    question_id = session.connection().execute(_ASK, row).scalar_one()
+    if later is not None:  # written with the batch's others; a temporary id until then
+        question_id = -(len(later.asked) + 1)
+        later.asked[question_id] = row
+    else:  # built once, run on the connection: one round trip without the ORM's machinery
+        question_id = session.connection().execute(_ASK, row).scalar_one()
     return _question(PendingClaim(id=question_id, **row), product.sku, product.options)
 
 
+@dataclass
+class QuestionWrites:
+    """Questions asked and superseded inside a `written_later` block, written at its end.
+    `ids` then gives, per viewer, the id of the question the block left open."""
+
+    asked: dict[int, dict[str, Any]] = field(default_factory=dict)  # temporary id -> row
+    superseded: list[int] = field(default_factory=list)
+    ids: dict[int, int] = field(default_factory=dict)
+
+
 @contextmanager
-def superseding_later(session: Session) -> Iterator[None]:
-    """Within the block, questions replaced by newer ones are closed together when it ends
-    without error, in one UPDATE (a claim repeated without its size replaces the question
-    each time). Nothing inside may roll back to a savepoint."""
-    if _SUPERSEDED in session.info:
-        yield
+def written_later(session: Session) -> Iterator[QuestionWrites]:
+    """Within the block, questions asked get a temporary (negative) id and are inserted
+    together when it ends without error, and replaced ones are closed together: a claim
+    repeated without its size asks again each time, and a batch of comments costs one
+    INSERT and one UPDATE instead of one each. Nothing inside may roll back to a savepoint;
+    the caller gives the open questions their ids from `ids` (OpenQuestions.assign_ids)."""
+    existing: QuestionWrites | None = session.info.get(_LATER)
+    if existing is not None:
+        yield existing
         return
-    superseded: list[int] = []
-    session.info[_SUPERSEDED] = superseded
+    later = QuestionWrites()
+    session.info[_LATER] = later
     try:
-        yield
+        yield later
     finally:
-        session.info.pop(_SUPERSEDED, None)
-    if superseded:
-        session.connection().execute(_SUPERSEDE, {"question_ids": superseded})
+        session.info.pop(_LATER, None)
+    if later.superseded:
+        session.connection().execute(_SUPERSEDE, {"question_ids": later.superseded})
+    if later.asked:
+        written = bulk.insert_rows(
+            session, _PENDING, list(later.asked.values()), returning=("id", "viewer_id", "status")
+        )
+        later.ids = {row.viewer_id: row.id for row in written if row.status == "open"}
 
 
 def supersede(session: Session, question: OpenQuestion) -> None:
     """Close a question the viewer no longer owes us an answer to (a newer claim replaced
-    it), at the end of the `superseding_later` block when inside one."""
-    superseded: list[int] | None = session.info.get(_SUPERSEDED)
-    if superseded is None:
+    it), at the end of the `written_later` block when inside one."""
+    later: QuestionWrites | None = session.info.get(_LATER)
+    if later is None:
         close(session, question, "superseded")
+    elif question.id < 0:
+        later.asked[question.id]["status"] = "superseded"
     else:
-        superseded.append(question.id)
+        later.superseded.append(question.id)
 
 
 def close(session: Session, question: OpenQuestion, status: str) -> bool:
     """Close an open question (answered, superseded, cancelled, expired); False when it was
     no longer open (another process got there first)."""
+    if question.id < 0:  # asked in this block, not written yet
+        row = cast(QuestionWrites, session.info[_LATER]).asked[question.id]
+        if row["status"] != "open":
+            return False
+        row["status"] = status
+        return True
     result = session.connection().execute(
         _CLOSE, {"question_id": question.id, "new_status": status}
     )

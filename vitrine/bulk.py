@@ -32,11 +32,12 @@ def insert_rows(
     table: Table,
     rows: Sequence[Mapping[str, Any]],
     *,
-    conflict: Sequence[str],
+    conflict: Sequence[str] = (),
     returning: Sequence[str] = (),
 ) -> Sequence[Row[Any]]:
     """Insert `rows` (all with the same keys), skipping those that conflict on the unique
-    columns `conflict`; the inserted rows' `returning` columns, in no particular order."""
+    columns `conflict` (if any); the inserted rows' `returning` columns, in no particular
+    order."""
     if not rows:
         return []
     dialect = session.get_bind().dialect
@@ -61,7 +62,9 @@ def _build(
     returning: Sequence[str],
 ) -> Any:
     if dialect.name != "postgresql":
-        statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+        statement = sqlite.insert(table)
+        if conflict:
+            statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
         if returning:
             return statement.returning(*(table.c[name] for name in returning))
         return statement
@@ -77,9 +80,10 @@ def _recordset_insert(
     names = ", ".join(columns)
     sql = (
         f"INSERT INTO {table.name} ({names}) SELECT {names} "
-        f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json)) "
-        f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
+        f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json))"
     )
+    if conflict:
+        sql += f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
     if returning:
         sql += f" RETURNING {', '.join(returning)}"
     statement = text(sql)

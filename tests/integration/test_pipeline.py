@@ -352,3 +352,18 @@ def test_a_question_from_a_failed_batch_is_asked_again_once(database, pipeline, 
     assert len(open_ids) == 1  # the first pass's question was rolled back with its batch
     answer = pipeline.process(msg(3, "eve", "54", at=4), now=T0 + timedelta(seconds=4))
     assert [o.item.variant_sku for o in answer.outcomes] == ["ORA-54-ARGENT"]
+
+
+def test_a_question_asked_and_answered_in_one_batch(database, pipeline, parser) -> None:
+    ask = parser.means(
+        "la bague argent", IntentKind.BUY, ClaimedItem("BAGUE-ORA", 1, {"color": "argent"})
+    )
+    results = pipeline.process_batch(
+        [(msg(1, "gus", ask), T0, None), (msg(2, "gus", "en 54 svp", at=1), T0, None)]
+    )
+    assert [type(o).__name__ for r in results for o in r.outcomes] == ["OptionNeeded", "Reserved"]
+    with database.unit_of_work() as uow:
+        statuses = uow.session.scalars(select(PendingClaim.status)).all()
+    assert statuses == ["answered"]
+    later = pipeline.process(msg(3, "gus", "54", at=3), now=T0 + timedelta(seconds=3))
+    assert later.outcomes == []  # nothing left open to answer
