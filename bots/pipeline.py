@@ -32,6 +32,7 @@ from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
 from commerce.models import Product
 from commerce.outcomes import OptionNeeded, Outcome
 from commerce.product_facts import ProductFactsCache
+from commerce.stock import forget_free_units
 from moderation.verdict import Action, MessageToJudge, Verdict
 from vitrine import bulk, outbox
 from vitrine.db import utcnow
@@ -330,6 +331,7 @@ class LivePipeline:
                 self._act(session, live, viewer, message, now, result)
         except Exception as exc:  # a bad comment must never stop the live
             self._questions.restore(viewer.id, staged)
+            forget_free_units(session)  # readings taken inside the savepoint may be wrong
             log.exception("comment %s failed", message.message_id)
             error = f"{type(exc).__name__}: {exc}"[:2000]
             session.execute(
@@ -594,19 +596,21 @@ class LivePipeline:
             while len(self._viewers) > VIEWER_CACHE_SIZE:
                 self._viewers.popitem(last=False)
         found: dict[tuple[str, str], KnownViewer] = {}
-        updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        changed: dict[int, dict[str, Any]] = {}  # viewer id -> final values of what changed
         for message, intent in items:
             key = (message.platform, message.author_id)
             known = self._viewers[key]
             self._viewers.move_to_end(key)
-            changes = self._refresh(known, message, intent)
+            changed.setdefault(known.id, {}).update(self._refresh(known, message, intent))
+            found[key] = known
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for viewer_id, changes in changed.items():
             if changes:
                 updates.setdefault(tuple(sorted(changes)), []).append(
-                    {"viewer_id": known.id, **{f"new_{k}": v for k, v in changes.items()}}
+                    {"viewer_id": viewer_id, **{f"new_{k}": v for k, v in changes.items()}}
                 )
-            found[key] = known
-        for columns, changed in updates.items():  # one executemany (one round trip) per shape
-            session.connection().execute(_update_viewer(columns), changed)
+        for columns, params in updates.items():  # one executemany (one round trip) per shape
+            session.connection().execute(_update_viewer(columns), params)
         return found
 
     @staticmethod

@@ -262,6 +262,8 @@ def add_to_cart(
         comment_id=comment_id,
         created_at=now,
     )
+    if isinstance(product, Product) and isinstance(variant, Variant):
+        line.product, line.variant = product, variant  # readable before the next flush
     cart.lines.append(line)
     if policy.holds_stock:
         session.add(

@@ -27,7 +27,9 @@ _SELL_FREE = update(_VARIANTS).where(_ID, _FREE).values(stock=_VARIANTS.c.stock 
 FREE_UNITS_KEY = "commerce.free_units"
 
 
-def _stock_moves(session: Session) -> None:
+def forget_free_units(session: Session) -> None:
+    """Drop this transaction's readings of free units (stock moved, or a savepoint that
+    saw them rolled back)."""
     session.info.pop(FREE_UNITS_KEY, None)
 
 
@@ -67,7 +69,7 @@ def sell_free_units(session: Session, variant_id: int, quantity: int) -> bool:
 def _move(session: Session, statement: Any, variant_id: int, quantity: int) -> bool:
     """Run one stock move; True when it changed the row. ORM copies of variants loaded in
     this session are not refreshed (nothing on the claim path reads them)."""
-    _stock_moves(session)
+    forget_free_units(session)
     result = session.connection().execute(
         statement, {"variant_id": variant_id, "quantity": quantity}
     )

@@ -367,3 +367,18 @@ def test_a_question_asked_and_answered_in_one_batch(database, pipeline, parser) 
     assert statuses == ["answered"]
     later = pipeline.process(msg(3, "gus", "54", at=3), now=T0 + timedelta(seconds=3))
     assert later.outcomes == []  # nothing left open to answer
+
+
+def test_a_viewer_renamed_back_and_forth_in_one_batch_keeps_the_last_name(
+    database, pipeline
+) -> None:
+    def named(n: int, name: str, language: str | None = None) -> ChatMessage:
+        return ChatMessage("test", "chat1", f"m{n}", "hal", name, "coucou", T0, language=language)
+
+    pipeline.process(named(0, "Z"), now=T0)
+    pipeline.process_batch(
+        [(named(1, "B"), T0, None), (named(2, "A", "fr"), T0, None), (named(3, "B"), T0, None)]
+    )
+    with database.unit_of_work() as uow:
+        viewer = uow.session.scalars(select(Viewer).where(Viewer.platform_user_id == "hal")).one()
+        assert (viewer.display_name, viewer.language) == ("B", "fr")
