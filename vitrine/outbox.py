@@ -15,6 +15,7 @@ from vitrine.db import utcnow
 from vitrine.models import OutboxMessage, OutboxStatus
 
 _OUTBOX = cast(Table, OutboxMessage.__table__)
+_DEFERRED = "vitrine.outbox.deferred"  # session.info key of the rows `deferred` collects
 
 
 def enqueue(
@@ -78,9 +79,6 @@ def deferred(session: Session) -> Iterator[None]:
     finally:
         session.info.pop(_DEFERRED, None)
     _insert(session, buffer)
-
-
-_DEFERRED = "vitrine.outbox.deferred"
 
 
 def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
