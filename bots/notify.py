@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from bots.messages import Reply, ReplyKind
 from bots.replies import ReplyContext, replies_for
-from commerce.carts import open_cart
-from commerce.models import OPEN_ORDER_STATUSES, LineStatus, Order
+from commerce.cart_view import CartView
+from commerce.carts import open_cart, view_of
+from commerce.models import OPEN_ORDER_STATUSES, Order
 from commerce.outcomes import Outcome, Reserved, WaitlistPromoted
 from commerce.product_facts import ProductFactsCache
 from vitrine.models import Viewer
@@ -42,24 +43,21 @@ class ShopVoice:
     default_language: str = "fr"
 
 
-def checkout_url(shop: ShopVoice, cart: Order) -> str:
+def checkout_url(shop: ShopVoice, cart: CartView) -> str:
     return f"{shop.public_url.rstrip('/')}/checkout/{cart.public_token}"
 
 
-def cart_summary(cart: Order, products: ProductFactsCache | None = None) -> str:
-    """The cart's active lines in a few words; names come from `products` when it knows
-    them, so that a fresh line costs no query."""
+def cart_summary(session: Session, cart: CartView, products: ProductFactsCache) -> str:
+    """The cart's active lines in a few words; names come from `products`, so that a line
+    of a product just claimed costs no query."""
     parts = []
     for line in cart.lines:
-        if line.status != LineStatus.ACTIVE:
-            continue
-        facts = products.known(line.product_id) if products is not None else None
+        facts = products.by_id(session, line.product_id)
         variant = facts.variant(line.variant_id) if facts is not None else None
-        if facts is not None and variant is not None:
-            label, options = facts.name, variant.options
-        else:
-            label, options = line.product.name, line.variant.options
-        opts = ", ".join(str(v) for v in options.values())
+        if facts is None or variant is None:
+            continue  # deleted from the catalog since: the checkout page still shows it
+        label = facts.name
+        opts = ", ".join(str(v) for v in variant.options.values())
         if opts:
             label += f" ({opts})"
         parts.append(f"{label} x{line.quantity}" if line.quantity > 1 else label)
@@ -125,13 +123,22 @@ def _contact(
     )
 
 
-def _cart_of(session: Session, outcome: Outcome, live: LiveLike, viewer_id: int) -> Order | None:
+def _cart_of(
+    session: Session,
+    outcome: Outcome,
+    live: LiveLike,
+    viewer_id: int,
+    fresh: dict[int, CartView],
+) -> CartView | None:
     order_id = getattr(outcome, "order_id", None)
+    if order_id in fresh:
+        return fresh[order_id]
     if order_id:
         order = session.get(Order, order_id)  # usually already in the session: no query
         if order is not None and order.status in OPEN_ORDER_STATUSES:
-            return order
-    return open_cart(session, live.id, viewer_id)
+            return view_of(order)
+    order = open_cart(session, live.id, viewer_id)
+    return view_of(order) if order is not None else None
 
 
 def notify(
@@ -149,13 +156,17 @@ def notify(
 ) -> list[Reply]:
     """Render outcomes for their viewers and write them to the outbox."""
     written: list[Reply] = []
+    outcomes = list(outcomes)
+    products = products if products is not None else ProductFactsCache()
+    # Each claim hands over the cart as it left it; the last one shows every line.
+    fresh = {o.cart.id: o.cart for o in outcomes if isinstance(o, Reserved) and o.cart}
     for index, outcome in enumerate(outcomes):
         contact = _contact(session, outcome.viewer_id, known_viewers or {})
         if contact is None:
             continue
         # Only replies that carry the checkout link need the cart.
         cart = (
-            _cart_of(session, outcome, live, outcome.viewer_id)
+            _cart_of(session, outcome, live, outcome.viewer_id, fresh)
             if isinstance(outcome, Reserved | WaitlistPromoted)
             else None
         )
@@ -165,7 +176,7 @@ def notify(
             language=language or contact.language or live.language or shop.default_language,
             brand=shop.brand,
             checkout_url=checkout_url(shop, cart) if cart is not None else None,
-            cart_summary=cart_summary(cart, products) if cart is not None else None,
+            cart_summary=cart_summary(session, cart, products) if cart is not None else None,
             cart_total=format_money(cart.total_minor, cart.currency) if cart is not None else None,
             reply_to_message_id=reply_to_message_id,
         )

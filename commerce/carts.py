@@ -10,13 +10,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Table, and_, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
+from commerce.cart_view import CartView, HeldLine
 from commerce.intent import ClaimedItem
 from commerce.models import (
     LineStatus,
@@ -89,59 +90,150 @@ _OPEN_CART = select(Order).where(Order.open_key == bindparam("open_key"))
 
 
 def open_cart(session: Session, session_id: int, viewer_id: int) -> Order | None:
+    """The viewer's open cart as an ORM object (for changes other than adding a line)."""
     return session.scalar(_OPEN_CART, {"open_key": _open_key(session_id, viewer_id)})
+
+
+# The claim path reads and writes carts with these Core statements, built once (see
+# commerce.cart_view for why).
+_ORDERS = cast(Table, Order.__table__)
+_LINES = cast(Table, OrderLine.__table__)
+_RESERVATIONS = cast(Table, Reservation.__table__)
+_VIEW_COLUMNS = (
+    _ORDERS.c.id,
+    _ORDERS.c.public_token,
+    _ORDERS.c.currency,
+    _ORDERS.c.total_minor,
+    _ORDERS.c.expires_at,
+)
+_READ_CART = (
+    select(
+        *_VIEW_COLUMNS,
+        _LINES.c.product_id,
+        _LINES.c.variant_id,
+        _LINES.c.quantity,
+        _LINES.c.unit_price_minor,
+        _LINES.c.created_at,
+    )
+    .select_from(
+        _ORDERS.outerjoin(
+            _LINES,
+            and_(_LINES.c.order_id == _ORDERS.c.id, _LINES.c.status == LineStatus.ACTIVE.value),
+        )
+    )
+    .where(_ORDERS.c.open_key == bindparam("open_key"))
+    .order_by(_LINES.c.id)
+)
+_UPDATE_CART = (
+    update(_ORDERS)
+    .where(_ORDERS.c.id == bindparam("cart_id"))
+    .values(
+        total_minor=bindparam("new_total"),
+        expires_at=bindparam("new_expires_at"),
+        updated_at=bindparam("now"),
+    )
+)
+_INSERT_LINE = insert(_LINES).returning(_LINES.c.id)
+_INSERT_RESERVATION = insert(_RESERVATIONS)
 
 
 @cache
 def _insert_cart(dialect: str) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING the cart, built once per database."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(Order).on_conflict_do_nothing(index_elements=["open_key"]).returning(Order)
+    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert_for(_ORDERS)
+        .on_conflict_do_nothing(index_elements=["open_key"])
+        .returning(*_VIEW_COLUMNS)
+    )
 
 
-def get_or_open_cart(
+def read_open_cart(session: Session, session_id: int, viewer_id: int) -> CartView | None:
+    """The viewer's open cart with its active lines, in one statement (pending ORM changes
+    are flushed first)."""
+    rows = session.execute(_READ_CART, {"open_key": _open_key(session_id, viewer_id)}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return CartView(
+        id=first.id,
+        public_token=first.public_token,
+        currency=first.currency,
+        total_minor=first.total_minor,
+        expires_at=first.expires_at,
+        lines=tuple(
+            HeldLine(r.product_id, r.variant_id, r.quantity, r.unit_price_minor, r.created_at)
+            for r in rows
+            if r.product_id is not None
+        ),
+    )
+
+
+def view_of(order: Order) -> CartView:
+    """An ORM cart as a view (its active lines)."""
+    return CartView(
+        id=order.id,
+        public_token=order.public_token,
+        currency=order.currency,
+        total_minor=order.total_minor,
+        expires_at=order.expires_at,
+        lines=tuple(
+            HeldLine(
+                line.product_id,
+                line.variant_id,
+                line.quantity,
+                line.unit_price_minor,
+                line.created_at,
+            )
+            for line in order.lines
+            if line.status == LineStatus.ACTIVE
+        ),
+    )
+
+
+def _open_new_cart(
     session: Session,
     session_id: int,
     viewer_id: int,
     currency: str,
     now: datetime,
     *,
-    known_absent: bool = False,
-    total_minor: int = 0,
-    expires_at: datetime | None = None,
-) -> Order:
-    """The viewer's one open cart in this live session, opened if needed (with the total and
-    hold it is about to have, so that opening it is a single statement)."""
-    if not known_absent:
-        cart = open_cart(session, session_id, viewer_id)
-        if cart is not None:
-            return cart
-    # INSERT ... ON CONFLICT DO NOTHING: another worker may open the same cart this instant;
-    # then theirs is used. No savepoint needed, so the claim costs fewer round trips.
-    # RETURNING the entity puts the new cart in the session without reading it back.
-    cart = session.scalars(
-        _insert_cart(session.get_bind().dialect.name),
-        {
-            "session_id": session_id,
-            "viewer_id": viewer_id,
-            "open_key": _open_key(session_id, viewer_id),
-            "status": OrderStatus.RESERVED,
-            "currency": currency,
-            "total_minor": total_minor,
-            "public_token": secrets.token_urlsafe(18),
-            "expires_at": expires_at,
-            "created_at": now,
-            "updated_at": now,
-        },
-        execution_options={"populate_existing": True},
-    ).one_or_none()
-    if cart is None:
-        existing = open_cart(session, session_id, viewer_id)
-        if existing is None:
-            raise RuntimeError(f"cart of viewer {viewer_id} neither opened nor found")
-        return existing
-    set_committed_value(cart, "lines", [])  # a new cart has no lines: no query to learn it
-    return cart
+    total_minor: int,
+    expires_at: datetime | None,
+) -> CartView | None:
+    """Open the viewer's cart with the total and hold it is about to have, so that opening
+    it is a single statement; None when another worker opened it this instant (INSERT ...
+    ON CONFLICT DO NOTHING: no savepoint needed)."""
+    row = (
+        session.connection()
+        .execute(
+            _insert_cart(session.get_bind().dialect.name),
+            {
+                "session_id": session_id,
+                "viewer_id": viewer_id,
+                "open_key": _open_key(session_id, viewer_id),
+                "status": OrderStatus.RESERVED.value,
+                "currency": currency,
+                "total_minor": total_minor,
+                "public_token": secrets.token_urlsafe(18),
+                "expires_at": expires_at,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        .one_or_none()
+    )
+    if row is None:
+        return None
+    return CartView(row.id, row.public_token, row.currency, row.total_minor, row.expires_at, ())
+
+
+def _forget_loaded(session: Session, cart_id: int) -> None:
+    """A copy of the cart loaded through the ORM earlier in this transaction no longer
+    matches the row: it is read again on next use."""
+    loaded = session.identity_map.get(identity_key(Order, cart_id))
+    if loaded is not None:
+        session.expire(loaded)
 
 
 def _active_lines(cart: Order) -> list[OrderLine]:
@@ -237,50 +329,75 @@ def add_to_cart(
     comment_id: int | None,
     now: datetime,
     policy: CommercePolicy,
-    cart: Order | None = None,
+    cart: CartView | None = None,
     cart_looked_up: bool = False,
-) -> Order:
-    """Put already-held units in the viewer's cart and (re)start the cart's hold."""
+) -> CartView:
+    """Put already-held units in the viewer's cart and (re)start the cart's hold.
+
+    `cart` is the open cart if the caller has just read it (`cart_looked_up` says it read
+    none). A checkout session opened for the cart before this line stays recorded: the
+    checkout page sees that it no longer fits the cart, ends it and opens another."""
+    expires_at = _hold_until(now, policy)
+    line = HeldLine(product.id, variant.id, quantity, product.price_minor, now)
+    if cart is None and not cart_looked_up:
+        cart = read_open_cart(session, session_id, viewer_id)
+    connection = session.connection()
+    opened = None
     if cart is None:
-        cart = get_or_open_cart(
+        opened = _open_new_cart(
             session,
             session_id,
             viewer_id,
             product.currency,
             now,
-            known_absent=cart_looked_up,
             total_minor=quantity * product.price_minor,
-            expires_at=_hold_until(now, policy),
+            expires_at=expires_at,
         )
-    expires_at = _hold_until(now, policy)
-    line = OrderLine(
-        product_id=product.id,
-        variant_id=variant.id,
-        quantity=quantity,
-        unit_price_minor=product.price_minor,
-        status=LineStatus.ACTIVE,
-        comment_id=comment_id,
-        created_at=now,
-    )
-    if isinstance(product, Product) and isinstance(variant, Variant):
-        line.product, line.variant = product, variant  # readable before the next flush
-    cart.lines.append(line)
+        if opened is None:  # opened by another worker this instant: add to theirs
+            cart = read_open_cart(session, session_id, viewer_id)
+            if cart is None:
+                raise RuntimeError(f"cart of viewer {viewer_id} neither opened nor found")
+    if opened is not None:
+        cart = opened.with_line(line, expires_at)
+    else:
+        assert cart is not None
+        cart = cart.with_line(line, expires_at)
+        connection.execute(
+            _UPDATE_CART,
+            {
+                "cart_id": cart.id,
+                "new_total": cart.total_minor,
+                "new_expires_at": expires_at,
+                "now": now,
+            },
+        )
+    line_id = connection.execute(
+        _INSERT_LINE,
+        {
+            "order_id": cart.id,
+            "product_id": product.id,
+            "variant_id": variant.id,
+            "quantity": quantity,
+            "unit_price_minor": product.price_minor,
+            "status": LineStatus.ACTIVE.value,
+            "comment_id": comment_id,
+            "created_at": now,
+        },
+    ).scalar_one()
     if policy.holds_stock:
-        session.add(
-            Reservation(
-                line=line,
-                variant_id=variant.id,
-                quantity=quantity,
-                status=ReservationStatus.ACTIVE,
-                expires_at=expires_at,
-                created_at=now,
-            )
+        connection.execute(
+            _INSERT_RESERVATION,
+            {
+                "order_line_id": line_id,
+                "variant_id": variant.id,
+                "quantity": quantity,
+                "status": ReservationStatus.ACTIVE.value,
+                "expires_at": expires_at,
+                "created_at": now,
+                "closed_at": None,
+            },
         )
-    # A checkout session opened for the cart before this line stays recorded: the checkout
-    # page sees that it no longer fits the cart, ends it and opens another.
-    cart.expires_at = expires_at
-    cart.updated_at = now
-    recompute_total(cart)
+    _forget_loaded(session, cart.id)
     return cart
 
 
@@ -309,9 +426,9 @@ def claim(
         return resolved
     variant = resolved
     quantity = max(1, item.quantity)
-    cart = open_cart(session, session_id, viewer_id)
+    cart = read_open_cart(session, session_id, viewer_id)
     if cart is not None:
-        lines = _active_lines(cart)
+        lines = cart.lines
         recent = now - timedelta(seconds=policy.duplicate_window_s)
         if any(
             line.variant_id == variant.id
@@ -344,7 +461,9 @@ def claim(
             cart=cart,
             cart_looked_up=True,
         )
-        return Reserved(viewer_id, cart.id, item_ref(product, variant, quantity), cart.expires_at)
+        return Reserved(
+            viewer_id, cart.id, item_ref(product, variant, quantity), cart.expires_at, cart
+        )
     # Sold out. Free units are handed to the queue as soon as they appear, so a viewer
     # already waiting for this variant is asking again, not asking for more.
     waiting = session.scalar(

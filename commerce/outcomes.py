@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from commerce.cart_view import CartView
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,8 @@ class Reserved:
     order_id: int
     item: ItemRef
     expires_at: datetime | None
+    # The cart as this claim left it, so that the reply needs no query to show it.
+    cart: CartView | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

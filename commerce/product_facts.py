@@ -62,7 +62,8 @@ class ProductFacts:
 
 def available_units_by_variant(session: Session, product_id: int) -> dict[int, int]:
     """Units of each variant neither held nor sold (for a reply, not a promise), read once
-    per transaction until its stock moves (commerce.stock forgets the reading)."""
+    per transaction; the transaction's own stock moves are applied to the reading
+    (commerce.stock), other workers' are seen by the next transaction."""
     readings: dict[int, dict[int, int]] = session.info.setdefault(FREE_UNITS_KEY, {})
     if product_id not in readings:
         rows = session.connection().execute(_AVAILABLE, {"product_id": product_id})
@@ -87,6 +88,14 @@ class ProductFactsCache:
             if facts is not None and facts.id == product_id and now - read_at < self.ttl_s:
                 return facts
         return None
+
+    def by_id(self, session: Session, product_id: int) -> ProductFacts | None:
+        """Facts of a product known by id (a cart line's): from the cache while fresh."""
+        known = self.known(product_id)
+        if known is not None:
+            return known
+        sku = session.scalar(select(Product.sku).where(Product.id == product_id))
+        return None if sku is None else self.get(session, sku)
 
     def get(self, session: Session, sku: str) -> ProductFacts | None:
         now = self._clock()

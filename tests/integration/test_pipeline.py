@@ -382,3 +382,71 @@ def test_a_viewer_renamed_back_and_forth_in_one_batch_keeps_the_last_name(
     with database.unit_of_work() as uow:
         viewer = uow.session.scalars(select(Viewer).where(Viewer.platform_user_id == "hal")).one()
         assert (viewer.display_name, viewer.language) == ("B", "fr")
+
+
+def test_two_items_in_one_comment_show_the_whole_cart_in_both_links(
+    database, pipeline, parser
+) -> None:
+    text = parser.means(
+        "le collier et un sérum 30",
+        IntentKind.BUY,
+        ClaimedItem("COLLIER-ISA", 1, {}),
+        ClaimedItem("SERUM-ECLAT", 1, {"size": "30ml"}),
+    )
+    result = pipeline.process(msg(1, "iris", text), now=T0)
+    assert [type(o).__name__ for o in result.outcomes] == ["Reserved", "Reserved"]
+    private = [m.payload["text"] for m in outbox(database) if m.kind == "private"]
+    assert len(private) == 2
+    for dm in private:
+        assert "Collier Isa" in dm and "Sérum Éclat (30ml)" in dm and "74.40 EUR" in dm
+    with database.unit_of_work() as uow:
+        order = uow.session.get(Order, result.outcomes[0].order_id)
+        assert order.total_minor == 7440
+        assert sorted(line.variant.sku for line in order.lines) == ["ECLAT-30", "ISA"]
+
+
+def test_claims_and_cancels_of_one_viewer_in_one_batch_keep_the_cart_consistent(
+    database, pipeline, parser
+) -> None:
+    """Cancels change the cart through the ORM, claims through plain statements: each must
+    see what the other just did in the same transaction."""
+    collier = parser.means("collier", IntentKind.BUY, ClaimedItem("COLLIER-ISA", 1, {}))
+    serum = parser.means(
+        "serum 30", IntentKind.BUY, ClaimedItem("SERUM-ECLAT", 1, {"size": "30ml"})
+    )
+    ring = parser.means(
+        "bague 50 argent",
+        IntentKind.BUY,
+        ClaimedItem("BAGUE-ORA", 1, {"size": "50", "color": "argent"}),
+    )
+    no_collier = parser.means(
+        "plus le collier", IntentKind.CANCEL, ClaimedItem("COLLIER-ISA", 1, {})
+    )
+    no_serum = parser.means("plus le serum", IntentKind.CANCEL, ClaimedItem("SERUM-ECLAT", 1, {}))
+    steps = [collier, serum, no_collier, ring, no_serum]
+    results = pipeline.process_batch(
+        [
+            (msg(n, "jade", text, at=n), T0 + timedelta(seconds=n), None)
+            for n, text in enumerate(steps)
+        ]
+    )
+    assert [r.error for r in results] == [None] * len(steps)
+    assert [type(o).__name__ for r in results for o in r.outcomes] == [
+        "Reserved",
+        "Reserved",
+        "ClaimCancelled",
+        "Reserved",
+        "ClaimCancelled",
+    ]
+    reserved = {
+        sku: variant(database, sku).reserved for sku in ("ISA", "ECLAT-30", "ORA-50-ARGENT")
+    }
+    assert reserved == {"ISA": 0, "ECLAT-30": 0, "ORA-50-ARGENT": 1}
+    with database.unit_of_work() as uow:
+        (order,) = uow.session.scalars(select(Order)).all()
+        active = [line.variant.sku for line in order.lines if line.status == "active"]
+        assert (order.status, order.total_minor, active) == ("reserved", 3500, ["ORA-50-ARGENT"])
+    ring_dm = [m.payload["text"] for m in outbox(database) if m.kind == "private"][-1]
+    assert (
+        "Bague Ora (50, argent)" in ring_dm and "Sérum Éclat" in ring_dm and "59.50 EUR" in ring_dm
+    )

@@ -60,8 +60,8 @@ def test_hold_expiry_job_ends_stripe_sessions(database, live) -> None:
         client = stripe.StripeClient("sk_test_1", base_addresses={"api": stripe_api.url})
         provider = StripeCheckout(client, "http://127.0.0.1:8000", clock=lambda: past)
         open_checkout(uow.session, cart.public_token, provider, past)
+        ref = uow.session.get(Order, cart.id).checkout_ref
         uow.commit()
-        ref = cart.checkout_ref
         run_hold_expiry(Settings(), database, provider)
         assert stripe_api.sessions[ref]["status"] == "expired"
     with database.unit_of_work() as uow:
