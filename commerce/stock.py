@@ -22,14 +22,14 @@ _SELL_HELD = (
     .values(reserved=_VARIANTS.c.reserved - _QUANTITY, stock=_VARIANTS.c.stock - _QUANTITY)
 )
 _SELL_FREE = update(_VARIANTS).where(_ID, _FREE).values(stock=_VARIANTS.c.stock - _QUANTITY)
-# Where commerce.product_facts keeps this transaction's readings of free units; every stock
-# move below forgets them.
+# Where commerce.product_facts keeps this transaction's readings of free units (product id
+# -> variant id -> units); the moves below keep them up to date with what they change.
 FREE_UNITS_KEY = "commerce.free_units"
 
 
 def forget_free_units(session: Session) -> None:
-    """Drop this transaction's readings of free units (stock moved, or a savepoint that
-    saw them rolled back)."""
+    """Drop this transaction's readings of free units (a move was refused, or a savepoint
+    that saw them was rolled back)."""
     session.info.pop(FREE_UNITS_KEY, None)
 
 
@@ -40,17 +40,17 @@ def reserve_units(session: Session, variant_id: int, quantity: int) -> bool:
     re-check its WHERE clause; on SQLite the writer lock is taken at BEGIN. Either way the
     check and the increment are one step, and the CHECK constraint is the last guard.
     """
-    return _move(session, _RESERVE, variant_id, quantity)
+    return _move(session, _RESERVE, variant_id, quantity, free_after=-quantity)
 
 
 def release_units(session: Session, variant_id: int, quantity: int) -> None:
     """Give held units back to sale."""
-    _move(session, _RELEASE, variant_id, quantity)
+    _move(session, _RELEASE, variant_id, quantity, free_after=quantity)
 
 
 def sell_units(session: Session, variant_id: int, quantity: int) -> None:
     """Turn held units into sold ones: they leave both the hold and the stock."""
-    _move(session, _SELL_HELD, variant_id, quantity)
+    _move(session, _SELL_HELD, variant_id, quantity, free_after=0)
 
 
 def available_units(session: Session, variant_id: int) -> int:
@@ -63,14 +63,25 @@ def available_units(session: Session, variant_id: int) -> int:
 
 def sell_free_units(session: Session, variant_id: int, quantity: int) -> bool:
     """Sell units that nobody holds ("first paid, first served"): one conditional update."""
-    return _move(session, _SELL_FREE, variant_id, quantity)
+    return _move(session, _SELL_FREE, variant_id, quantity, free_after=-quantity)
 
 
-def _move(session: Session, statement: Any, variant_id: int, quantity: int) -> bool:
-    """Run one stock move; True when it changed the row. ORM copies of variants loaded in
-    this session are not refreshed (nothing on the claim path reads them)."""
-    forget_free_units(session)
+def _move(
+    session: Session, statement: Any, variant_id: int, quantity: int, *, free_after: int
+) -> bool:
+    """Run one stock move that changes the variant's free units by `free_after`; True when
+    it changed the row. ORM copies of variants loaded in this session are not refreshed
+    (nothing on the claim path reads them)."""
     result = session.connection().execute(
         statement, {"variant_id": variant_id, "quantity": quantity}
     )
-    return result.rowcount == 1
+    moved = result.rowcount == 1
+    readings: dict[int, dict[int, int]] | None = session.info.get(FREE_UNITS_KEY)
+    if readings:
+        if not moved:  # a refused move means a reading was out of date
+            forget_free_units(session)
+        else:
+            for free in readings.values():
+                if variant_id in free:
+                    free[variant_id] += free_after
+    return moved

@@ -6,7 +6,7 @@ from sqlalchemy import event, select, update
 
 from commerce.models import Product, Variant
 from commerce.product_facts import ProductFactsCache, available_units_by_variant
-from commerce.stock import reserve_units
+from commerce.stock import release_units, reserve_units, sell_units
 
 
 class Clock:
@@ -54,15 +54,35 @@ def test_facts_are_reused_until_they_age_then_read_again(database, live) -> None
         assert cache.get(uow.session, "NO-SUCH-SKU") is None
 
 
-def test_free_units_are_read_again_once_stock_moves(database, live) -> None:
+def test_free_units_follow_this_transactions_moves_and_are_read_again_after_a_refusal(
+    database, live
+) -> None:
+    reads: list[str] = []
+
+    @event.listens_for(database.engine, "before_cursor_execute")
+    def _seen(conn, cursor, statement, params, context, executemany) -> None:
+        if statement.lstrip().startswith("SELECT") and "FROM variants" in statement:
+            reads.append(statement)
+
     with database.unit_of_work() as uow:
-        product_id = uow.session.scalar(select(Product.id).where(Product.sku == "BAGUE-ORA"))
-        variant_id = uow.session.scalar(
-            select(Variant.id).where(Variant.product_id == product_id, Variant.stock > 0)
+        session = uow.session
+        product_id = session.scalar(select(Product.id).where(Product.sku == "BAGUE-ORA"))
+        variant_id = session.scalar(
+            select(Variant.id).where(Variant.product_id == product_id, Variant.sku == "ORA-50-DORE")
         )
         assert product_id is not None and variant_id is not None
-        before = available_units_by_variant(uow.session, product_id)
-        assert available_units_by_variant(uow.session, product_id) is before  # no new read
-        assert reserve_units(uow.session, variant_id, 1)
-        after = available_units_by_variant(uow.session, product_id)
-        assert after[variant_id] == before[variant_id] - 1
+        reads.clear()
+        free = dict(available_units_by_variant(session, product_id))
+        assert free[variant_id] == 2 and len(reads) == 1
+        assert reserve_units(session, variant_id, 1)
+        assert available_units_by_variant(session, product_id)[variant_id] == 1
+        sell_units(session, variant_id, 1)  # held -> sold: no change in free units
+        assert available_units_by_variant(session, product_id)[variant_id] == 1
+        assert reserve_units(session, variant_id, 1)
+        release_units(session, variant_id, 1)
+        assert available_units_by_variant(session, product_id)[variant_id] == 1
+        assert len(reads) == 1  # all of it known without reading again
+        assert not reserve_units(session, variant_id, 5)  # refused: the reading is dropped
+        again = available_units_by_variant(session, product_id)
+        assert again[variant_id] == 1 and len(reads) == 2
+        assert again == {**free, variant_id: 1}
