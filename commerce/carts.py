@@ -7,7 +7,7 @@ replayed chat moves holds and waitlists on its own clock.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, cast
@@ -53,6 +53,7 @@ from commerce.product_facts import (
     read_product_facts,
 )
 from commerce.stock import available_units, release_units, reserve_units
+from vitrine.models import LiveSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,19 @@ class CommercePolicy:
     @property
     def holds_stock(self) -> bool:
         return self.hold_seconds is not None
+
+    def for_live_session(self, session: Session, session_id: int) -> CommercePolicy:
+        """These rules with the live session's own hold: its time, or none when it sells
+        "first paid, first served" (a waitlist may be promoted from a webhook or a job
+        that serves every session)."""
+        row = session.execute(
+            select(LiveSession.hold_mode, LiveSession.hold_seconds).where(
+                LiveSession.id == session_id
+            )
+        ).one_or_none()
+        if row is None:
+            return self
+        return replace(self, hold_seconds=row.hold_seconds if row.hold_mode == "timed" else None)
 
 
 def item_ref(
@@ -578,8 +592,18 @@ def promote_waitlist(
         )
         .order_by(WaitlistEntry.id)
     ).all()
+    policies: dict[int, CommercePolicy] = {}
+    offered = 0  # units told to viewers who will not hold them (first paid, first served)
     for entry in entries:
-        if not reserve_units(session, variant_id, entry.quantity):
+        if entry.session_id not in policies:
+            policies[entry.session_id] = policy.for_live_session(session, entry.session_id)
+        entry_policy = policies[entry.session_id]
+        if entry_policy.holds_stock:
+            got_units = reserve_units(session, variant_id, entry.quantity)
+        else:
+            got_units = available_units(session, variant_id) - offered >= entry.quantity
+            offered += entry.quantity if got_units else 0
+        if not got_units:
             break  # strict order: nobody jumps the queue with a smaller quantity
         variant = session.get(Variant, variant_id)
         assert variant is not None
@@ -592,7 +616,7 @@ def promote_waitlist(
             quantity=entry.quantity,
             comment_id=entry.comment_id,
             now=now,
-            policy=policy,
+            policy=entry_policy,
         )
         entry.status = WaitlistStatus.PROMOTED
         entry.closed_at = now

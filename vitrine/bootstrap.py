@@ -64,12 +64,10 @@ def open_database(
     return Database(url=url, engine=engine, session_factory=make_session_factory(engine))
 
 
-def commerce_policy(settings: Settings, hold_seconds: int | None = None) -> CommercePolicy:
-    """Hold and limit rules from settings (a session may override the hold)."""
-    if settings.hold_mode == HoldMode.FIRST_PAID:
-        hold = None
-    else:
-        hold = hold_seconds if hold_seconds is not None else settings.hold_seconds
+def commerce_policy(settings: Settings) -> CommercePolicy:
+    """Hold and limit rules from settings; a live session keeps the hold it was opened
+    with (`CommercePolicy.for_live_session`)."""
+    hold = None if settings.hold_mode == HoldMode.FIRST_PAID else settings.hold_seconds
     return CommercePolicy(
         hold_seconds=hold,
         max_units_per_product=settings.max_units_per_product,
@@ -103,7 +101,7 @@ def build_pipeline(settings: Settings, database: Database, live_session_id: int)
         live = uow.session.get(LiveSession, live_session_id)
         if live is None:
             raise LookupError(f"live session {live_session_id} does not exist")
-        hold = live.hold_seconds if live.hold_mode == "timed" else None
+        commerce = commerce_policy(settings).for_live_session(uow.session, live.id)
     policy = ModerationPolicy.from_settings_json(moderation_settings(settings))
     if settings.moderation_dry_run:
         policy = policy.with_dry_run(True)
@@ -121,7 +119,7 @@ def build_pipeline(settings: Settings, database: Database, live_session_id: int)
         live_session_id=live_session_id,
         parser=parser,
         moderator=ModerationEngine(policy),
-        policy=commerce_policy(settings, hold),
+        policy=commerce,
         shop=ShopVoice(
             brand=settings.brand_name,
             public_url=settings.public_url,

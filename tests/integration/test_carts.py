@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from commerce.carts import CommercePolicy, cancel, claim, open_cart
+import pytest
+from sqlalchemy import select
+
+from bots.live_session import open_session
+from commerce.carts import CommercePolicy, cancel, claim, open_cart, promote_waitlist
 from commerce.intent import ClaimedItem
-from commerce.models import LineStatus
-from commerce.outcomes import Reserved
+from commerce.models import LineStatus, Order, Variant
+from commerce.outcomes import Reserved, Waitlisted, WaitlistPromoted
+from vitrine.bootstrap import build_pipeline
 from vitrine.models import Viewer
+from vitrine.settings import Settings
 
 T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
 POLICY = CommercePolicy(hold_seconds=900, max_units_per_product=3)
@@ -66,3 +72,90 @@ def test_a_cart_loaded_through_the_orm_sees_a_line_added_by_a_claim(database, li
         assert [line.quantity for line in active] == [2]
         assert loaded.total_minor == 2 * 2450
         uow.commit()
+
+
+def _waitlisted_behind_one_holder(session, live_id: int, policy: CommercePolicy) -> list[int]:
+    """ann and bob hold the two necklaces; cid then dan wait; returns their viewer ids."""
+    viewers = [_viewer(session, name) for name in ("ann", "bob", "cid", "dan")]
+    for n, viewer in enumerate(viewers):
+        claim(
+            session,
+            session_id=live_id,
+            viewer_id=viewer,
+            item=ClaimedItem("COLLIER-ISA", 1, {}),
+            comment_id=None,
+            now=T0 + timedelta(seconds=n),
+            policy=policy,
+        )
+    return viewers
+
+
+def test_a_promotion_holds_for_the_time_of_the_waiting_viewers_own_session(database, live):
+    with database.unit_of_work() as uow:
+        session = uow.session
+        short = open_session(
+            session, key="short-holds", platform="test", chat_id="c2", now=T0, hold_seconds=120
+        )
+        own = POLICY.for_live_session(session, short.id)
+        assert own.hold_seconds == 120
+        ann, _, cid, _ = _waitlisted_behind_one_holder(session, short.id, own)
+        # A job serving every session knows only the shop-wide hold (900 s).
+        later = T0 + timedelta(seconds=30)
+        (_, promoted) = cancel(
+            session, session_id=short.id, viewer_id=ann, skus=[], now=later, policy=POLICY
+        )
+        assert isinstance(promoted, WaitlistPromoted) and promoted.viewer_id == cid
+        assert promoted.expires_at == later + timedelta(seconds=120)
+        assert session.get(Order, promoted.order_id).expires_at == later + timedelta(seconds=120)
+
+
+def test_a_first_paid_session_promotes_without_holding_and_no_more_than_is_free(
+    database, live
+) -> None:
+    with database.unit_of_work() as uow:
+        session = uow.session
+        first_paid = open_session(
+            session, key="first-paid", platform="test", chat_id="c3", now=T0, hold_seconds=None
+        )
+        own = POLICY.for_live_session(session, first_paid.id)
+        assert not own.holds_stock
+        isa = session.scalars(select(Variant).where(Variant.sku == "ISA")).one()
+        isa.stock = 0  # sold out before anyone claims: everyone waits
+        session.flush()
+        waiting = [_viewer(session, name) for name in ("eve", "fay", "gus")]
+        for n, viewer in enumerate(waiting):
+            outcome = claim(
+                session,
+                session_id=first_paid.id,
+                viewer_id=viewer,
+                item=ClaimedItem("COLLIER-ISA", 1, {}),
+                comment_id=None,
+                now=T0 + timedelta(seconds=n),
+                policy=own,
+            )
+            assert isinstance(outcome, Waitlisted)
+        isa.stock = 2  # a restock: two units for three waiting viewers
+        session.flush()
+        promoted = promote_waitlist(session, isa.id, T0 + timedelta(minutes=1), POLICY)
+        assert [p.viewer_id for p in promoted] == waiting[:2]
+        assert all(p.expires_at is None for p in promoted)
+        session.refresh(isa)
+        assert (isa.stock, isa.reserved) == (2, 0)  # nothing held: the first to pay gets it
+
+
+@pytest.mark.parametrize(("hold_seconds", "expected"), [(None, None), (300, 300)])
+def test_the_live_pipeline_keeps_the_hold_its_session_was_opened_with(
+    database, live, hold_seconds, expected
+) -> None:
+    with database.unit_of_work() as uow:
+        opened = open_session(
+            uow.session,
+            key=f"hold-{hold_seconds}",
+            platform="test",
+            chat_id="c4",
+            now=T0,
+            hold_seconds=hold_seconds,
+        )
+        uow.commit()
+    settings = Settings(hold_mode="timed", hold_seconds=900)  # the shop-wide default differs
+    assert build_pipeline(settings, database, opened.id).policy.hold_seconds == expected
