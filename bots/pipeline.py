@@ -332,6 +332,9 @@ class LivePipeline:
         except Exception as exc:  # a bad comment must never stop the live
             self._questions.restore(viewer.id, staged)
             forget_free_units(session)  # readings taken inside the savepoint may be wrong
+            # Carts are written with Core statements, which a savepoint's rollback does not
+            # undo in ORM copies loaded meanwhile: every copy is read again on next use.
+            session.expire_all()
             log.exception("comment %s failed", message.message_id)
             error = f"{type(exc).__name__}: {exc}"[:2000]
             session.execute(

@@ -599,7 +599,9 @@ def promote_waitlist(
             policies[entry.session_id] = policy.for_live_session(session, entry.session_id)
         entry_policy = policies[entry.session_id]
         if entry_policy.holds_stock:
-            got_units = reserve_units(session, variant_id, entry.quantity)
+            got_units = (
+                not offered or available_units(session, variant_id) - offered >= entry.quantity
+            ) and reserve_units(session, variant_id, entry.quantity)
         else:
             got_units = available_units(session, variant_id) - offered >= entry.quantity
             offered += entry.quantity if got_units else 0

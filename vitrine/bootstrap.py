@@ -64,12 +64,17 @@ def open_database(
     return Database(url=url, engine=engine, session_factory=make_session_factory(engine))
 
 
+def new_session_hold(settings: Settings) -> int | None:
+    """The hold a live session is opened with: none when the shop sells "first paid, first
+    served". The session keeps it (`CommercePolicy.for_live_session`)."""
+    return None if settings.hold_mode == HoldMode.FIRST_PAID else settings.hold_seconds
+
+
 def commerce_policy(settings: Settings) -> CommercePolicy:
     """Hold and limit rules from settings; a live session keeps the hold it was opened
     with (`CommercePolicy.for_live_session`)."""
-    hold = None if settings.hold_mode == HoldMode.FIRST_PAID else settings.hold_seconds
     return CommercePolicy(
-        hold_seconds=hold,
+        hold_seconds=new_session_hold(settings),
         max_units_per_product=settings.max_units_per_product,
         duplicate_window_s=settings.duplicate_claim_window_s,
     )

@@ -13,7 +13,7 @@ from commerce.carts import CommercePolicy, cancel, claim, open_cart, promote_wai
 from commerce.intent import ClaimedItem
 from commerce.models import LineStatus, Order, Variant
 from commerce.outcomes import Reserved, Waitlisted, WaitlistPromoted
-from vitrine.bootstrap import build_pipeline
+from vitrine.bootstrap import build_pipeline, new_session_hold
 from vitrine.models import Viewer
 from vitrine.settings import Settings
 
@@ -158,4 +158,55 @@ def test_the_live_pipeline_keeps_the_hold_its_session_was_opened_with(
         )
         uow.commit()
     settings = Settings(hold_mode="timed", hold_seconds=900)  # the shop-wide default differs
+    assert build_pipeline(settings, database, opened.id).policy.hold_seconds == expected
+
+
+def test_units_offered_to_a_first_paid_viewer_are_not_also_held_for_the_next_in_line(
+    database, live
+) -> None:
+    """One variant waited for from two sessions: a first-paid one, then a holding one."""
+    with database.unit_of_work() as uow:
+        session = uow.session
+        first_paid = open_session(
+            session, key="fp-mixed", platform="test", chat_id="c5", now=T0, hold_seconds=None
+        )
+        isa = session.scalars(select(Variant).where(Variant.sku == "ISA")).one()
+        isa.stock = 0
+        session.flush()
+        eve, bob = _viewer(session, "eve"), _viewer(session, "bob")
+        for n, (where, viewer, quantity) in enumerate([(first_paid.id, eve, 2), (live, bob, 1)]):
+            outcome = claim(
+                session,
+                session_id=where,
+                viewer_id=viewer,
+                item=ClaimedItem("COLLIER-ISA", quantity, {}),
+                comment_id=None,
+                now=T0 + timedelta(seconds=n),
+                policy=POLICY.for_live_session(session, where),
+            )
+            assert isinstance(outcome, Waitlisted)
+        isa.stock = 2
+        session.flush()
+        promoted = promote_waitlist(session, isa.id, T0 + timedelta(minutes=1), POLICY)
+        assert [(p.viewer_id, p.item.quantity) for p in promoted] == [(eve, 2)]
+        session.refresh(isa)
+        assert isa.reserved == 0
+
+
+@pytest.mark.parametrize("hold_mode", ["first_paid", "timed"])
+def test_a_session_opened_under_the_shop_settings_keeps_their_hold(
+    database, live, hold_mode
+) -> None:
+    settings = Settings(hold_mode=hold_mode, hold_seconds=600)
+    with database.unit_of_work() as uow:
+        opened = open_session(
+            uow.session,
+            key=f"opened-{hold_mode}",
+            platform="console",
+            chat_id="c6",
+            now=T0,
+            hold_seconds=new_session_hold(settings),
+        )
+        uow.commit()
+    expected = None if hold_mode == "first_paid" else 600
     assert build_pipeline(settings, database, opened.id).policy.hold_seconds == expected

@@ -26,7 +26,7 @@ from commerce.catalog import load_catalog_file
 from commerce.catalog_store import import_catalog
 from commerce.export import orders_for_export, write_orders_csv, write_orders_json
 from commerce.outcomes import Outcome, Reserved, Waitlisted
-from vitrine.bootstrap import build_pipeline, open_database
+from vitrine.bootstrap import build_pipeline, new_session_hold, open_database
 from vitrine.db import utcnow
 from vitrine.money import format_money
 from vitrine.settings import Settings
@@ -116,7 +116,7 @@ def run_demo(
                 chat_id="demo-live",
                 now=utcnow(),
                 title="Vitrine demo live",
-                hold_seconds=settings.hold_seconds,
+                hold_seconds=new_session_hold(settings),
                 language=settings.default_language,
             )
             uow.commit()

@@ -19,7 +19,7 @@ from bots.replay import Shard, percentile, run_replay, session_totals
 from bots.transcript import TranscriptError, load_transcript
 from commerce.catalog import load_catalog_file
 from commerce.catalog_store import import_catalog
-from vitrine.bootstrap import Database, build_pipeline, open_database
+from vitrine.bootstrap import Database, build_pipeline, new_session_hold, open_database
 from vitrine.db import utcnow
 from vitrine.models import LiveSession
 from vitrine.settings import Settings
@@ -54,7 +54,7 @@ def prepare_session(settings: Settings, database: Database, options: ReplayOptio
             chat_id=key,
             now=utcnow(),
             title=f"replay of {options.transcript.name}",
-            hold_seconds=None if settings.hold_mode == "first_paid" else settings.hold_seconds,
+            hold_seconds=new_session_hold(settings),
             language=settings.default_language,
         )
         uow.commit()
