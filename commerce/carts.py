@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, insert, select, update
+from sqlalchemy import Integer, Table, and_, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
@@ -138,14 +138,16 @@ _READ_CART = (
     .where(_ORDERS.c.open_key == bindparam("open_key"))
     .order_by(_LINES.c.id)
 )
-_UPDATE_CART = (
+_UPDATE_CART = (  # only while the cart is open: a payment or an expiry may just have closed it
     update(_ORDERS)
-    .where(_ORDERS.c.id == bindparam("cart_id"))
+    .where(_ORDERS.c.id == bindparam("cart_id"), _ORDERS.c.open_key == bindparam("key"))
     .values(
-        total_minor=bindparam("new_total"),
+        # Added, not set from what this worker read: another may be adding a line too.
+        total_minor=_ORDERS.c.total_minor + bindparam("added", type_=Integer),
         expires_at=bindparam("new_expires_at"),
         updated_at=bindparam("now"),
     )
+    .returning(_ORDERS.c.total_minor)
 )
 _INSERT_LINE = insert(_LINES).returning(_LINES.c.id)
 _INSERT_RESERVATION = insert(_RESERVATIONS)
@@ -332,6 +334,56 @@ def _hold_until(now: datetime, policy: CommercePolicy) -> datetime | None:
     return now + timedelta(seconds=policy.hold_seconds) if policy.hold_seconds else None
 
 
+def _cart_with_line(
+    session: Session,
+    session_id: int,
+    viewer_id: int,
+    cart: CartView | None,
+    line: HeldLine,
+    currency: str,
+    expires_at: datetime | None,
+    now: datetime,
+) -> CartView:
+    """Open the cart with `line`'s total and hold, or give the open one its new total and
+    hold. A cart read a moment ago may have been opened by another worker since (then it is
+    theirs that is used) or closed by a payment or an expiry (then a new one is opened):
+    a line never lands in a closed cart, where its units would stay held for good."""
+    for _ in range(3):
+        if cart is None:
+            opened = _open_new_cart(
+                session,
+                session_id,
+                viewer_id,
+                currency,
+                now,
+                total_minor=line.quantity * line.unit_price_minor,
+                expires_at=expires_at,
+            )
+            if opened is not None:
+                return opened.with_line(line, expires_at)
+            cart = read_open_cart(session, session_id, viewer_id)
+            if cart is None:
+                continue
+        changed = (
+            session.connection()
+            .execute(
+                _UPDATE_CART,
+                {
+                    "cart_id": cart.id,
+                    "key": _open_key(session_id, viewer_id),
+                    "added": line.quantity * line.unit_price_minor,
+                    "new_expires_at": expires_at,
+                    "now": now,
+                },
+            )
+            .first()
+        )
+        if changed is not None:
+            return replace(cart.with_line(line, expires_at), total_minor=changed.total_minor)
+        cart = read_open_cart(session, session_id, viewer_id)
+    raise RuntimeError(f"the cart of viewer {viewer_id} kept changing while a line was added")
+
+
 def add_to_cart(
     session: Session,
     *,
@@ -355,36 +407,10 @@ def add_to_cart(
     line = HeldLine(product.id, variant.id, quantity, product.price_minor, now)
     if cart is None and not cart_looked_up:
         cart = read_open_cart(session, session_id, viewer_id)
+    cart = _cart_with_line(
+        session, session_id, viewer_id, cart, line, product.currency, expires_at, now
+    )
     connection = session.connection()
-    opened = None
-    if cart is None:
-        opened = _open_new_cart(
-            session,
-            session_id,
-            viewer_id,
-            product.currency,
-            now,
-            total_minor=quantity * product.price_minor,
-            expires_at=expires_at,
-        )
-        if opened is None:  # opened by another worker this instant: add to theirs
-            cart = read_open_cart(session, session_id, viewer_id)
-            if cart is None:
-                raise RuntimeError(f"cart of viewer {viewer_id} neither opened nor found")
-    if opened is not None:
-        cart = opened.with_line(line, expires_at)
-    else:
-        assert cart is not None
-        cart = cart.with_line(line, expires_at)
-        connection.execute(
-            _UPDATE_CART,
-            {
-                "cart_id": cart.id,
-                "new_total": cart.total_minor,
-                "new_expires_at": expires_at,
-                "now": now,
-            },
-        )
     line_id = connection.execute(
         _INSERT_LINE,
         {

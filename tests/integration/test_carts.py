@@ -4,19 +4,33 @@ transaction see each other's changes."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from bots.live_session import open_session
-from commerce.carts import CommercePolicy, cancel, claim, open_cart, promote_waitlist
+from commerce.carts import (
+    CommercePolicy,
+    add_to_cart,
+    cancel,
+    claim,
+    close_cart,
+    open_cart,
+    promote_waitlist,
+    read_open_cart,
+)
+from commerce.catalog import load_catalog_file
+from commerce.catalog_store import import_catalog
 from commerce.intent import ClaimedItem
-from commerce.models import LineStatus, Order, Variant
+from commerce.models import LineStatus, Order, OrderStatus, Variant
 from commerce.outcomes import Reserved, Waitlisted, WaitlistPromoted
-from vitrine.bootstrap import build_pipeline, new_session_hold
+from commerce.stock import reserve_units
+from vitrine.bootstrap import build_pipeline, new_session_hold, open_database
 from vitrine.models import Viewer
 from vitrine.settings import Settings
 
+CATALOG = Path(__file__).resolve().parents[1] / "data" / "catalog-bijoux.json"
 T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
 POLICY = CommercePolicy(hold_seconds=900, max_units_per_product=3)
 
@@ -210,3 +224,111 @@ def test_a_session_opened_under_the_shop_settings_keeps_their_hold(
         uow.commit()
     expected = None if hold_mode == "first_paid" else 600
     assert build_pipeline(settings, database, opened.id).policy.hold_seconds == expected
+
+
+@pytest.mark.postgres
+def test_a_line_never_lands_in_a_cart_closed_since_it_was_read(postgres_url: str) -> None:
+    """PostgreSQL only: SQLite takes its write lock when a transaction begins, so a cart
+    cannot be closed between a claim's read and its write there."""
+    database = open_database(postgres_url)
+    try:
+        with database.unit_of_work() as uow:
+            import_catalog(uow.session, load_catalog_file(CATALOG))
+            live = open_session(uow.session, key="race", platform="test", chat_id="c", now=T0)
+            viewer = _viewer(uow.session, "lea")
+            first = claim(
+                uow.session,
+                session_id=live.id,
+                viewer_id=viewer,
+                item=ClaimedItem("COLLIER-ISA", 1, {}),
+                comment_id=None,
+                now=T0,
+                policy=POLICY,
+            )
+            assert isinstance(first, Reserved)
+            uow.commit()
+        with database.unit_of_work() as claiming:
+            seen = read_open_cart(claiming.session, live.id, viewer)
+            assert seen is not None and seen.id == first.order_id
+            with database.unit_of_work() as paying:  # paid (or expired) by another process
+                order = open_cart(paying.session, live.id, viewer)
+                assert order is not None
+                close_cart(order, OrderStatus.PAID, T0 + timedelta(seconds=1))
+                paying.commit()
+            serum = claiming.session.scalars(select(Variant).where(Variant.sku == "ECLAT-30")).one()
+            assert reserve_units(claiming.session, serum.id, 1)
+            cart = add_to_cart(
+                claiming.session,
+                session_id=live.id,
+                viewer_id=viewer,
+                product=serum.product,
+                variant=serum,
+                quantity=1,
+                comment_id=None,
+                now=T0 + timedelta(seconds=2),
+                policy=POLICY,
+                cart=seen,
+            )
+            claiming.commit()
+        assert cart.id != first.order_id and cart.total_minor == 2450
+        with database.unit_of_work() as uow:
+            paid = uow.session.get(Order, first.order_id)
+            assert [line.variant.sku for line in paid.lines] == ["ISA"]
+            assert paid.total_minor == 4990
+            fresh = open_cart(uow.session, live.id, viewer)
+            assert fresh is not None and fresh.id == cart.id
+            assert [line.variant.sku for line in fresh.lines] == ["ECLAT-30"]
+    finally:
+        database.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_lines_added_to_one_cart_by_two_workers_at_once_both_count_in_its_total(
+    postgres_url: str,
+) -> None:
+    database = open_database(postgres_url)
+    try:
+        with database.unit_of_work() as uow:
+            import_catalog(uow.session, load_catalog_file(CATALOG))
+            live = open_session(uow.session, key="two", platform="test", chat_id="c", now=T0)
+            viewer = _viewer(uow.session, "max")
+            claim(
+                uow.session,
+                session_id=live.id,
+                viewer_id=viewer,
+                item=ClaimedItem("COLLIER-ISA", 1, {}),
+                comment_id=None,
+                now=T0,
+                policy=POLICY,
+            )
+            uow.commit()
+
+        def add(session, sku: str, seen) -> None:
+            variant = session.scalars(select(Variant).where(Variant.sku == sku)).one()
+            assert reserve_units(session, variant.id, 1)
+            add_to_cart(
+                session,
+                session_id=live.id,
+                viewer_id=viewer,
+                product=variant.product,
+                variant=variant,
+                quantity=1,
+                comment_id=None,
+                now=T0 + timedelta(seconds=1),
+                policy=POLICY,
+                cart=seen,
+            )
+
+        with database.unit_of_work() as slow:
+            seen = read_open_cart(slow.session, live.id, viewer)  # 49.90 so far
+            with database.unit_of_work() as fast:  # e.g. a waitlist promotion elsewhere
+                add(fast.session, "ECLAT-30", read_open_cart(fast.session, live.id, viewer))
+                fast.commit()
+            add(slow.session, "ORA-50-ARGENT", seen)
+            slow.commit()
+        with database.unit_of_work() as uow:
+            cart = open_cart(uow.session, live.id, viewer)
+            assert cart is not None and len(cart.lines) == 3
+            assert cart.total_minor == 4990 + 2450 + 3500
+    finally:
+        database.engine.dispose()
