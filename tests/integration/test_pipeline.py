@@ -130,6 +130,8 @@ def test_sold_out_goes_to_waitlist_and_cancel_promotes(database, pipeline, parse
     assert variant(database, "ISA").reserved == 2
     promoted = [m for m in outbox(database) if m.destination == "dm:test:cid"]
     assert promoted, "the promoted viewer gets their checkout link"
+    assert "Collier Isa" in promoted[-1].payload["text"]
+    assert "49.90 EUR" in promoted[-1].payload["text"]
 
 
 def test_missing_option_asks_and_holds_nothing(database, pipeline, parser) -> None:

@@ -86,3 +86,19 @@ def test_free_units_follow_this_transactions_moves_and_are_read_again_after_a_re
         again = available_units_by_variant(session, product_id)
         assert again[variant_id] == 1 and len(reads) == 2
         assert again == {**free, variant_id: 1}
+
+
+def test_facts_by_id_come_from_the_cache_while_fresh_and_are_read_otherwise(database, live) -> None:
+    clock = Clock()
+    cache = ProductFactsCache(ttl_s=5.0, clock=clock)
+    reads = _count_product_reads(database)
+    with database.unit_of_work() as uow:
+        product_id = uow.session.scalar(select(Product.id).where(Product.sku == "COLLIER-ISA"))
+        reads.clear()
+        first = cache.by_id(uow.session, product_id)
+        assert first is not None and first.sku == "COLLIER-ISA" and reads
+        seen = len(reads)
+        assert cache.by_id(uow.session, product_id) is first and len(reads) == seen
+        clock.now += 6.0
+        assert cache.by_id(uow.session, product_id) == first and len(reads) > seen
+        assert cache.by_id(uow.session, 999_999) is None
