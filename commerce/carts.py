@@ -170,29 +170,22 @@ def read_open_cart(session: Session, session_id: int, viewer_id: int) -> CartVie
     rows = session.execute(_READ_CART, {"open_key": _open_key(session_id, viewer_id)}).all()
     if not rows:
         return None
-    first = rows[0]
-    return CartView(
-        id=first.id,
-        public_token=first.public_token,
-        currency=first.currency,
-        total_minor=first.total_minor,
-        expires_at=first.expires_at,
-        lines=tuple(
-            HeldLine(r.product_id, r.variant_id, r.quantity, r.unit_price_minor, r.created_at)
-            for r in rows
-            if r.product_id is not None
-        ),
-    )
+    return _view(rows[0], [row for row in rows if row.product_id is not None])
 
 
 def view_of(order: Order) -> CartView:
     """An ORM cart as a view (its active lines)."""
+    return _view(order, [line for line in order.lines if line.status == LineStatus.ACTIVE])
+
+
+def _view(cart: Any, active_lines: list[Any]) -> CartView:
+    """A view from anything with a cart's columns (a row, an ORM object) and its lines'."""
     return CartView(
-        id=order.id,
-        public_token=order.public_token,
-        currency=order.currency,
-        total_minor=order.total_minor,
-        expires_at=order.expires_at,
+        id=cart.id,
+        public_token=cart.public_token,
+        currency=cart.currency,
+        total_minor=cart.total_minor,
+        expires_at=cart.expires_at,
         lines=tuple(
             HeldLine(
                 line.product_id,
@@ -201,8 +194,7 @@ def view_of(order: Order) -> CartView:
                 line.unit_price_minor,
                 line.created_at,
             )
-            for line in order.lines
-            if line.status == LineStatus.ACTIVE
+            for line in active_lines
         ),
     )
 

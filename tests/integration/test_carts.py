@@ -3,6 +3,8 @@ transaction see each other's changes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bots.live_session import open_session
+from commerce.cart_view import CartView
 from commerce.carts import (
     CommercePolicy,
     add_to_cart,
@@ -26,7 +29,7 @@ from commerce.intent import ClaimedItem
 from commerce.models import LineStatus, Order, OrderStatus, Variant
 from commerce.outcomes import Reserved, Waitlisted, WaitlistPromoted
 from commerce.stock import reserve_units
-from vitrine.bootstrap import build_pipeline, new_session_hold, open_database
+from vitrine.bootstrap import Database, build_pipeline, new_session_hold, open_database
 from vitrine.models import Viewer
 from vitrine.settings import Settings
 
@@ -42,31 +45,37 @@ def _viewer(session, name: str) -> int:
     return viewer.id
 
 
+def _claim(
+    session,
+    live_id: int,
+    viewer: int,
+    sku: str,
+    quantity: int = 1,
+    at: float = 0.0,
+    policy: CommercePolicy = POLICY,
+    **options: str,
+):
+    """A claim as the pipeline makes it, `at` seconds into the live."""
+    return claim(
+        session,
+        session_id=live_id,
+        viewer_id=viewer,
+        item=ClaimedItem(sku, quantity, options),
+        comment_id=None,
+        now=T0 + timedelta(seconds=at),
+        policy=policy,
+    )
+
+
 def test_a_cart_loaded_through_the_orm_sees_a_line_added_by_a_claim(database, live) -> None:
     with database.unit_of_work() as uow:
         session = uow.session
         viewer = _viewer(session, "kim")
-        first = claim(
-            session,
-            session_id=live,
-            viewer_id=viewer,
-            item=ClaimedItem("COLLIER-ISA", 1, {}),
-            comment_id=None,
-            now=T0,
-            policy=POLICY,
-        )
+        first = _claim(session, live, viewer, "COLLIER-ISA")
         assert isinstance(first, Reserved)
         loaded = open_cart(session, live, viewer)
         assert loaded is not None and len(loaded.lines) == 1  # held by this test
-        second = claim(
-            session,
-            session_id=live,
-            viewer_id=viewer,
-            item=ClaimedItem("SERUM-ECLAT", 2, {"size": "30ml"}),
-            comment_id=None,
-            now=T0 + timedelta(seconds=1),
-            policy=POLICY,
-        )
+        second = _claim(session, live, viewer, "SERUM-ECLAT", 2, at=1, size="30ml")
         assert isinstance(second, Reserved) and second.order_id == loaded.id
         assert [line.variant_id for line in loaded.lines] == [
             line.variant_id for line in second.cart.lines
@@ -92,15 +101,7 @@ def _waitlisted_behind_one_holder(session, live_id: int, policy: CommercePolicy)
     """ann and bob hold the two necklaces; cid then dan wait; returns their viewer ids."""
     viewers = [_viewer(session, name) for name in ("ann", "bob", "cid", "dan")]
     for n, viewer in enumerate(viewers):
-        claim(
-            session,
-            session_id=live_id,
-            viewer_id=viewer,
-            item=ClaimedItem("COLLIER-ISA", 1, {}),
-            comment_id=None,
-            now=T0 + timedelta(seconds=n),
-            policy=policy,
-        )
+        _claim(session, live_id, viewer, "COLLIER-ISA", at=n, policy=policy)
     return viewers
 
 
@@ -138,15 +139,7 @@ def test_a_first_paid_session_promotes_without_holding_and_no_more_than_is_free(
         session.flush()
         waiting = [_viewer(session, name) for name in ("eve", "fay", "gus")]
         for n, viewer in enumerate(waiting):
-            outcome = claim(
-                session,
-                session_id=first_paid.id,
-                viewer_id=viewer,
-                item=ClaimedItem("COLLIER-ISA", 1, {}),
-                comment_id=None,
-                now=T0 + timedelta(seconds=n),
-                policy=own,
-            )
+            outcome = _claim(session, first_paid.id, viewer, "COLLIER-ISA", at=n, policy=own)
             assert isinstance(outcome, Waitlisted)
         isa.stock = 2  # a restock: two units for three waiting viewers
         session.flush()
@@ -189,13 +182,13 @@ def test_units_offered_to_a_first_paid_viewer_are_not_also_held_for_the_next_in_
         session.flush()
         eve, bob = _viewer(session, "eve"), _viewer(session, "bob")
         for n, (where, viewer, quantity) in enumerate([(first_paid.id, eve, 2), (live, bob, 1)]):
-            outcome = claim(
+            outcome = _claim(
                 session,
-                session_id=where,
-                viewer_id=viewer,
-                item=ClaimedItem("COLLIER-ISA", quantity, {}),
-                comment_id=None,
-                now=T0 + timedelta(seconds=n),
+                where,
+                viewer,
+                "COLLIER-ISA",
+                quantity,
+                at=n,
                 policy=POLICY.for_live_session(session, where),
             )
             assert isinstance(outcome, Waitlisted)
@@ -226,109 +219,88 @@ def test_a_session_opened_under_the_shop_settings_keeps_their_hold(
     assert build_pipeline(settings, database, opened.id).policy.hold_seconds == expected
 
 
-@pytest.mark.postgres
-def test_a_line_never_lands_in_a_cart_closed_since_it_was_read(postgres_url: str) -> None:
-    """PostgreSQL only: SQLite takes its write lock when a transaction begins, so a cart
-    cannot be closed between a claim's read and its write there."""
+@dataclass
+class HeldNecklace:
+    """A PostgreSQL database where one viewer's open cart holds the necklace."""
+
+    database: Database
+    live_id: int
+    viewer: int
+    order_id: int
+
+    def add(self, session, sku: str, seen: CartView | None, at: float = 1.0) -> CartView:
+        """What a claim does once it has read the cart (`seen`): hold a unit, add the line."""
+        variant = session.scalars(select(Variant).where(Variant.sku == sku)).one()
+        assert reserve_units(session, variant.id, 1)
+        return add_to_cart(
+            session,
+            session_id=self.live_id,
+            viewer_id=self.viewer,
+            product=variant.product,
+            variant=variant,
+            quantity=1,
+            comment_id=None,
+            now=T0 + timedelta(seconds=at),
+            policy=POLICY,
+            cart=seen,
+        )
+
+
+@pytest.fixture
+def held_necklace(postgres_url: str) -> Iterator[HeldNecklace]:
+    """PostgreSQL only: SQLite takes its write lock when a transaction begins, so two
+    transactions never interleave there."""
     database = open_database(postgres_url)
     try:
         with database.unit_of_work() as uow:
             import_catalog(uow.session, load_catalog_file(CATALOG))
             live = open_session(uow.session, key="race", platform="test", chat_id="c", now=T0)
             viewer = _viewer(uow.session, "lea")
-            first = claim(
-                uow.session,
-                session_id=live.id,
-                viewer_id=viewer,
-                item=ClaimedItem("COLLIER-ISA", 1, {}),
-                comment_id=None,
-                now=T0,
-                policy=POLICY,
-            )
+            first = _claim(uow.session, live.id, viewer, "COLLIER-ISA")
             assert isinstance(first, Reserved)
             uow.commit()
-        with database.unit_of_work() as claiming:
-            seen = read_open_cart(claiming.session, live.id, viewer)
-            assert seen is not None and seen.id == first.order_id
-            with database.unit_of_work() as paying:  # paid (or expired) by another process
-                order = open_cart(paying.session, live.id, viewer)
-                assert order is not None
-                close_cart(order, OrderStatus.PAID, T0 + timedelta(seconds=1))
-                paying.commit()
-            serum = claiming.session.scalars(select(Variant).where(Variant.sku == "ECLAT-30")).one()
-            assert reserve_units(claiming.session, serum.id, 1)
-            cart = add_to_cart(
-                claiming.session,
-                session_id=live.id,
-                viewer_id=viewer,
-                product=serum.product,
-                variant=serum,
-                quantity=1,
-                comment_id=None,
-                now=T0 + timedelta(seconds=2),
-                policy=POLICY,
-                cart=seen,
-            )
-            claiming.commit()
-        assert cart.id != first.order_id and cart.total_minor == 2450
-        with database.unit_of_work() as uow:
-            paid = uow.session.get(Order, first.order_id)
-            assert [line.variant.sku for line in paid.lines] == ["ISA"]
-            assert paid.total_minor == 4990
-            fresh = open_cart(uow.session, live.id, viewer)
-            assert fresh is not None and fresh.id == cart.id
-            assert [line.variant.sku for line in fresh.lines] == ["ECLAT-30"]
+        yield HeldNecklace(database, live.id, viewer, first.order_id)
     finally:
         database.engine.dispose()
 
 
 @pytest.mark.postgres
+def test_a_line_never_lands_in_a_cart_closed_since_it_was_read(held_necklace) -> None:
+    held = held_necklace
+    with held.database.unit_of_work() as claiming:
+        seen = read_open_cart(claiming.session, held.live_id, held.viewer)
+        assert seen is not None and seen.id == held.order_id
+        with held.database.unit_of_work() as paying:  # paid (or expired) by another process
+            order = open_cart(paying.session, held.live_id, held.viewer)
+            assert order is not None
+            close_cart(order, OrderStatus.PAID, T0 + timedelta(seconds=1))
+            paying.commit()
+        cart = held.add(claiming.session, "ECLAT-30", seen, at=2)
+        claiming.commit()
+    assert cart.id != held.order_id and cart.total_minor == 2450
+    with held.database.unit_of_work() as uow:
+        paid = uow.session.get(Order, held.order_id)
+        assert [line.variant.sku for line in paid.lines] == ["ISA"]
+        assert paid.total_minor == 4990
+        fresh = open_cart(uow.session, held.live_id, held.viewer)
+        assert fresh is not None and fresh.id == cart.id
+        assert [line.variant.sku for line in fresh.lines] == ["ECLAT-30"]
+
+
+@pytest.mark.postgres
 def test_lines_added_to_one_cart_by_two_workers_at_once_both_count_in_its_total(
-    postgres_url: str,
+    held_necklace,
 ) -> None:
-    database = open_database(postgres_url)
-    try:
-        with database.unit_of_work() as uow:
-            import_catalog(uow.session, load_catalog_file(CATALOG))
-            live = open_session(uow.session, key="two", platform="test", chat_id="c", now=T0)
-            viewer = _viewer(uow.session, "max")
-            claim(
-                uow.session,
-                session_id=live.id,
-                viewer_id=viewer,
-                item=ClaimedItem("COLLIER-ISA", 1, {}),
-                comment_id=None,
-                now=T0,
-                policy=POLICY,
-            )
-            uow.commit()
-
-        def add(session, sku: str, seen) -> None:
-            variant = session.scalars(select(Variant).where(Variant.sku == sku)).one()
-            assert reserve_units(session, variant.id, 1)
-            add_to_cart(
-                session,
-                session_id=live.id,
-                viewer_id=viewer,
-                product=variant.product,
-                variant=variant,
-                quantity=1,
-                comment_id=None,
-                now=T0 + timedelta(seconds=1),
-                policy=POLICY,
-                cart=seen,
-            )
-
-        with database.unit_of_work() as slow:
-            seen = read_open_cart(slow.session, live.id, viewer)  # 49.90 so far
-            with database.unit_of_work() as fast:  # e.g. a waitlist promotion elsewhere
-                add(fast.session, "ECLAT-30", read_open_cart(fast.session, live.id, viewer))
-                fast.commit()
-            add(slow.session, "ORA-50-ARGENT", seen)
-            slow.commit()
-        with database.unit_of_work() as uow:
-            cart = open_cart(uow.session, live.id, viewer)
-            assert cart is not None and len(cart.lines) == 3
-            assert cart.total_minor == 4990 + 2450 + 3500
-    finally:
-        database.engine.dispose()
+    held = held_necklace
+    with held.database.unit_of_work() as slow:
+        seen = read_open_cart(slow.session, held.live_id, held.viewer)  # 49.90 so far
+        with held.database.unit_of_work() as fast:  # e.g. a waitlist promotion elsewhere
+            now_seen = read_open_cart(fast.session, held.live_id, held.viewer)
+            held.add(fast.session, "ECLAT-30", now_seen)
+            fast.commit()
+        held.add(slow.session, "ORA-50-ARGENT", seen)
+        slow.commit()
+    with held.database.unit_of_work() as uow:
+        cart = open_cart(uow.session, held.live_id, held.viewer)
+        assert cart is not None and len(cart.lines) == 3
+        assert cart.total_minor == 4990 + 2450 + 3500
