@@ -37,7 +37,7 @@ from moderation.verdict import Action, MessageToJudge, Verdict
 from vitrine import bulk, outbox
 from vitrine.db import utcnow
 from vitrine.models import Comment, LiveSession, Viewer, ViewerRole
-from vitrine.uow import UnitOfWorkProvider
+from vitrine.uow import UnitOfWorkProvider, read_in_own_unit
 
 log = logging.getLogger(__name__)
 
@@ -241,8 +241,7 @@ class LivePipeline:
             decision = PipelineResult(comment_id=None)
             live = self._live
             if live is None:
-                with self.database.unit_of_work() as uow:
-                    live = self._live_info(uow.session)
+                live = read_in_own_unit(self.database, self._live_info)
             decision.verdict = self._moderate(message, live)
             wants_intent = (
                 not decision.verdict.action.removes or decision.verdict.dry_run
@@ -250,8 +249,7 @@ class LivePipeline:
             if wants_intent:
                 if featured is None:
                     if not looked_up:  # the session's featured product, once per batch
-                        with self.database.unit_of_work() as uow:
-                            featured_now = self._featured_sku(uow.session)
+                        featured_now = read_in_own_unit(self.database, self._featured_sku)
                         looked_up = True
                     featured = featured_now
                 decision.intent = self._parse(message, featured, decision)

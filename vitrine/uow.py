@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
 
 
 class UnitOfWork:
@@ -49,3 +53,16 @@ class UnitOfWorkProvider(Protocol):
     """Anything that opens units of work (the app's `Database`, a test fake)."""
 
     def unit_of_work(self) -> UnitOfWork: ...
+
+
+def read_in_own_unit(database: UnitOfWorkProvider, read: Callable[[Session], T]) -> T:
+    """Run `read` in a unit of work of its own; once more on a fresh connection when the
+    first turned out to be dead (the database server restarted since it was last used)."""
+    try:
+        with database.unit_of_work() as uow:
+            return read(uow.session)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    with database.unit_of_work() as uow:
+        return read(uow.session)

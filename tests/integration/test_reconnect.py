@@ -1,0 +1,88 @@
+"""A PostgreSQL server that drops Vitrine's connections (a restart, a network cut) costs no
+comment: an idle connection is checked before use, a busy one fails its batch and the batch
+runs again on a fresh one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import event, func, select, text
+
+from bots.live_session import open_session
+from bots.messages import ChatMessage
+from vitrine.bootstrap import build_pipeline, open_database
+from vitrine.db import make_engine
+from vitrine.models import Comment
+from vitrine.settings import Settings
+
+T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
+
+
+def _drop_connections(database) -> None:
+    """Kill every server process serving this database, as a server restart would."""
+    with database.engine.connect() as conn:
+        name = conn.execute(text("SELECT current_database()")).scalar_one()
+    admin = make_engine(database.url.replace(f"/{name}", "/postgres"))
+    try:
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            conn.commit()
+    finally:
+        admin.dispose()
+
+
+def _pipeline(database):
+    with database.unit_of_work() as uow:
+        live = open_session(uow.session, key="reconnect", platform="test", chat_id="c", now=T0)
+        uow.commit()
+        return build_pipeline(Settings(), database, live.id)
+
+
+def _comment(n: int) -> ChatMessage:
+    return ChatMessage("test", "c", f"m{n}", f"u{n}", f"U{n}", "bonsoir tout le monde", T0)
+
+
+def _stored(database) -> int:
+    with database.unit_of_work() as uow:
+        return uow.session.scalar(select(func.count()).select_from(Comment)) or 0
+
+
+@pytest.mark.postgres
+def test_a_connection_dropped_between_batches_loses_no_comment(postgres_url: str) -> None:
+    database = open_database(postgres_url, ping_after_idle_s=3600.0)  # never pinged here
+    try:
+        pipeline = _pipeline(database)
+        assert pipeline.process(_comment(1), now=T0).error is None
+        _drop_connections(database)
+        result = pipeline.process(_comment(2), now=T0)
+        assert result.error is None and result.comment_id is not None
+        assert _stored(database) == 2
+    finally:
+        database.dispose()
+
+
+@pytest.mark.postgres
+def test_an_idle_connection_is_checked_and_replaced_before_use(postgres_url: str) -> None:
+    database = open_database(postgres_url, ping_after_idle_s=0.0)  # every checkout is "idle"
+    try:
+        pipeline = _pipeline(database)
+        assert pipeline.process(_comment(1), now=T0).error is None
+        _drop_connections(database)
+        failed_batches: list[str] = []
+
+        @event.listens_for(database.engine, "handle_error")
+        def _failed(context) -> None:
+            failed_batches.append(str(context.original_exception))
+
+        result = pipeline.process(_comment(2), now=T0)
+        assert result.error is None and _stored(database) == 2
+        assert failed_batches == []  # the dead connection was never handed out
+    finally:
+        database.dispose()
