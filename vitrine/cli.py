@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     help="Vitrine: live-stream chat comments become orders; the chat stays clean.",
@@ -29,6 +34,17 @@ DbOption = Annotated[
 def _fail(message: str, code: int = 1) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
+
+
+@contextmanager
+def _progress_bar(console: Console, label: str) -> Iterator[Callable[[int, int], None]]:
+    """A bar on the terminal while a long job runs; yields what the job reports to."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(f"[bold]{label}", *columns, console=console, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def _database_url(db: str | None) -> str:
@@ -194,9 +210,17 @@ def replay(
     if shard is not None:
         index, count = (int(x) for x in shard.split("/"))
         options.shard = Shard(index, count)
+    from rich.console import Console
+
+    stderr = Console(stderr=True)
     try:
         if workers > 1 and shard is None:
-            summary = replay_with_workers(settings, options)
+            with stderr.status(f"replaying with {workers} workers…"):
+                summary = replay_with_workers(settings, options)
+        elif shard is None and not as_json and stderr.is_terminal:
+            with _progress_bar(stderr, f"replaying {transcript.name}") as report:
+                options.progress = report
+                summary = replay_in_process(settings, options)
         else:
             summary = replay_in_process(settings, options)
     except (CatalogError, DatabaseNotMigrated) as exc:
@@ -206,7 +230,6 @@ def replay(
     if as_json:
         typer.echo(json.dumps(summary))
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"replay of {transcript.name} (session {summary['session']})")

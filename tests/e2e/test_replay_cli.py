@@ -197,3 +197,24 @@ def test_sigkilled_worker_restarts_without_loss_or_duplicates(
     assert figures["held_or_sold"] == 40 and figures["waitlisted"] == buyers - 40
     assert figures["reserved_counter"] + (40 - figures["stock"]) == 40
     assert figures["open_carts_per_viewer"] <= 1
+
+
+def test_progress_is_reported_in_order_up_to_the_whole_transcript(tmp_path: Path) -> None:
+    from vitrine.commands.replay import ReplayOptions, replay_in_process
+    from vitrine.settings import Settings
+
+    catalog, transcript = write_inputs(tmp_path, buyers=450, units=20)
+    reports: list[tuple[int, int]] = []
+    options = ReplayOptions(
+        transcript=transcript,
+        database_url=f"sqlite:///{tmp_path / 'progress.db'}",
+        catalog=catalog,
+        progress=lambda done, total: reports.append((done, total)),
+    )
+    summary = replay_in_process(Settings(), options)
+    lines = 450 + 2  # the buyers, a feature event and a pay event
+    assert summary["comments"] == 450
+    assert len(reports) >= 50  # about every 1%: a bar that moves
+    assert all(total == lines for _, total in reports)
+    done = [d for d, _ in reports]
+    assert done == sorted(done) and done[-1] == lines and max(done) <= lines

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,8 @@ from typing import Any
 from sqlalchemy import select
 
 from bots.live_session import open_session
-from bots.replay import Shard, percentile, run_replay, session_totals
-from bots.transcript import TranscriptError, load_transcript
+from bots.replay import Observer, Shard, percentile, run_replay, session_totals
+from bots.transcript import TranscriptError, TranscriptLine, load_transcript
 from commerce.catalog import load_catalog_file
 from commerce.catalog_store import import_catalog
 from vitrine.bootstrap import Database, build_pipeline, new_session_hold, open_database
@@ -36,6 +37,8 @@ class ReplayOptions:
     workers: int = 1
     shard: Shard = field(default_factory=Shard)
     latencies_out: Path | None = None
+    # Told (lines done, lines in all) as the replay goes, for a progress bar; in-process only.
+    progress: Callable[[int, int], None] | None = None
 
 
 def prepare_session(settings: Settings, database: Database, options: ReplayOptions) -> int:
@@ -69,7 +72,11 @@ def replay_in_process(settings: Settings, options: ReplayOptions) -> dict[str, A
     try:
         live_id = prepare_session(settings, database, options)
         pipeline = build_pipeline(settings, database, live_id)
-        counters = run_replay(pipeline, lines, shard=options.shard)
+        counters = run_replay(
+            pipeline, lines, shard=options.shard, observer=_observer(options, lines)
+        )
+        if options.progress is not None:
+            options.progress(len(lines), len(lines))
         if options.latencies_out is not None:
             options.latencies_out.write_text(json.dumps(counters.latencies_ms))
         totals = session_totals(database, live_id)
@@ -85,6 +92,24 @@ def replay_in_process(settings: Settings, options: ReplayOptions) -> dict[str, A
         options.session_key,
         bad,
     )
+
+
+def _observer(options: ReplayOptions, lines: list[TranscriptLine]) -> Observer | None:
+    """Reports progress every 1% of the transcript (per line would slow the replay)."""
+    report = options.progress
+    if report is None:
+        return None
+    total = len(lines)
+    step = max(1, total // 100)
+    done = 0
+
+    def seen(line: TranscriptLine, result: object) -> None:
+        nonlocal done
+        done += 1  # a line may be seen twice (holds that ended before it): hence the min
+        if done % step == 0:
+            report(min(done, total), total)
+
+    return seen
 
 
 def _summary(
