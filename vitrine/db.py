@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -82,36 +80,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    ping_after_idle_s = kwargs.pop("ping_after_idle_s", PING_AFTER_IDLE_S)
-    engine = create_engine(url, **kwargs)
-    if not kwargs.get("pool_pre_ping"):
-        _ping_when_idle(engine, ping_after_idle_s)
-    return engine
-
-
-# A pooled connection is checked before use once it has sat idle this long: that is when
-# a server restart or a dropped network path leaves it dead. The live pipeline takes a
-# connection for every batch of comments, a few milliseconds apart; pinging each time
-# (`pool_pre_ping`) cost a round trip per batch. A connection that dies while in use fails
-# its batch, and the pipeline's retry runs on a fresh one.
-PING_AFTER_IDLE_S = 1.0
-
-
-def _ping_when_idle(engine: Engine, after_s: float) -> None:
-    @event.listens_for(engine, "checkin")
-    def _idle_from(dbapi_connection: Any, record: Any) -> None:
-        record.info["idle_since"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _alive(dbapi_connection: Any, record: Any, proxy: Any) -> None:
-        idle_since = record.info.get("idle_since")
-        if idle_since is None or time.monotonic() - idle_since < after_s:
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except Exception as exc:
-            # The pool drops this connection and checks out another (up to three tries).
-            raise DisconnectionError(f"pooled connection is dead: {exc}") from exc
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:
