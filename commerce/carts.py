@@ -371,7 +371,14 @@ def _cart_with_line(
             .first()
         )
         if changed is not None:
-            return replace(cart.with_line(line, expires_at), total_minor=changed.total_minor)
+            view = cart.with_line(line, expires_at)
+            if changed.total_minor != view.total_minor:
+                # Another worker added to the cart since it was read: show their lines too
+                # (read after this update, which waited for theirs to commit).
+                view = (read_open_cart(session, session_id, viewer_id) or cart).with_line(
+                    line, expires_at
+                )
+            return replace(view, total_minor=changed.total_minor)
         cart = read_open_cart(session, session_id, viewer_id)
     raise RuntimeError(f"the cart of viewer {viewer_id} kept changing while a line was added")
 

@@ -298,8 +298,11 @@ def test_lines_added_to_one_cart_by_two_workers_at_once_both_count_in_its_total(
             now_seen = read_open_cart(fast.session, held.live_id, held.viewer)
             held.add(fast.session, "ECLAT-30", now_seen)
             fast.commit()
-        held.add(slow.session, "ORA-50-ARGENT", seen)
+        shown = held.add(slow.session, "ORA-50-ARGENT", seen)
         slow.commit()
+    # What the slow worker's reply shows adds up: every line, and their total.
+    assert len(shown.lines) == 3
+    assert shown.total_minor == sum(x.quantity * x.unit_price_minor for x in shown.lines)
     with held.database.unit_of_work() as uow:
         cart = open_cart(uow.session, held.live_id, held.viewer)
         assert cart is not None and len(cart.lines) == 3
