@@ -263,16 +263,14 @@ def run(
         app_ = create_app(settings, database, provider=provider)
     except CheckoutConfigError as exc:
         raise _fail(str(exc)) from exc
-    running = start_scheduler(settings, database, provider)
+    scheduler, lease = start_scheduler(settings, database, provider)
     try:
         uvicorn.run(
             app_, host=host or settings.web_host, port=port or settings.web_port, log_level="info"
         )
     finally:
-        if running is not None:
-            scheduler, lease = running
-            scheduler.shutdown(wait=False)
-            lease.release()
+        scheduler.shutdown(wait=False)
+        lease.release()
         database.dispose()
 
 

@@ -1,9 +1,14 @@
-"""Exactly one process holds the scheduler lease, on SQLite and on PostgreSQL."""
+"""Exactly one process holds the scheduler lease, on SQLite and on PostgreSQL; a standby
+takes it over, and the holder takes it back after a database restart."""
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import text
+
 from vitrine.bootstrap import open_database
-from vitrine.scheduler import SchedulerLease
+from vitrine.db import make_engine
+from vitrine.scheduler import SchedulerLease, leased
 
 
 def test_only_one_lease_at_a_time(database_url: str) -> None:
@@ -66,3 +71,60 @@ def test_hold_expiry_job_ends_stripe_sessions(database, live) -> None:
         assert stripe_api.sessions[ref]["status"] == "expired"
     with database.unit_of_work() as uow:
         assert uow.session.get(Order, cart.id).status == "expired"
+
+
+def test_a_standby_takes_the_lease_over_and_only_the_holder_runs_jobs(database_url) -> None:
+    first_db, second_db = open_database(database_url), open_database(database_url)
+    runs: list[str] = []
+    try:
+        first, second = SchedulerLease(first_db), SchedulerLease(second_db)
+        first_job = leased(first, lambda: runs.append("first"))
+        second_job = leased(second, lambda: runs.append("second"))
+        assert first.acquire()
+        first_job()
+        second_job()
+        assert runs == ["first"]
+        first.release()  # the holder stops
+        second_job()
+        first_job()
+        assert runs == ["first", "second"]
+        second.release()
+    finally:
+        first_db.dispose()
+        second_db.dispose()
+
+
+def _restart(postgres_url: str) -> None:
+    """End every session of this database, as a server restart does."""
+    name = postgres_url.rsplit("/", 1)[-1]
+    admin = make_engine(postgres_url.rsplit("/", 1)[0] + "/postgres")
+    try:
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            conn.commit()
+    finally:
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_the_lease_is_taken_again_after_a_database_restart(postgres_url: str) -> None:
+    database, standby_db = open_database(postgres_url), open_database(postgres_url)
+    try:
+        lease, standby = SchedulerLease(database), SchedulerLease(standby_db)
+        assert lease.acquire() and not standby.holds()
+        _restart(postgres_url)
+        assert lease.holds()  # its session ended, and the lock with it: taken again
+        assert not standby.holds()
+        _restart(postgres_url)
+        lease.release()  # on a dead connection: nothing to release, and no error
+        assert standby.holds()
+        standby.release()
+    finally:
+        database.dispose()
+        standby_db.dispose()
