@@ -210,12 +210,15 @@ class LivePipeline:
         try:
             results = self._apply(batch, decisions, isolate=False)
         except Exception:
-            for message, _, _ in batch:  # viewers the failed transaction created are gone
-                self._viewers.pop((message.platform, message.author_id), None)
+            self._forget_viewers(batch)
             log.warning(
                 "a batch of %d comments failed; isolating each comment", len(batch), exc_info=True
             )
-            results = self._apply(batch, decisions, isolate=True)
+            try:
+                results = self._apply(batch, decisions, isolate=True)
+            except Exception:  # the database itself is failing: the caller delivers again
+                self._forget_viewers(batch)
+                raise
         elapsed = (time.perf_counter() - started) * 1000
         for (message, _, _), result in zip(batch, results, strict=True):
             result.elapsed_ms = elapsed
@@ -229,6 +232,11 @@ class LivePipeline:
                 elapsed,
             )
         return results
+
+    def _forget_viewers(self, batch: list[tuple[ChatMessage, datetime, str | None]]) -> None:
+        """Viewers a failed transaction created are gone: read them again next time."""
+        for message, _, _ in batch:
+            self._viewers.pop((message.platform, message.author_id), None)
 
     def _decide(
         self, batch: list[tuple[ChatMessage, datetime, str | None]]

@@ -452,3 +452,36 @@ def test_claims_and_cancels_of_one_viewer_in_one_batch_keep_the_cart_consistent(
     assert (
         "Bague Ora (50, argent)" in ring_dm and "Sérum Éclat" in ring_dm and "59.50 EUR" in ring_dm
     )
+
+
+def _refuse_comments_saying(database, word: str) -> None:
+    """A trigger that fails the INSERT of any comment with this text: a database that
+    refuses a whole batch, the comment-by-comment retry included."""
+    with database.engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON comments "
+                f"WHEN NEW.text = '{word}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+        else:
+            conn.exec_driver_sql(
+                "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN "
+                f"IF NEW.text = '{word}' THEN RAISE EXCEPTION 'refused'; END IF; "
+                "RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON comments "
+                "FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+
+
+def test_a_batch_the_database_refuses_twice_leaves_no_stale_viewer_behind(
+    database, pipeline, caplog
+) -> None:
+    _refuse_comments_saying(database, "refused")
+    with pytest.raises(Exception, match="refused"):
+        pipeline.process_batch([(msg(1, "newcomer", "refused"), T0, None)])
+    caplog.clear()
+    result = pipeline.process(msg(2, "newcomer", "bonsoir"), now=T0)
+    assert result.error is None and result.comment_id is not None
+    assert "failed; isolating" not in caplog.text  # the viewer was created again, first time
