@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -68,6 +68,28 @@ def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def restart_postgres() -> Callable[[str], None]:
+    """Ends every session of one test database (given by its URL), as a server restart
+    would: the connections pooled or held on it are dead on next use."""
+
+    def restart(url: str) -> None:
+        admin = _admin_engine()
+        try:
+            with admin.connect() as conn:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": make_url(url).database},
+                )
+        finally:
+            admin.dispose()
+
+    return restart
 
 
 @pytest.fixture

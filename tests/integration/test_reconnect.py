@@ -7,35 +7,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select
 
 from bots.live_session import open_session
 from bots.messages import ChatMessage
 from vitrine.bootstrap import build_pipeline, open_database
-from vitrine.db import make_engine
 from vitrine.models import Comment
 from vitrine.settings import Settings
 
 T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
-
-
-def _drop_connections(database) -> None:
-    """Kill every server process serving this database, as a server restart would."""
-    with database.engine.connect() as conn:
-        name = conn.execute(text("SELECT current_database()")).scalar_one()
-    admin = make_engine(database.url.replace(f"/{name}", "/postgres"))
-    try:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            conn.commit()
-    finally:
-        admin.dispose()
 
 
 def _pipeline(database):
@@ -55,12 +35,14 @@ def _stored(database) -> int:
 
 
 @pytest.mark.postgres
-def test_a_connection_dropped_between_batches_loses_no_comment(postgres_url: str) -> None:
+def test_a_connection_dropped_between_batches_loses_no_comment(
+    postgres_url: str, restart_postgres
+) -> None:
     database = open_database(postgres_url, pool_pre_ping=False)  # the worst case
     try:
         pipeline = _pipeline(database)
         assert pipeline.process(_comment(1), now=T0).error is None
-        _drop_connections(database)
+        restart_postgres(postgres_url)
         result = pipeline.process(_comment(2), now=T0)
         assert result.error is None and result.comment_id is not None
         assert _stored(database) == 2
@@ -69,12 +51,14 @@ def test_a_connection_dropped_between_batches_loses_no_comment(postgres_url: str
 
 
 @pytest.mark.postgres
-def test_a_dead_pooled_connection_is_replaced_before_use(postgres_url: str) -> None:
+def test_a_dead_pooled_connection_is_replaced_before_use(
+    postgres_url: str, restart_postgres
+) -> None:
     database = open_database(postgres_url)
     try:
         pipeline = _pipeline(database)
         assert pipeline.process(_comment(1), now=T0).error is None
-        _drop_connections(database)
+        restart_postgres(postgres_url)
         failed_batches: list[str] = []
 
         @event.listens_for(database.engine, "handle_error")

@@ -4,10 +4,8 @@ takes it over, and the holder takes it back after a database restart."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
 from vitrine.bootstrap import open_database
-from vitrine.db import make_engine
 from vitrine.scheduler import SchedulerLease, leased
 
 
@@ -94,34 +92,18 @@ def test_a_standby_takes_the_lease_over_and_only_the_holder_runs_jobs(database_u
         second_db.dispose()
 
 
-def _restart(postgres_url: str) -> None:
-    """End every session of this database, as a server restart does."""
-    name = postgres_url.rsplit("/", 1)[-1]
-    admin = make_engine(postgres_url.rsplit("/", 1)[0] + "/postgres")
-    try:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            conn.commit()
-    finally:
-        admin.dispose()
-
-
 @pytest.mark.postgres
-def test_the_lease_is_taken_again_after_a_database_restart(postgres_url: str) -> None:
+def test_the_lease_is_taken_again_after_a_database_restart(
+    postgres_url: str, restart_postgres
+) -> None:
     database, standby_db = open_database(postgres_url), open_database(postgres_url)
     try:
         lease, standby = SchedulerLease(database), SchedulerLease(standby_db)
         assert lease.acquire() and not standby.holds()
-        _restart(postgres_url)
+        restart_postgres(postgres_url)
         assert lease.holds()  # its session ended, and the lock with it: taken again
         assert not standby.holds()
-        _restart(postgres_url)
+        restart_postgres(postgres_url)
         lease.release()  # on a dead connection: nothing to release, and no error
         assert standby.holds()
         standby.release()
