@@ -28,7 +28,7 @@ demo: $(VENV)/.runtime
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy vitrine bots commerce moderation prompts
+	$(VENV)/bin/mypy kernel vitrine live bots commerce moderation prompts
 
 test: lint
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)

@@ -7,7 +7,7 @@ from logging.config import fileConfig
 from sqlalchemy import Connection
 
 from alembic import context
-from vitrine.db import make_engine
+from kernel.db import make_engine
 from vitrine.schema import metadata
 
 config = context.config

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from bots.platform import PlatformLimits
+from live.platform import PlatformLimits
 
 
 class ConsolePlatform:

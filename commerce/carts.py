@@ -53,7 +53,7 @@ from commerce.product_facts import (
     read_product_facts,
 )
 from commerce.stock import available_units, release_units, reserve_units
-from vitrine.models import LiveSession
+from kernel.models import LiveSession
 
 
 @dataclass(frozen=True, slots=True)

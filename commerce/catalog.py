@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vitrine.money import to_minor
+from kernel.money import to_minor
 
 
 class CatalogError(ValueError):

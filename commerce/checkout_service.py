@@ -27,7 +27,7 @@ from commerce.models import (
 )
 from commerce.orders import mark_paid, transition
 from commerce.outcomes import OrderPaid
-from vitrine.uow import UnitOfWorkProvider
+from kernel.uow import UnitOfWorkProvider
 
 log = logging.getLogger(__name__)
 

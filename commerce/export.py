@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from commerce.models import Order
 from commerce.orders import order_document
-from vitrine.models import Viewer
-from vitrine.money import format_money
+from kernel.models import Viewer
+from kernel.money import format_money
 
 CSV_COLUMNS = [
     "order_id",

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vitrine.db import Base, utcnow
+from kernel.clock import utcnow
+from kernel.db import Base
 
 
 class OrderStatus(StrEnum):

@@ -21,11 +21,7 @@ from commerce.models import (
 )
 from commerce.outcomes import HoldExpired, OrderPaid, Outcome
 from commerce.stock import sell_free_units, sell_units
-from vitrine.outbox import enqueue
-
-# How often ended holds are looked for: by the scheduler during a live, and on the
-# transcript's clock during a replay, so that both release stock at the same moments.
-HOLD_CHECK_EVERY_S = 5
+from kernel.outbox import enqueue
 
 
 class InvalidTransition(ValueError):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from commerce.catalog import load_catalog_file
 from commerce.parsing import IntentParser
-from vitrine.jsonl import transform_jsonl
+from kernel.jsonl import transform_jsonl
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 

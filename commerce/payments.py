@@ -35,7 +35,7 @@ from commerce.models import (
 from commerce.orders import SoldOutAtPayment, expire_cart, mark_paid
 from commerce.outcomes import Outcome
 from commerce.stock import reserve_units
-from vitrine.outbox import enqueue
+from kernel.outbox import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def apply_event(
     session: Session, event: dict[str, Any], now: datetime, policy: CommercePolicy
 ) -> AppliedEvent:
     """Store a verified event and apply it once, inside the caller's transaction; the
-    returned outcomes are for the viewers (`bots.notify.notify`)."""
+    returned outcomes are for the viewers (`live.announce.notify`)."""
     event_id, kind = str(event["id"]), str(event["type"])
     data = event.get("data")
     obj: dict[str, Any] = (data.get("object") if isinstance(data, dict) else None) or {}

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from commerce.intent import ClaimedItem
 from commerce.models import PendingClaim, Product
 from commerce.product_facts import ProductFacts
-from vitrine import bulk
+from kernel import bulk
 
 PENDING_FOR = timedelta(minutes=5)
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")

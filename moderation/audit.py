@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kernel.clock import utcnow
 from moderation.models import ModerationAction
 from moderation.verdict import Verdict
-from vitrine.db import utcnow
 
 OVERRIDES = frozenset({"pardon", "mute", "ban", "unban", "allow_domain", "block_word", "dry_run"})
 

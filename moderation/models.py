@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vitrine.db import Base, utcnow
+from kernel.clock import utcnow
+from kernel.db import Base
 
 
 class ModerationAction(Base):

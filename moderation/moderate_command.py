@@ -8,10 +8,10 @@ import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from kernel.jsonl import transform_jsonl
 from moderation.engine import ModerationEngine
 from moderation.policy import ModerationPolicy, PolicyError
 from moderation.verdict import MessageToJudge
-from vitrine.jsonl import transform_jsonl
 
 logger = logging.getLogger(__name__)
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode

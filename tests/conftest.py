@@ -116,7 +116,7 @@ def empty_postgres_url() -> Iterator[str]:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, migrated database URL: SQLite file, then PostgreSQL."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'vitrine.db'}"
+        url = f"sqlite:///{tmp_path / 'kernel.db'}"
         migrations.upgrade(url)
         return url
     return request.getfixturevalue("postgres_url")

@@ -9,14 +9,14 @@ from urllib.parse import urlparse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bots.notify import ShopVoice
-from bots.pipeline import IntentParserPort, LivePipeline
 from commerce.carts import CommercePolicy
+from kernel.db import make_engine, make_session_factory
+from kernel.models import LiveSession
+from kernel.uow import UnitOfWork
+from live.announce import ShopVoice
+from live.pipeline import IntentParserPort, LivePipeline
 from vitrine import migrations
-from vitrine.db import make_engine, make_session_factory
-from vitrine.models import LiveSession
 from vitrine.settings import HoldMode, Settings
-from vitrine.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -56,8 +56,8 @@ def _database_url(db: str | None) -> str:
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None, revision: str = "head") -> None:
     """Upgrade the database schema (creates the SQLite file if needed)."""
+    from kernel.db import make_engine
     from vitrine import migrations
-    from vitrine.db import make_engine
 
     url = _database_url(db)
     make_engine(url).dispose()  # creates the SQLite data directory
@@ -77,8 +77,8 @@ def db_downgrade(revision: Annotated[str, typer.Argument()] = "base", db: DbOpti
 @db_app.command("current")
 def db_current(db: DbOption = None) -> None:
     """Print the database's schema revision and whether it is the newest."""
+    from kernel.db import make_engine
     from vitrine import migrations
-    from vitrine.db import make_engine
 
     engine = make_engine(_database_url(db))
     current = migrations.current_revision(engine)
@@ -192,7 +192,7 @@ def replay(
     """Push a recorded chat through the full pipeline as fast as it can; print a summary."""
     import json
 
-    from bots.replay import Shard
+    from bots.transcript.playback import Shard
     from commerce.catalog import CatalogError
     from vitrine.bootstrap import DatabaseNotMigrated
     from vitrine.commands.replay import ReplayOptions, replay_in_process, replay_with_workers
@@ -287,8 +287,8 @@ def export(
     from sqlalchemy import select
 
     from commerce.export import orders_for_export, write_orders_csv, write_orders_json
+    from kernel.models import LiveSession
     from vitrine.bootstrap import open_database
-    from vitrine.models import LiveSession
 
     if out.suffix.lower() not in (".csv", ".json"):
         raise _fail("--out must end in .csv or .json")
@@ -316,9 +316,9 @@ def moderation_log(
     from rich.table import Table
     from sqlalchemy import select
 
+    from kernel.models import LiveSession, Viewer
     from moderation import audit
     from vitrine.bootstrap import open_database
-    from vitrine.models import LiveSession, Viewer
 
     database = open_database(_database_url(db))
     try:
@@ -352,10 +352,10 @@ def moderation_undo(
     db: DbOption = None,
 ) -> None:
     """Undo one moderation action: logged as undone; a ban or timeout is lifted."""
-    from bots.moderator_commands import undo_action
+    from kernel.clock import utcnow
+    from live.moderator_commands import undo_action
     from moderation.audit import AuditError
     from vitrine.bootstrap import open_database
-    from vitrine.db import utcnow
 
     database = open_database(_database_url(db))
     try:

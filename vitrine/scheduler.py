@@ -22,13 +22,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from bots.jobs import expire_holds_and_notify
-from bots.notify import ShopVoice
 from commerce.checkout.port import CheckoutProvider
 from commerce.checkout_service import end_closed_checkouts
-from commerce.orders import HOLD_CHECK_EVERY_S
+from kernel.clock import utcnow
+from live.announce import ShopVoice
+from live.jobs import HOLD_CHECK_EVERY_S, expire_holds_and_notify
 from vitrine.bootstrap import Database, commerce_policy
-from vitrine.db import utcnow
 from vitrine.settings import Settings
 
 log = logging.getLogger(__name__)

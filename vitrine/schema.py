@@ -1,9 +1,9 @@
 """Imports every table module so that `Base.metadata` holds the whole schema."""
 
 from commerce import models as commerce_models
+from kernel import models as kernel_models
+from kernel.db import Base
 from moderation import models as moderation_models
-from vitrine import models as kernel_models
-from vitrine.db import Base
 
 metadata = Base.metadata
 

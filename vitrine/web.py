@@ -17,7 +17,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from bots.notify import ShopVoice, notify
 from commerce.carts import CommercePolicy
 from commerce.checkout.factory import CheckoutConfigError, provider_from_settings
 from commerce.checkout.port import CheckoutProvider
@@ -33,10 +32,11 @@ from commerce.models import OPEN_ORDER_STATUSES, LineStatus, Order, OrderStatus
 from commerce.orders import SoldOutAtPayment
 from commerce.outcomes import HoldExpired, OrderPaid, Outcome, WaitlistPromoted
 from commerce.payments import AppliedEvent, ForgedEvent, apply_event, verify
+from kernel.clock import utcnow
+from kernel.models import LiveSession
+from kernel.money import format_money
+from live.announce import ShopVoice, notify
 from vitrine.bootstrap import Database, commerce_policy
-from vitrine.db import utcnow
-from vitrine.models import LiveSession
-from vitrine.money import format_money
 from vitrine.settings import CheckoutProviderName, Settings
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-import vitrine.db
+import kernel.db
 from alembic import op
 
 revision: str = "0001_initial"
@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("price_minor", sa.Integer(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("options", sa.JSON(), nullable=False),
-        sa.Column("created_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_products")),
         sa.UniqueConstraint("code", name=op.f("uq_products_code")),
         sa.UniqueConstraint("sku", name=op.f("uq_products_sku")),
@@ -43,7 +43,7 @@ def upgrade() -> None:
         sa.Column("display_name", sa.String(length=200), nullable=False),
         sa.Column("language", sa.String(length=8), nullable=True),
         sa.Column("role", sa.String(length=16), nullable=False),
-        sa.Column("created_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_viewers")),
         sa.UniqueConstraint(
             "platform", "platform_user_id", name=op.f("uq_viewers_platform_platform_user_id")
@@ -61,10 +61,10 @@ def upgrade() -> None:
         sa.Column("hold_mode", sa.String(length=16), nullable=False),
         sa.Column("hold_seconds", sa.Integer(), nullable=False),
         sa.Column("language", sa.String(length=8), nullable=False),
-        sa.Column("scheduled_at", vitrine.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("started_at", vitrine.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("ended_at", vitrine.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("scheduled_at", kernel.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", kernel.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("ended_at", kernel.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["featured_product_id"],
             ["products.id"],
@@ -104,8 +104,8 @@ def upgrade() -> None:
         sa.Column("chat_id", sa.String(length=100), nullable=False),
         sa.Column("message_id", sa.String(length=100), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("sent_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("received_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
         sa.Column("intent", sa.String(length=16), nullable=True),
         sa.Column("intent_items", sa.JSON(), nullable=True),
         sa.Column("intent_confidence", sa.Double(), nullable=True),
@@ -150,12 +150,12 @@ def upgrade() -> None:
         sa.Column("checkout_provider", sa.String(length=16), nullable=True),
         sa.Column("checkout_ref", sa.String(length=255), nullable=True),
         sa.Column("checkout_url", sa.Text(), nullable=True),
-        sa.Column("expires_at", vitrine.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("paid_at", vitrine.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("handed_off_at", vitrine.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("closed_at", vitrine.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("expires_at", kernel.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("paid_at", kernel.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("handed_off_at", kernel.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", kernel.db.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["session_id"],
             ["live_sessions.id"],
@@ -187,10 +187,10 @@ def upgrade() -> None:
         sa.Column("session_id", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("next_attempt_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("created_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", vitrine.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", kernel.db.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["session_id"],
             ["live_sessions.id"],
@@ -216,8 +216,8 @@ def upgrade() -> None:
         sa.Column("dry_run", sa.Boolean(), nullable=False),
         sa.Column("argument", sa.String(length=300), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("created_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("undone_at", vitrine.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("undone_at", kernel.db.UtcDateTime(timezone=True), nullable=True),
         sa.Column("undone_by", sa.String(length=100), nullable=True),
         sa.ForeignKeyConstraint(
             ["comment_id"],
@@ -254,7 +254,7 @@ def upgrade() -> None:
         sa.Column("unit_price_minor", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("comment_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["comment_id"],
             ["comments.id"],
@@ -287,8 +287,8 @@ def upgrade() -> None:
         sa.Column("type", sa.String(length=100), nullable=False),
         sa.Column("order_id", sa.Integer(), nullable=True),
         sa.Column("payload", sa.JSON(), nullable=False),
-        sa.Column("created", vitrine.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("received_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created", kernel.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("received_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
         sa.Column("outcome", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["order_id"],
@@ -312,7 +312,7 @@ def upgrade() -> None:
         sa.Column("missing", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("comment_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["comment_id"],
             ["comments.id"],
@@ -350,8 +350,8 @@ def upgrade() -> None:
         sa.Column("quantity", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("comment_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", vitrine.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", kernel.db.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["comment_id"],
             ["comments.id"],
@@ -387,9 +387,9 @@ def upgrade() -> None:
         sa.Column("variant_id", sa.Integer(), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("expires_at", vitrine.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", vitrine.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", vitrine.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("expires_at", kernel.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", kernel.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", kernel.db.UtcDateTime(timezone=True), nullable=True),
         sa.CheckConstraint("quantity > 0", name=op.f("ck_reservations_quantity_positive")),
         sa.ForeignKeyConstraint(
             ["order_line_id"],

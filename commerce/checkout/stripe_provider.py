@@ -16,7 +16,7 @@ from typing import Any
 import stripe
 
 from commerce.checkout.port import CheckoutLink, CheckoutRequest
-from vitrine.db import utcnow
+from kernel.clock import utcnow
 
 log = logging.getLogger(__name__)
 

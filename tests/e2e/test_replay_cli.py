@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from commerce.models import Reservation, Variant, WaitlistEntry
-from vitrine.models import Comment
+from kernel.models import Comment
 
 CLAIMS = ["SOLD", "je prends", "mine", "+1", "lo quiero", "ich nehme", "lo prendo", "I'll take it"]
 SUMMARY_KEYS = {

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bots.live_session import feature_product, open_session
 from commerce.catalog import load_catalog_file
 from commerce.catalog_store import import_catalog
+from live.sessions import feature_product, open_session
 
 CATALOG = Path(__file__).resolve().parents[1] / "data" / "catalog-bijoux.json"
 T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)

@@ -8,8 +8,8 @@ from typing import cast
 import pytest
 from sqlalchemy import Table, select
 
-from vitrine.bulk import insert_rows
-from vitrine.models import Comment, Viewer
+from kernel.bulk import insert_rows
+from kernel.models import Comment, Viewer
 
 T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
 COMMENTS = cast(Table, Comment.__table__)

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bots.live_session import open_session
 from commerce.cart_view import CartView
 from commerce.carts import (
     CommercePolicy,
@@ -29,8 +28,9 @@ from commerce.intent import ClaimedItem
 from commerce.models import LineStatus, Order, OrderStatus, Variant
 from commerce.outcomes import Reserved, Waitlisted, WaitlistPromoted
 from commerce.stock import reserve_units
+from kernel.models import Viewer
+from live.sessions import open_session
 from vitrine.bootstrap import Database, build_pipeline, new_session_hold, open_database
-from vitrine.models import Viewer
 from vitrine.settings import Settings
 
 CATALOG = Path(__file__).resolve().parents[1] / "data" / "catalog-bijoux.json"

@@ -13,8 +13,8 @@ from commerce.carts import CommercePolicy, cancel, claim
 from commerce.intent import ClaimedItem
 from commerce.models import Order, Variant
 from commerce.outcomes import Reserved
+from kernel.models import OutboxMessage, Viewer
 from vitrine.bootstrap import Database
-from vitrine.models import OutboxMessage, Viewer
 from vitrine.settings import Settings
 from vitrine.web import create_app
 

@@ -6,16 +6,16 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bots.late_moderation import apply_late_verdict
-from bots.live_session import open_session
-from bots.messages import ChatMessage
-from bots.notify import ShopVoice
-from bots.pipeline import LivePipeline
 from commerce.carts import CommercePolicy
 from commerce.intent import IntentKind, ParsedIntent
+from kernel.models import LiveSession, OutboxMessage
+from live.announce import ShopVoice
+from live.late_moderation import apply_late_verdict
+from live.messages import ChatMessage
+from live.pipeline import LivePipeline
+from live.sessions import open_session
 from moderation.models import ModerationAction
 from moderation.verdict import Action, MessageToJudge, Verdict
-from vitrine.models import LiveSession, OutboxMessage
 
 T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
 

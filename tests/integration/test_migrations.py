@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+from kernel.db import make_engine
 from vitrine import migrations
-from vitrine.db import make_engine
 from vitrine.schema import metadata
 
 

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bots.live_session import open_session
-from bots.messages import ChatMessage
+from kernel.models import OutboxMessage
+from live.messages import ChatMessage
+from live.sessions import open_session
 from moderation import audit
 from moderation.models import ModerationAction
 from vitrine.bootstrap import build_pipeline
-from vitrine.models import OutboxMessage
 from vitrine.settings import Settings
 
 T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
@@ -76,7 +76,7 @@ def test_moderator_override_is_recorded(database) -> None:
 
 
 def test_undo_lifts_a_ban_on_the_platform(database) -> None:
-    from bots.moderator_commands import undo_action
+    from live.moderator_commands import undo_action
 
     pipeline = _pipeline(database)
     result = pipeline.process(_msg(1, "bonsoir", name="Zelie officiel"), now=T0)
@@ -100,8 +100,8 @@ def test_undo_lifts_a_ban_on_the_platform(database) -> None:
 
 
 def test_moderator_commands_adjust_the_engine_log_and_reach_the_platform(database) -> None:
-    from bots.moderator_commands import UnknownCommand, apply_override
-    from vitrine.models import LiveSession
+    from kernel.models import LiveSession
+    from live.moderator_commands import UnknownCommand, apply_override
 
     pipeline = _pipeline(database)
     pipeline.process(_msg(1, "coucou"), now=T0)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from vitrine.models import OutboxMessage
-from vitrine.outbox import deferred, enqueue
+from kernel.models import OutboxMessage
+from kernel.outbox import deferred, enqueue
 
 T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bots.outbox_sender import OutboxSender, batch_texts
-from bots.platform import DeliveryError, PlatformLimits
-from vitrine.models import OutboxMessage
-from vitrine.outbox import enqueue
+from kernel.models import OutboxMessage
+from kernel.outbox import enqueue
+from live.platform import DeliveryError, PlatformLimits
+from live.relay import OutboxSender, batch_texts
 
 T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)
 

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bots.messages import ChatMessage
-from bots.notify import ShopVoice
-from bots.pipeline import LivePipeline
 from commerce.carts import CommercePolicy
 from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
 from commerce.models import Order, OrderStatus, PendingClaim, Variant, WaitlistEntry
 from commerce.orders import expire_holds, mark_paid
+from kernel.models import Comment, OutboxMessage, Viewer
+from live.announce import ShopVoice
+from live.messages import ChatMessage
+from live.pipeline import LivePipeline
 from moderation.verdict import Action, MessageToJudge, Verdict
-from vitrine.models import Comment, OutboxMessage, Viewer
 
 CATALOG = Path(__file__).resolve().parents[1] / "data" / "catalog-bijoux.json"
 T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)

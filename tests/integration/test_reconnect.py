@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event, func, select
 
-from bots.live_session import open_session
-from bots.messages import ChatMessage
+from kernel.models import Comment
+from live.messages import ChatMessage
+from live.sessions import open_session
 from vitrine.bootstrap import build_pipeline, open_database
-from vitrine.models import Comment
 from vitrine.settings import Settings
 
 T0 = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)

@@ -44,7 +44,7 @@ def test_hold_expiry_job_ends_stripe_sessions(database, live) -> None:
 
         variant = uow.session.scalars(select(Variant).where(Variant.sku == "ISA")).one()
         assert reserve_units(uow.session, variant.id, 1)
-        from vitrine.models import Viewer
+        from kernel.models import Viewer
 
         viewer = Viewer(platform="test", platform_user_id="ann", display_name="Ann")
         uow.session.add(viewer)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from vitrine.money import format_money, to_minor
+from kernel.money import format_money, to_minor
 from vitrine.settings import Settings
 
 

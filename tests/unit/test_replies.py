@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bots.replies import ReplyContext, replies_for
 from commerce.outcomes import ItemRef, OptionNeeded, Reserved, Waitlisted
+from live.replies import ReplyContext, replies_for
 from prompts.replies import available_languages, templates
 
 NOW = datetime(2026, 11, 20, 20, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bots.transcript import (
+from bots.transcript.format import (
     ChatLine,
     FeatureEvent,
     PayEvent,

@@ -8,6 +8,7 @@ a summary and the path of the order export it wrote.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -17,18 +18,19 @@ from rich.markup import escape
 from rich.table import Table
 
 from bots.console import ConsolePlatform
-from bots.live_session import open_session
-from bots.outbox_sender import OutboxSender
-from bots.pipeline import PipelineResult
-from bots.replay import run_replay, session_totals
-from bots.transcript import ChatLine, FeatureEvent, PayEvent, TranscriptLine, load_transcript
+from bots.transcript.format import ChatLine, FeatureEvent, PayEvent, TranscriptLine, load_transcript
+from bots.transcript.playback import run_replay
 from commerce.catalog import load_catalog_file
 from commerce.catalog_store import import_catalog
 from commerce.export import orders_for_export, write_orders_csv, write_orders_json
-from commerce.outcomes import Outcome, Reserved, Waitlisted
+from commerce.outcomes import Reserved, Waitlisted
+from kernel.clock import utcnow
+from kernel.money import format_money
+from live.pipeline import PipelineResult
+from live.relay import OutboxSender
+from live.report import session_totals
+from live.sessions import open_session
 from vitrine.bootstrap import build_pipeline, new_session_hold, open_database
-from vitrine.db import utcnow
-from vitrine.money import format_money
 from vitrine.settings import Settings
 
 OUTCOME_LABELS = {
@@ -54,7 +56,9 @@ class DemoView:
     def __init__(self, console: Console) -> None:
         self.console = console
 
-    def __call__(self, line: TranscriptLine, result: PipelineResult | list[Outcome] | None) -> None:
+    def __call__(
+        self, line: TranscriptLine, result: PipelineResult | Sequence[object] | None
+    ) -> None:
         c = self.console
         stamp = f"[dim]{int(line.ts) // 60:02d}:{int(line.ts) % 60:02d}[/]"
         if isinstance(line, FeatureEvent):

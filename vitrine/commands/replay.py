@@ -15,14 +15,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bots.live_session import open_session
-from bots.replay import Observer, Shard, percentile, run_replay, session_totals
-from bots.transcript import TranscriptError, TranscriptLine, load_transcript
+from bots.transcript.format import TranscriptError, TranscriptLine, load_transcript
+from bots.transcript.playback import Observer, Shard, percentile, run_replay
 from commerce.catalog import load_catalog_file
 from commerce.catalog_store import import_catalog
+from kernel.clock import utcnow
+from kernel.models import LiveSession
+from live.report import session_totals
+from live.sessions import open_session
 from vitrine.bootstrap import Database, build_pipeline, new_session_hold, open_database
-from vitrine.db import utcnow
-from vitrine.models import LiveSession
 from vitrine.settings import Settings
 
 REPLAY_PLATFORM = "replay"

@@ -66,7 +66,7 @@ def fresh_judge(policy: ModerationPolicy) -> Judge:
 @pytest.fixture
 def db_session() -> Iterator[Session]:
     """An in-memory SQLite database with the whole schema."""
-    from vitrine.db import make_engine
+    from kernel.db import make_engine
     from vitrine.schema import metadata
 
     db = make_engine("sqlite://")

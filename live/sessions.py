@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commerce.models import Product
-from vitrine.models import LiveSession, SessionStatus
+from kernel.models import LiveSession, SessionStatus
+from kernel.uow import UnitOfWorkProvider, read_in_own_unit
+
+
+@dataclass(frozen=True, slots=True)
+class LiveInfo:
+    """The facts of a live session that do not change while it runs."""
+
+    id: int
+    platform: str
+    chat_id: str
+    language: str
+    started_at: datetime | None
+
+    @classmethod
+    def of(cls, live: LiveSession) -> LiveInfo:
+        return cls(live.id, live.platform, live.chat_id, live.language, live.started_at)
+
+
+def live_info(database: UnitOfWorkProvider, live_session_id: int) -> LiveInfo:
+    """A live session's fixed facts, read in a unit of work of its own."""
+
+    def read(session: Session) -> LiveInfo:
+        live = session.get(LiveSession, live_session_id)
+        if live is None:
+            raise LookupError(f"live session {live_session_id} does not exist")
+        return LiveInfo.of(live)
+
+    return read_in_own_unit(database, read)
 
 
 class UnknownSku(LookupError):
@@ -63,3 +92,14 @@ def feature_product(session: Session, live: LiveSession, sku: str) -> Product:
 def end_session(session: Session, live: LiveSession, now: datetime) -> None:
     live.status = SessionStatus.ENDED
     live.ended_at = now
+
+
+def feature(database: UnitOfWorkProvider, live_session_id: int, sku: str) -> Product:
+    """Feature a product on a live session, in a unit of work of its own."""
+    with database.unit_of_work() as uow:
+        live = uow.session.get(LiveSession, live_session_id)
+        if live is None:
+            raise LookupError(f"live session {live_session_id} does not exist")
+        product = feature_product(uow.session, live, sku)
+        uow.commit()
+        return product

@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from bots.notify import ShopVoice, notify
 from commerce.carts import CommercePolicy
 from commerce.models import Order
 from commerce.orders import expire_holds
 from commerce.outcomes import HoldExpired, Outcome, WaitlistPromoted
-from vitrine.models import LiveSession
-from vitrine.uow import UnitOfWorkProvider
+from kernel.models import LiveSession
+from kernel.uow import UnitOfWorkProvider
+from live.announce import ShopVoice, notify
+
+# How often ended holds are looked for: by the scheduler during a live, and on the
+# transcript's clock during a replay, so that both release stock at the same moments.
+HOLD_CHECK_EVERY_S = 5
 
 
 def _outcome_key(outcome: Outcome, now: datetime) -> str:

@@ -9,16 +9,16 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from bots.messages import Reply, ReplyKind
-from bots.replies import ReplyContext, replies_for
 from commerce.cart_view import CartView
 from commerce.carts import open_cart, view_of
 from commerce.models import OPEN_ORDER_STATUSES, Order
 from commerce.outcomes import Outcome, Reserved, WaitlistPromoted
 from commerce.product_facts import ProductFactsCache
-from vitrine.models import Viewer
-from vitrine.money import format_money
-from vitrine.outbox import enqueue_many
+from kernel.models import Viewer
+from kernel.money import format_money
+from kernel.outbox import enqueue_many
+from live.messages import Reply, ReplyKind
+from live.replies import ReplyContext, replies_for
 
 
 class LiveLike(Protocol):

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bots.platform import ChatPlatform, DeliveryError
-from vitrine.db import utcnow
-from vitrine.models import OutboxMessage, OutboxStatus
-from vitrine.uow import UnitOfWorkProvider
+from kernel.clock import utcnow
+from kernel.models import OutboxMessage, OutboxStatus
+from kernel.uow import UnitOfWorkProvider
+from live.platform import ChatPlatform, DeliveryError
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vitrine.db import Base, utcnow
+from kernel.clock import utcnow
+from kernel.db import Base
 
 
 class SessionStatus(StrEnum):

@@ -7,13 +7,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bots.messages import Reply, ReplyKind
-from bots.notify import LiveLike, write_replies
+from kernel.models import Comment, LiveSession, Viewer
+from kernel.uow import UnitOfWorkProvider
+from live.announce import LiveLike, write_replies
+from live.messages import Reply, ReplyKind
 from moderation import audit
 from moderation.engine import ModerationEngine
 from moderation.models import ModerationAction
-from vitrine.models import Comment, LiveSession, Viewer
-from vitrine.uow import UnitOfWorkProvider
 
 # What lifts each automatic action on the platform (a deleted message cannot be restored).
 LIFTS = {"ban": "unban", "timeout": "unmute"}

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bots.messages import Reply, ReplyKind
 from commerce.outcomes import (
     ClaimCancelled,
     DuplicateClaim,
@@ -24,9 +23,10 @@ from commerce.outcomes import (
     Waitlisted,
     WaitlistPromoted,
 )
+from kernel.money import format_money
+from live.messages import Reply, ReplyKind
 from moderation.verdict import Verdict
 from prompts.replies import render, templates
-from vitrine.money import format_money
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,20 +24,29 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bots.messages import ChatMessage, Reply
-from bots.notify import ShopVoice, ViewerContact, notify, write_replies
-from bots.replies import moderation_reply
 from commerce import carts, pending
 from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
 from commerce.models import Product
-from commerce.outcomes import OptionNeeded, Outcome
+from commerce.outcomes import (
+    ClaimCancelled,
+    NothingToCancel,
+    OptionNeeded,
+    Outcome,
+    Reserved,
+    Waitlisted,
+    WaitlistPromoted,
+)
 from commerce.product_facts import ProductFactsCache
 from commerce.stock import forget_free_units
+from kernel import bulk, outbox
+from kernel.clock import utcnow
+from kernel.models import Comment, LiveSession, Viewer, ViewerRole
+from kernel.uow import UnitOfWorkProvider, read_in_own_unit
+from live.announce import ShopVoice, ViewerContact, notify, write_replies
+from live.messages import ChatMessage, Reply
+from live.replies import moderation_reply
+from live.sessions import LiveInfo
 from moderation.verdict import Action, MessageToJudge, Verdict
-from vitrine import bulk, outbox
-from vitrine.db import utcnow
-from vitrine.models import Comment, LiveSession, Viewer, ViewerRole
-from vitrine.uow import UnitOfWorkProvider, read_in_own_unit
 
 log = logging.getLogger(__name__)
 
@@ -67,17 +76,6 @@ class ModerationLogPort(Protocol):
     ) -> object: ...
 
 
-@dataclass(frozen=True, slots=True)
-class LiveInfo:
-    """The facts of a live session that do not change while it runs."""
-
-    id: int
-    platform: str
-    chat_id: str
-    language: str
-    started_at: datetime | None
-
-
 @dataclass(slots=True)
 class KnownViewer:
     id: int
@@ -102,6 +100,19 @@ class PipelineResult:
     @property
     def removed(self) -> bool:
         return self.verdict is not None and self.verdict.action.removes
+
+    @property
+    def claims(self) -> int:
+        """Claims this comment made (a cancel or a promotion it caused is not one)."""
+        return sum(not isinstance(o, _NOT_CLAIMS) for o in self.outcomes)
+
+    @property
+    def answered_claims(self) -> int:
+        """Claims that got a unit or a waitlist place."""
+        return sum(isinstance(o, Reserved | Waitlisted) for o in self.outcomes)
+
+
+_NOT_CLAIMS = (ClaimCancelled, NothingToCancel, WaitlistPromoted)
 
 
 _COMMENTS = cast(Table, Comment.__table__)
@@ -560,9 +571,7 @@ class LivePipeline:
             if live is None:
                 raise LookupError(f"live session {self.live_session_id} does not exist")
             self._questions = pending.load_open_questions(session, live.id)
-            self._live = LiveInfo(
-                live.id, live.platform, live.chat_id, live.language, live.started_at
-            )
+            self._live = LiveInfo.of(live)
         return self._live
 
     def _featured_sku(self, session: Session) -> str | None:

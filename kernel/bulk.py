@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.sql.selectable import TextualSelect
 
-from vitrine.db import UtcDateTime
+from kernel.db import UtcDateTime
 
 _STATEMENTS: dict[tuple[Any, ...], Any] = {}
 

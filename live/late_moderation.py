@@ -7,12 +7,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bots.notify import LiveLike, write_replies
-from bots.replies import moderation_reply
+from kernel.models import Comment, Viewer
+from kernel.uow import UnitOfWorkProvider
+from live.announce import LiveLike, write_replies
+from live.replies import moderation_reply
 from moderation.models import ModerationAction
 from moderation.verdict import MessageToJudge, Verdict
-from vitrine.models import Comment, Viewer
-from vitrine.uow import UnitOfWorkProvider
 
 
 def apply_late_verdict(

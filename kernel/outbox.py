@@ -10,12 +10,12 @@ from typing import Any, cast
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from vitrine import bulk
-from vitrine.db import utcnow
-from vitrine.models import OutboxMessage, OutboxStatus
+from kernel import bulk
+from kernel.clock import utcnow
+from kernel.models import OutboxMessage, OutboxStatus
 
 _OUTBOX = cast(Table, OutboxMessage.__table__)
-_DEFERRED = "vitrine.outbox.deferred"  # session.info key of the rows `deferred` collects
+_DEFERRED = "kernel.outbox.deferred"  # session.info key of the rows `deferred` collects
 
 
 def enqueue(

@@ -1,0 +1,1 @@
+"""The application layer: the use cases of a live session, platform-neutral."""
