@@ -34,6 +34,7 @@ from commerce.models import (
 from commerce.outcomes import (
     ClaimCancelled,
     DuplicateClaim,
+    Event,
     ItemRef,
     LimitReached,
     NothingToCancel,
@@ -41,6 +42,7 @@ from commerce.outcomes import (
     OptionUnavailable,
     Outcome,
     Reserved,
+    UnitsReleased,
     UnknownProduct,
     Waitlisted,
     WaitlistPromoted,
@@ -559,10 +561,9 @@ def cancel(
     viewer_id: int,
     skus: list[str],
     now: datetime,
-    policy: CommercePolicy,
-) -> list[Outcome]:
-    """Withdraw the viewer's claims on `skus` (all of them when empty); the freed units go
-    to the waitlist first."""
+) -> list[Event]:
+    """Withdraw the viewer's claims on `skus` (all of them when empty); `UnitsReleased`
+    says which variants' waitlists may now move."""
     cart = open_cart(session, session_id, viewer_id)
     wanted = set(skus)
     released: list[ItemRef] = []
@@ -596,12 +597,11 @@ def cancel(
         released.append(item_ref(variant.product, variant, entry.quantity))
     if not released:
         return [NothingToCancel(viewer_id)]
-    outcomes: list[Outcome] = [
+    outcomes: list[Event] = [
         ClaimCancelled(viewer_id, cart.id if cart is not None else 0, tuple(released))
     ]
     session.flush()
-    for variant_id in dict.fromkeys(freed):
-        outcomes.extend(promote_waitlist(session, variant_id, now, policy))
+    outcomes.extend(UnitsReleased(variant_id) for variant_id in dict.fromkeys(freed))
     return outcomes
 
 
@@ -653,6 +653,7 @@ def promote_waitlist(
                 cart.id,
                 item_ref(variant.product, variant, entry.quantity),
                 cart.expires_at,
+                entry.id,
             )
         )
     return promoted

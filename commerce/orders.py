@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commerce.carts import CommercePolicy, close_cart, item_ref, promote_waitlist, release_line
+from commerce.carts import close_cart, item_ref, release_line
 from commerce.models import (
     OPEN_ORDER_STATUSES,
     ORDER_TRANSITIONS,
@@ -19,9 +19,8 @@ from commerce.models import (
     Reservation,
     ReservationStatus,
 )
-from commerce.outcomes import HoldExpired, OrderPaid, Outcome
+from commerce.outcomes import Event, HoldExpired, OrderPaid, UnitsReleased
 from commerce.stock import sell_free_units, sell_units
-from kernel.outbox import enqueue
 
 
 class InvalidTransition(ValueError):
@@ -40,8 +39,9 @@ def transition(order: Order, status: OrderStatus, now: datetime) -> None:
     order.updated_at = now
 
 
-def expire_holds(session: Session, now: datetime, policy: CommercePolicy) -> list[Outcome]:
-    """Release every cart whose hold has ended, then promote the waitlists it frees."""
+def expire_holds(session: Session, now: datetime) -> list[Event]:
+    """Release every cart whose hold has ended; `UnitsReleased` says which variants'
+    waitlists may now move."""
     query = (
         select(Order)
         .where(Order.status.in_(list(OPEN_ORDER_STATUSES)), Order.expires_at <= now)
@@ -49,15 +49,14 @@ def expire_holds(session: Session, now: datetime, policy: CommercePolicy) -> lis
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    outcomes: list[Outcome] = []
+    outcomes: list[Event] = []
     freed: list[int] = []
     for cart in session.scalars(query).all():
         expired, variant_ids = expire_cart(session, cart, now)
         outcomes.append(expired)
         freed.extend(variant_ids)
     session.flush()
-    for variant_id in dict.fromkeys(freed):
-        outcomes.extend(promote_waitlist(session, variant_id, now, policy))
+    outcomes.extend(UnitsReleased(variant_id) for variant_id in dict.fromkeys(freed))
     return outcomes
 
 
@@ -121,8 +120,8 @@ class SoldOutAtPayment(RuntimeError):
 
 def mark_paid(session: Session, order: Order, now: datetime) -> OrderPaid:
     """Record a payment: held units become sold (units never held are sold now, if any are
-    left), and the order goes to the brand's outbox. Raises `SoldOutAtPayment` — and the
-    caller's transaction must roll back — when an unheld unit is gone."""
+    left). Raises `SoldOutAtPayment` — and the caller's transaction must roll back — when an
+    unheld unit is gone. Handing the order to the brand is `OrderPaid`'s handler's work."""
     transition(order, OrderStatus.PAID, now)
     for line in order.lines:
         if line.status != LineStatus.ACTIVE:
@@ -143,14 +142,4 @@ def mark_paid(session: Session, order: Order, now: datetime) -> OrderPaid:
     order.open_key = None
     order.closed_at = now
     session.flush()
-    enqueue(
-        session,
-        kind="order_paid",
-        channel="brand",
-        destination="brand",
-        payload=order_document(session, order),
-        dedupe_key=f"order_paid:{order.id}",
-        session_id=order.session_id,
-        now=now,
-    )
     return OrderPaid(order.viewer_id, order.id, order.total_minor, order.currency)

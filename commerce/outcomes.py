@@ -1,4 +1,6 @@
-"""What a commerce operation did, as past-tense facts; replies are rendered from these."""
+"""What a commerce operation did, as past-tense events: replies are rendered from them and
+the application's handlers react to them (freed units promote the waitlist, a paid order
+goes to the brand)."""
 
 from __future__ import annotations
 
@@ -105,6 +107,14 @@ class WaitlistPromoted:
     order_id: int
     item: ItemRef
     expires_at: datetime | None
+    entry_id: int = 0  # the waitlist entry promoted: promoted once, told once
+
+
+@dataclass(frozen=True, slots=True)
+class UnitsReleased:
+    """Held units of a variant went back on sale (cancel, expiry, a released checkout)."""
+
+    variant_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,3 +139,6 @@ Outcome = (
     | WaitlistPromoted
     | OrderPaid
 )
+
+# Everything a state change reports: what viewers are told, and what only moves other state.
+Event = Outcome | UnitsReleased

@@ -22,7 +22,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from commerce.carts import CommercePolicy, promote_waitlist
 from commerce.models import (
     OPEN_ORDER_STATUSES,
     LineStatus,
@@ -33,7 +32,7 @@ from commerce.models import (
     ReservationStatus,
 )
 from commerce.orders import SoldOutAtPayment, expire_cart, mark_paid
-from commerce.outcomes import Outcome
+from commerce.outcomes import Event, UnitsReleased
 from commerce.stock import reserve_units
 from kernel.outbox import enqueue
 
@@ -63,7 +62,7 @@ class AppliedEvent:
 
     outcome: str
     order_id: int | None = None
-    outcomes: list[Outcome] = field(default_factory=list)
+    outcomes: list[Event] = field(default_factory=list)
 
 
 def verify(
@@ -104,9 +103,7 @@ def _order_for(session: Session, obj: dict[str, Any]) -> Order | None:
     return order
 
 
-def apply_event(
-    session: Session, event: dict[str, Any], now: datetime, policy: CommercePolicy
-) -> AppliedEvent:
+def apply_event(session: Session, event: dict[str, Any], now: datetime) -> AppliedEvent:
     """Store a verified event and apply it once, inside the caller's transaction; the
     returned outcomes are for the viewers (`live.announce.notify`)."""
     event_id, kind = str(event["id"]), str(event["type"])
@@ -134,11 +131,11 @@ def apply_event(
         record.outcome = "ignored_not_our_order"
         return AppliedEvent(record.outcome)
     record.order_id = order.id
-    outcomes: list[Outcome] = []
+    outcomes: list[Event] = []
     if kind in PAID:
         record.outcome = _payment(session, order, obj, kind, event_id, now, outcomes)
     else:
-        record.outcome = _release_or_reset(session, order, obj, kind, now, policy, outcomes)
+        record.outcome = _release_or_reset(session, order, obj, kind, now, outcomes)
     log.info("stripe event %s (%s) for order %s: %s", event_id, kind, order.id, record.outcome)
     return AppliedEvent(record.outcome, order.id, outcomes)
 
@@ -150,7 +147,7 @@ def _payment(
     kind: str,
     event_id: str,
     now: datetime,
-    outcomes: list[Outcome],
+    outcomes: list[Event],
 ) -> str:
     if kind == "checkout.session.completed" and obj.get("payment_status") != "paid":
         if obj.get("payment_status") == "unpaid":
@@ -186,7 +183,7 @@ def _late_payment(
     obj: dict[str, Any],
     event_id: str,
     now: datetime,
-    outcomes: list[Outcome],
+    outcomes: list[Event],
 ) -> str:
     """Paid after the hold ended here: take the units again if they are all still free."""
     lines = [line for line in order.lines if line.status == LineStatus.EXPIRED]
@@ -252,8 +249,7 @@ def _release_or_reset(
     obj: dict[str, Any],
     kind: str,
     now: datetime,
-    policy: CommercePolicy,
-    outcomes: list[Outcome],
+    outcomes: list[Event],
 ) -> str:
     if order.status not in OPEN_ORDER_STATUSES or order.checkout_ref != obj.get("id"):
         return "nothing_to_release"  # paid, already closed, or an older session of the cart
@@ -267,21 +263,16 @@ def _release_or_reset(
         order.checkout_url = None
         order.updated_at = now
         return "checkout_reset"
-    outcomes.extend(release_hold(session, order, now, policy))
+    outcomes.extend(release_hold(session, order, now))
     order.checkout_url = None  # the session has ended: nothing left to expire
     return "hold_released"
 
 
-def release_hold(
-    session: Session, order: Order, now: datetime, policy: CommercePolicy
-) -> list[Outcome]:
-    """Give an open cart's units back, close it as expired, and promote the waitlists."""
+def release_hold(session: Session, order: Order, now: datetime) -> list[Event]:
+    """Give an open cart's units back and close it as expired."""
     expired, freed = expire_cart(session, order, now)
     session.flush()
-    outcomes: list[Outcome] = [expired]
-    for variant_id in dict.fromkeys(freed):
-        outcomes.extend(promote_waitlist(session, variant_id, now, policy))
-    return outcomes
+    return [expired, *(UnitsReleased(variant_id) for variant_id in dict.fromkeys(freed))]
 
 
 def payments_needing_refund(session: Session) -> list[PaymentEvent]:

@@ -1,23 +1,63 @@
-"""Unit of work: one database transaction around one business operation."""
+"""Unit of work: one database transaction around one business operation.
+
+State changes yield past-tense events; the unit of work collects them and, before it
+commits, hands each to the message bus the application wired in. Handlers (promote a
+waitlist, announce, hand off to the brand) write in the same transaction and may publish
+further events, so the state change and everything it causes commit together or not at all.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
 
 
+class MessageBus(Protocol):
+    """Runs the handlers of one event, inside the unit of work that published it."""
+
+    def handle(self, uow: UnitOfWork, event: object, cause: object) -> None: ...
+
+
+class NoBusWired(RuntimeError):
+    """Events were published in a unit of work whose database has no message bus."""
+
+
 class UnitOfWork:
     """Opens a session, commits only when told to, rolls back on error or when left open."""
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, session_factory: sessionmaker[Session], bus: MessageBus | None = None
+    ) -> None:
         self._session_factory = session_factory
         self._session: Session | None = None
+        self._bus = bus
+        self._events: deque[tuple[object, object]] = deque()
+
+    def publish(self, events: Iterable[object], cause: object = None) -> None:
+        """Queue events for the bus; `cause` is what the handlers need to know of where
+        they came from (which comment, webhook or job), opaque to the kernel."""
+        self._events.extend((event, cause) for event in events)
+
+    def drop_events(self) -> None:
+        """Forget queued events (their state change was rolled back to a savepoint)."""
+        self._events.clear()
+
+    def dispatch(self) -> None:
+        """Handle every queued event, and the events its handlers publish, in order."""
+        while self._events:
+            if self._bus is None:
+                raise NoBusWired("events were published but no message bus is wired")
+            event, cause = self._events.popleft()
+            self._bus.handle(self, event, cause)
 
     @property
     def session(self) -> Session:
@@ -36,6 +76,7 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session = self.session
+        self._events.clear()
         try:
             session.rollback()
         finally:
@@ -43,10 +84,30 @@ class UnitOfWork:
             self._session = None
 
     def commit(self) -> None:
+        """Handle what was published, then commit it all in one transaction."""
+        self.dispatch()
         self.session.commit()
 
     def rollback(self) -> None:
+        self._events.clear()
         self.session.rollback()
+
+
+@dataclass
+class Database:
+    """An opened database: its engine, sessions, and the message bus its units of work
+    hand their events to (wired once by the application's bootstrap)."""
+
+    url: str
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    bus: MessageBus | None = None
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, self.bus)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
 
 
 class UnitOfWorkProvider(Protocol):

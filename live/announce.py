@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -14,24 +13,12 @@ from commerce.carts import open_cart, view_of
 from commerce.models import OPEN_ORDER_STATUSES, Order
 from commerce.outcomes import Outcome, Reserved, WaitlistPromoted
 from commerce.product_facts import ProductFactsCache
-from kernel.models import Viewer
+from kernel.models import LiveSession, Viewer
 from kernel.money import format_money
 from kernel.outbox import enqueue_many
+from live.events import Cause, LiveLike, ViewerContact, announcement_key
 from live.messages import Reply, ReplyKind
 from live.replies import ReplyContext, replies_for
-
-
-class LiveLike(Protocol):
-    """What replies need of a live session (the ORM row or the pipeline's cached facts)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def platform(self) -> str: ...
-    @property
-    def chat_id(self) -> str: ...
-    @property
-    def language(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,26 +88,28 @@ def write_replies(
     return len(rows)
 
 
-@dataclass(frozen=True, slots=True)
-class ViewerContact:
-    """Who a reply is for, when the caller already knows (saves a lookup per reply)."""
-
-    name: str
-    platform_user_id: str
-    language: str | None
-
-
-def _contact(
-    session: Session, viewer_id: int, known: dict[int, ViewerContact]
-) -> ViewerContact | None:
-    if viewer_id in known:
-        return known[viewer_id]
+def _contact(session: Session, viewer_id: int, cause: Cause) -> ViewerContact | None:
+    if cause.author is not None and viewer_id == cause.author_id:
+        return cause.author
     viewer = session.get(Viewer, viewer_id)
     if viewer is None:
         return None
     return ViewerContact(
         viewer.display_name or viewer.platform_user_id, viewer.platform_user_id, viewer.language
     )
+
+
+def _live_of(session: Session, event: Outcome, cause: Cause) -> LiveLike | None:
+    """The live session an event is told in: the cause's, or that of the event's cart."""
+    order_id = getattr(event, "order_id", None)
+    if cause.live is not None and (order_id is None or isinstance(event, Reserved)):
+        return cause.live
+    order = session.get(Order, order_id) if order_id else None  # usually loaded: no query
+    if order is None:
+        return cause.live
+    if cause.live is not None and order.session_id == cause.live.id:
+        return cause.live
+    return session.get(LiveSession, order.session_id)
 
 
 def _cart_of(
@@ -141,46 +130,36 @@ def _cart_of(
     return view_of(order) if order is not None else None
 
 
-def notify(
-    session: Session,
-    outcomes: Iterable[Outcome],
-    *,
-    live: LiveLike,
-    shop: ShopVoice,
-    key: str,
-    now: datetime,
-    language: str | None = None,
-    reply_to_message_id: str | None = None,
-    known_viewers: dict[int, ViewerContact] | None = None,
-    products: ProductFactsCache | None = None,
-) -> list[Reply]:
-    """Render outcomes for their viewers and write them to the outbox."""
-    written: list[Reply] = []
-    outcomes = list(outcomes)
-    products = products if products is not None else ProductFactsCache()
-    # Each claim hands over the cart as it left it; the last one shows every line.
-    fresh = {o.cart.id: o.cart for o in outcomes if isinstance(o, Reserved) and o.cart}
-    for index, outcome in enumerate(outcomes):
-        contact = _contact(session, outcome.viewer_id, known_viewers or {})
-        if contact is None:
-            continue
-        # Only replies that carry the checkout link need the cart.
-        cart = (
-            _cart_of(session, outcome, live, outcome.viewer_id, fresh)
-            if isinstance(outcome, Reserved | WaitlistPromoted)
-            else None
-        )
-        ctx = ReplyContext(
-            viewer_name=contact.name,
-            viewer_platform_id=contact.platform_user_id,
-            language=language or contact.language or live.language or shop.default_language,
-            brand=shop.brand,
-            checkout_url=checkout_url(shop, cart) if cart is not None else None,
-            cart_summary=cart_summary(session, cart, products) if cart is not None else None,
-            cart_total=format_money(cart.total_minor, cart.currency) if cart is not None else None,
-            reply_to_message_id=reply_to_message_id,
-        )
-        replies = replies_for(outcome, ctx, now)
-        write_replies(session, replies, live=live, key=f"{key}:{index}", now=now)
-        written.extend(replies)
-    return written
+def announce(session: Session, event: Outcome, cause: Cause, shop: ShopVoice) -> list[Reply]:
+    """Render one event for its viewer and write the replies to the outbox."""
+    live = _live_of(session, event, cause)
+    contact = _contact(session, event.viewer_id, cause)
+    if live is None or contact is None:
+        return []
+    key = announcement_key(event, cause)
+    cause.told += 1
+    own = event.viewer_id == cause.author_id
+    # Only replies that carry the checkout link need the cart.
+    cart = (
+        _cart_of(session, event, live, event.viewer_id, cause.carts)
+        if isinstance(event, Reserved | WaitlistPromoted)
+        else None
+    )
+    products = cause.products if cause.products is not None else ProductFactsCache()
+    ctx = ReplyContext(
+        viewer_name=contact.name,
+        viewer_platform_id=contact.platform_user_id,
+        language=(cause.language if own else None)
+        or contact.language
+        or live.language
+        or shop.default_language,
+        brand=shop.brand,
+        checkout_url=checkout_url(shop, cart) if cart is not None else None,
+        cart_summary=cart_summary(session, cart, products) if cart is not None else None,
+        cart_total=format_money(cart.total_minor, cart.currency) if cart is not None else None,
+        reply_to_message_id=cause.reply_to_message_id if own else None,
+    )
+    replies = replies_for(event, ctx, cause.now)
+    write_replies(session, replies, live=live, key=key, now=cause.now)
+    cause.replies.extend(replies)
+    return replies

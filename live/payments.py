@@ -1,37 +1,64 @@
-"""Paying a cart from the chat side: the transcript's `pay` lines and the console."""
+"""Payments as use cases: the local checkout's pay button, a replayed `pay` line and the
+payment provider's webhook all pay through `mark_paid`'s rules and publish `OrderPaid`, whose
+handlers thank the viewer and hand the order to the brand."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
 from commerce.carts import open_cart
-from commerce.orders import mark_paid
-from commerce.outcomes import Outcome
-from kernel.models import LiveSession, Viewer
+from commerce.checkout_service import CartNotPayable, pay_locally
+from commerce.orders import SoldOutAtPayment
+from commerce.outcomes import OrderPaid, Outcome
+from commerce.payments import AppliedEvent, apply_event
+from kernel.models import Viewer
 from kernel.uow import UnitOfWorkProvider
-from live.announce import ShopVoice, notify
+from live.bus import publish
+from live.events import Cause
 from live.sessions import LiveInfo
 
 
+def pay_with_local_checkout(database: UnitOfWorkProvider, token: str, now: datetime) -> OrderPaid:
+    """The local checkout's pay button. Raises `CartNotPayable` (unknown, closed, hold
+    ended) or `SoldOutAtPayment`, and then nothing changed."""
+    with database.unit_of_work() as uow:
+        paid = pay_locally(uow.session, token, now)
+        publish(uow, [paid], Cause(key=f"local:{paid.order_id}", now=now))
+        uow.commit()
+    return paid
+
+
 def pay_open_cart(
-    database: UnitOfWorkProvider, live: LiveInfo, author_id: str, *, shop: ShopVoice, now: datetime
+    database: UnitOfWorkProvider, live: LiveInfo, author_id: str, *, now: datetime
 ) -> list[Outcome]:
-    """The viewer pays their open cart through the local checkout."""
+    """A viewer pays their open cart through the local checkout, as its pay button does
+    (a cart whose hold has ended cannot be paid)."""
     with database.unit_of_work() as uow:
         session = uow.session
-        viewer = session.scalar(
-            select(Viewer).where(
+        viewer_id = session.scalar(
+            select(Viewer.id).where(
                 Viewer.platform == live.platform, Viewer.platform_user_id == author_id
             )
         )
-        cart = open_cart(session, live.id, viewer.id) if viewer is not None else None
-        if cart is None or not any(line_.status == "active" for line_ in cart.lines):
+        cart = open_cart(session, live.id, viewer_id) if viewer_id is not None else None
+        if cart is None or not any(line.status == "active" for line in cart.lines):
             return []
-        paid = mark_paid(session, cart, now)
-        session_live = session.get(LiveSession, live.id)
-        assert session_live is not None
-        notify(session, [paid], live=session_live, shop=shop, key=f"paid:{cart.id}", now=now)
+        token = cart.public_token
+    try:
+        return [pay_with_local_checkout(database, token, now)]
+    except (CartNotPayable, SoldOutAtPayment):
+        return []
+
+
+def apply_payment_event(
+    database: UnitOfWorkProvider, event: dict[str, Any], now: datetime
+) -> AppliedEvent:
+    """A verified payment provider event, stored and applied once; its outcomes told."""
+    with database.unit_of_work() as uow:
+        applied = apply_event(uow.session, event, now)
+        publish(uow, applied.outcomes, Cause(key=f"stripe:{event['id']}", now=now))
         uow.commit()
-        return [paid]
+    return applied

@@ -29,10 +29,12 @@ from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
 from commerce.models import Product
 from commerce.outcomes import (
     ClaimCancelled,
+    Event,
     NothingToCancel,
     OptionNeeded,
     Outcome,
     Reserved,
+    UnitsReleased,
     Waitlisted,
     WaitlistPromoted,
 )
@@ -41,8 +43,10 @@ from commerce.stock import forget_free_units
 from kernel import bulk, outbox
 from kernel.clock import utcnow
 from kernel.models import Comment, LiveSession, Viewer, ViewerRole
-from kernel.uow import UnitOfWorkProvider, read_in_own_unit
-from live.announce import ShopVoice, ViewerContact, notify, write_replies
+from kernel.uow import UnitOfWork, UnitOfWorkProvider, read_in_own_unit
+from live.announce import write_replies
+from live.bus import publish
+from live.events import Cause, ViewerContact
 from live.messages import ChatMessage, Reply
 from live.replies import moderation_reply
 from live.sessions import LiveInfo
@@ -92,7 +96,7 @@ class PipelineResult:
     duplicate: bool = False
     verdict: Verdict | None = None
     intent: ParsedIntent | None = None
-    outcomes: list[Outcome] = field(default_factory=list)
+    outcomes: list[Event] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
     error: str | None = None
     elapsed_ms: float = 0.0
@@ -112,7 +116,7 @@ class PipelineResult:
         return sum(isinstance(o, Reserved | Waitlisted) for o in self.outcomes)
 
 
-_NOT_CLAIMS = (ClaimCancelled, NothingToCancel, WaitlistPromoted)
+_NOT_CLAIMS = (ClaimCancelled, NothingToCancel, WaitlistPromoted, UnitsReleased)
 
 
 _COMMENTS = cast(Table, Comment.__table__)
@@ -176,7 +180,6 @@ class LivePipeline:
         parser: IntentParserPort,
         moderator: ModeratorPort | None,
         policy: carts.CommercePolicy,
-        shop: ShopVoice,
         record_moderation: ModerationLogPort | None = None,
     ) -> None:
         self.database = database
@@ -184,7 +187,6 @@ class LivePipeline:
         self.parser = parser
         self.moderator = moderator
         self.policy = policy
-        self.shop = shop
         self.record_moderation = record_moderation
         self._live: LiveInfo | None = None
         self._viewers: OrderedDict[tuple[str, str], KnownViewer] = OrderedDict()
@@ -290,7 +292,7 @@ class LivePipeline:
         ]
         try:
             with self.database.unit_of_work() as uow:
-                self._write(uow.session, batch, results, isolate=isolate)
+                self._write(uow, batch, results, isolate=isolate)
                 uow.commit()
         except BaseException:
             self._questions.rollback()  # what the failed transaction asked is not durable
@@ -300,12 +302,13 @@ class LivePipeline:
 
     def _write(
         self,
-        session: Session,
+        uow: UnitOfWork,
         batch: list[tuple[ChatMessage, datetime, str | None]],
         results: list[PipelineResult],
         *,
         isolate: bool,
     ) -> None:
+        session = uow.session
         live = self._live_info(session)
         viewers = self._viewers_for(
             session, [(m, r.intent) for (m, _, _), r in zip(batch, results, strict=True)]
@@ -327,26 +330,28 @@ class LivePipeline:
                 if not self._has_effects(result, viewer):
                     continue
                 if isolate:
-                    results[index] = self._act_safely(session, live, viewer, message, now, result)
+                    results[index] = self._act_safely(uow, live, viewer, message, now, result)
                 else:
-                    self._act(session, live, viewer, message, now, result)
+                    self._act(uow, live, viewer, message, now, result)
         if questions is not None:
             self._questions.assign_ids(questions.ids)
 
     def _act_safely(
         self,
-        session: Session,
+        uow: UnitOfWork,
         live: LiveInfo,
         viewer: KnownViewer,
         message: ChatMessage,
         now: datetime,
         result: PipelineResult,
     ) -> PipelineResult:
+        session = uow.session
         staged = self._questions.staged_entry(viewer.id)
         try:
             with session.begin_nested():
-                self._act(session, live, viewer, message, now, result)
+                self._act(uow, live, viewer, message, now, result)
         except Exception as exc:  # a bad comment must never stop the live
+            uow.drop_events()
             self._questions.restore(viewer.id, staged)
             forget_free_units(session)  # readings taken inside the savepoint may be wrong
             # Carts are written with Core statements, which a savepoint's rollback does not
@@ -437,15 +442,17 @@ class LivePipeline:
 
     def _act(
         self,
-        session: Session,
+        uow: UnitOfWork,
         live: LiveInfo,
         viewer: KnownViewer,
         message: ChatMessage,
         now: datetime,
         result: PipelineResult,
     ) -> None:
-        """Apply the verdict and the intent: audit log, moderation action, claims, replies."""
+        """Apply the verdict and the intent: audit log, moderation action, claims; their
+        events are handled (announced, waitlists promoted) before the next comment."""
         assert result.comment_id is not None
+        session = uow.session
         key = f"c:{result.comment_id}"
         verdict = result.verdict
         if verdict is not None and verdict.action is not Action.ALLOW:
@@ -468,7 +475,7 @@ class LivePipeline:
         intent = result.intent
         if intent is None:
             return
-        outcomes: list[Outcome] = []
+        outcomes: list[Event] = []
         questions = self._questions
         question = questions.get(viewer.id)
         if question is not None and question.expired(now):
@@ -510,7 +517,6 @@ class LivePipeline:
                     viewer_id=viewer.id,
                     skus=[i.sku for i in intent.items],
                     now=now,
-                    policy=self.policy,
                 )
             )
         elif question is not None:
@@ -519,29 +525,24 @@ class LivePipeline:
                 questions.stage(viewer.id, None)
                 if pending.close(session, question, "answered"):
                     outcomes.append(self._claim(session, live, viewer, answered, result, now))
-        result.outcomes = outcomes
         if outcomes:
             session.flush()
-            result.replies.extend(
-                notify(
-                    session,
-                    outcomes,
-                    live=live,
-                    shop=self.shop,
-                    key=key,
-                    now=now,
-                    language=intent.language or viewer.language,
-                    reply_to_message_id=message.message_id,
-                    products=self._products,
-                    known_viewers={
-                        viewer.id: ViewerContact(
-                            message.author_name or message.author_id,
-                            message.author_id,
-                            viewer.language,
-                        )
-                    },
-                )
+            cause = Cause(
+                key=key,
+                now=now,
+                live=live,
+                author=ViewerContact(
+                    message.author_name or message.author_id, message.author_id, viewer.language
+                ),
+                author_id=viewer.id,
+                language=intent.language or viewer.language,
+                reply_to_message_id=message.message_id,
+                products=self._products,
             )
+            publish(uow, outcomes, cause)
+            uow.dispatch()
+            result.outcomes = cause.events
+            result.replies.extend(cause.replies)
 
     def _claim(
         self,

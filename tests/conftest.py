@@ -122,12 +122,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return request.getfixturevalue("postgres_url")
 
 
+# The shop the `database` fixture's message bus speaks for.
+TEST_SHOP = {"brand_name": "Bijoux Test", "public_url": "http://127.0.0.1:8000"}
+
+
 @pytest.fixture
 def database(database_url: str):
-    """An open `Database` (engine + unit of work factory) on each backend."""
-    from vitrine.bootstrap import open_database
+    """An open `Database` (engine + unit of work factory) on each backend, wired with the
+    message bus of the test shop (its units of work handle the events they publish)."""
+    from vitrine.bootstrap import open_database, wire
+    from vitrine.settings import Settings
 
-    db = open_database(database_url)
+    db = wire(open_database(database_url), Settings(_env_file=None, **TEST_SHOP))
     yield db
     db.dispose()
 

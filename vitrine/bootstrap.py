@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from urllib.parse import urlparse
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from commerce.carts import CommercePolicy
 from kernel.db import make_engine, make_session_factory
 from kernel.models import LiveSession
-from kernel.uow import UnitOfWork
+from kernel.uow import Database
 from live.announce import ShopVoice
+from live.bus import LiveBus
 from live.pipeline import IntentParserPort, LivePipeline
 from vitrine import migrations
 from vitrine.settings import HoldMode, Settings
@@ -30,19 +27,6 @@ class DatabaseNotMigrated(RuntimeError):
             f"database schema is at {current or 'nothing'}, this Vitrine needs {head}: "
             "run `vitrine db upgrade`"
         )
-
-
-@dataclass
-class Database:
-    url: str
-    engine: Engine
-    session_factory: sessionmaker[Session]
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
-
-    def dispose(self) -> None:
-        self.engine.dispose()
 
 
 def open_database(
@@ -80,6 +64,21 @@ def commerce_policy(settings: Settings) -> CommercePolicy:
     )
 
 
+def shop_voice(settings: Settings) -> ShopVoice:
+    """How the shop speaks in replies and links."""
+    return ShopVoice(
+        brand=settings.brand_name,
+        public_url=settings.public_url,
+        default_language=settings.default_language,
+    )
+
+
+def wire(database: Database, settings: Settings) -> Database:
+    """Give the database's units of work the message bus that handles their events."""
+    database.bus = LiveBus(shop_voice(settings), commerce_policy(settings))
+    return database
+
+
 def moderation_settings(settings: Settings) -> dict[str, object]:
     """The brand's moderation settings in the shape of spec/moderation.md."""
     return {
@@ -95,6 +94,7 @@ def moderation_settings(settings: Settings) -> dict[str, object]:
 
 def build_pipeline(settings: Settings, database: Database, live_session_id: int) -> LivePipeline:
     """Wire the live pipeline: rule parser on the database's catalog, moderation, commerce."""
+    wire(database, settings)
     from commerce.catalog_store import load_catalog
     from commerce.parsing import IntentParser
     from moderation.audit import record_verdict
@@ -125,10 +125,5 @@ def build_pipeline(settings: Settings, database: Database, live_session_id: int)
         parser=parser,
         moderator=ModerationEngine(policy),
         policy=commerce,
-        shop=ShopVoice(
-            brand=settings.brand_name,
-            public_url=settings.public_url,
-            default_language=settings.default_language,
-        ),
         record_moderation=record_verdict,
     )

@@ -25,9 +25,8 @@ from sqlalchemy.exc import DBAPIError
 from commerce.checkout.port import CheckoutProvider
 from commerce.checkout_service import end_closed_checkouts
 from kernel.clock import utcnow
-from live.announce import ShopVoice
 from live.jobs import HOLD_CHECK_EVERY_S, expire_holds_and_notify
-from vitrine.bootstrap import Database, commerce_policy
+from vitrine.bootstrap import Database, wire
 from vitrine.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -134,12 +133,7 @@ def run_hold_expiry(
 ) -> None:
     """Scheduler job: release ended holds, promote waitlists, notify viewers, and end the
     payment sessions of the released carts (Stripe's own expiry can be 24 h away)."""
-    outcomes = expire_holds_and_notify(
-        database,
-        shop=ShopVoice(settings.brand_name, settings.public_url, settings.default_language),
-        policy=commerce_policy(settings),
-        now=utcnow(),
-    )
+    outcomes = expire_holds_and_notify(database, now=utcnow())
     if outcomes:
         log.info("hold expiry: %d outcome(s)", len(outcomes))
     if provider is not None:
@@ -150,6 +144,7 @@ def start_scheduler(
     settings: Settings, database: Database, provider: CheckoutProvider | None = None
 ) -> tuple[BackgroundScheduler, SchedulerLease]:
     """Start this process's scheduler; its jobs run only while it holds the lease."""
+    wire(database, settings)
     lease = SchedulerLease(database)
     if lease.acquire():
         log.info("this process runs the scheduled jobs")

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from commerce.carts import CommercePolicy
 from commerce.checkout.factory import CheckoutConfigError, provider_from_settings
 from commerce.checkout.port import CheckoutProvider
 from commerce.checkout_service import (
@@ -26,17 +24,15 @@ from commerce.checkout_service import (
     PaymentPending,
     checkout_link,
     find_cart,
-    pay_locally,
 )
 from commerce.models import OPEN_ORDER_STATUSES, LineStatus, Order, OrderStatus
 from commerce.orders import SoldOutAtPayment
-from commerce.outcomes import HoldExpired, OrderPaid, Outcome, WaitlistPromoted
-from commerce.payments import AppliedEvent, ForgedEvent, apply_event, verify
+from commerce.payments import ForgedEvent, verify
 from kernel.clock import utcnow
-from kernel.models import LiveSession
 from kernel.money import format_money
-from live.announce import ShopVoice, notify
-from vitrine.bootstrap import Database, commerce_policy
+from live.announce import ShopVoice
+from live.payments import apply_payment_event, pay_with_local_checkout
+from vitrine.bootstrap import Database, shop_voice, wire
 from vitrine.settings import CheckoutProviderName, Settings
 
 log = logging.getLogger(__name__)
@@ -133,31 +129,6 @@ def _confirming_page() -> Response:
     )
 
 
-def _outcome_key(outcome: Outcome, cause: str) -> str:
-    """A reply's outbox key: a paid order or an ended hold is told once, whatever told it."""
-    if isinstance(outcome, OrderPaid):
-        return f"order_paid:{outcome.order_id}"
-    if isinstance(outcome, HoldExpired):
-        return f"hold_expired:{outcome.order_id}"
-    if isinstance(outcome, WaitlistPromoted):
-        return f"promoted:{outcome.order_id}:{outcome.item.variant_sku}:{cause}"
-    return f"{type(outcome).__name__}:{outcome.viewer_id}:{cause}"
-
-
-def tell(
-    session: Session, outcomes: Iterable[Outcome], shop: ShopVoice, now: datetime, cause: str
-) -> None:
-    """Write each outcome's replies to the outbox of its own cart's live session."""
-    for outcome in outcomes:
-        order_id = getattr(outcome, "order_id", None)
-        order = session.get(Order, order_id) if order_id else None
-        live = session.get(LiveSession, order.session_id) if order is not None else None
-        if live is not None:
-            notify(
-                session, [outcome], live=live, shop=shop, key=_outcome_key(outcome, cause), now=now
-            )
-
-
 def create_app(
     settings: Settings,
     database: Database,
@@ -174,11 +145,11 @@ def create_app(
             "checkout provider 'stripe' needs VITRINE_STRIPE_WEBHOOK_SECRET: "
             "without webhooks no payment is ever recorded"
         )
+    wire(database, settings)
     return _build_app(
         database,
         provider=provider,
-        shop=ShopVoice(settings.brand_name, settings.public_url, settings.default_language),
-        policy=commerce_policy(settings),
+        shop=shop_voice(settings),
         webhook_secret=secret.get_secret_value() if secret else None,
         clock=clock,
     )
@@ -189,7 +160,6 @@ def _build_app(
     *,
     provider: CheckoutProvider,
     shop: ShopVoice,
-    policy: CommercePolicy,
     webhook_secret: str | None,
     clock: Callable[[], datetime],
 ) -> FastAPI:
@@ -258,33 +228,20 @@ def _build_app(
     def pay(token: str) -> Response:
         if not local:
             return _page("Not found", "<p>Payments go through the payment provider.</p>", 404)
-        now = clock()
-        with database.unit_of_work() as uow:
-            try:
-                paid = pay_locally(uow.session, token, now)
-            except CartNotPayable as exc:
-                uow.rollback()
-                if exc.status in (OrderStatus.PAID, OrderStatus.HANDED_OFF):
-                    return RedirectResponse(f"/checkout/{token}", status_code=303)  # double click
-                return _not_found() if exc.status is None else _closed_page(exc.status)
-            except SoldOutAtPayment as exc:
-                uow.rollback()
-                return _page(
-                    "Sold out",
-                    f"<p>{html.escape(exc.variant_sku)} sold out before your payment; "
-                    "nothing was charged.</p>",
-                    409,
-                )
-            tell(uow.session, [paid], shop, now, cause=f"local:{paid.order_id}")
-            uow.commit()
+        try:
+            pay_with_local_checkout(database, token, clock())
+        except CartNotPayable as exc:
+            if exc.status in (OrderStatus.PAID, OrderStatus.HANDED_OFF):
+                return RedirectResponse(f"/checkout/{token}", status_code=303)  # double click
+            return _not_found() if exc.status is None else _closed_page(exc.status)
+        except SoldOutAtPayment as exc:
+            return _page(
+                "Sold out",
+                f"<p>{html.escape(exc.variant_sku)} sold out before your payment; "
+                "nothing was charged.</p>",
+                409,
+            )
         return RedirectResponse(f"/checkout/{token}", status_code=303)
-
-    def apply_webhook(event: dict[str, object], now: datetime) -> AppliedEvent:
-        with database.unit_of_work() as uow:
-            applied = apply_event(uow.session, event, now, policy)
-            tell(uow.session, applied.outcomes, shop, now, cause=f"stripe:{event['id']}")
-            uow.commit()
-        return applied
 
     @app.post("/webhooks/stripe")
     async def stripe_webhook(request: Request) -> Response:
@@ -296,7 +253,7 @@ def _build_app(
         except ForgedEvent as exc:
             log.warning("refused a Stripe webhook: %s", exc)
             return JSONResponse({"error": "invalid signature"}, status_code=400)
-        applied = await run_in_threadpool(apply_webhook, event, clock())
+        applied = await run_in_threadpool(apply_payment_event, database, event, clock())
         return JSONResponse({"received": True, "outcome": applied.outcome})
 
     return app

@@ -105,12 +105,10 @@ def run_replay(
                 continue
         flush()
         if line.ts - last_expiry_ts >= HOLD_CHECK_EVERY_S:
-            outcomes = jobs.expire_holds_and_notify(
-                database, shop=pipeline.shop, policy=pipeline.policy, now=now
-            )
+            expired = jobs.expire_holds_and_notify(database, now=now)
             last_expiry_ts = line.ts
-            if outcomes and observer:
-                observer(line, outcomes)
+            if expired and observer:
+                observer(line, expired)
         if isinstance(line, ChatLine):
             batch.append((line, _message(live, line, now), now, featured))
             continue
@@ -121,11 +119,9 @@ def run_replay(
             if observer:
                 observer(line, None)
         elif isinstance(line, PayEvent) and shard.owns(line.author_id):
-            outcomes = payments.pay_open_cart(
-                database, live, line.author_id, shop=pipeline.shop, now=now
-            )
+            paid = payments.pay_open_cart(database, live, line.author_id, now=now)
             if observer:
-                observer(line, outcomes)
+                observer(line, paid)
         if after_step is not None:
             after_step(now)
     flush()

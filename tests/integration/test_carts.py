@@ -29,6 +29,8 @@ from commerce.models import LineStatus, Order, OrderStatus, Variant
 from commerce.outcomes import Reserved, Waitlisted, WaitlistPromoted
 from commerce.stock import reserve_units
 from kernel.models import Viewer
+from live.bus import publish
+from live.events import Cause
 from live.sessions import open_session
 from vitrine.bootstrap import Database, build_pipeline, new_session_hold, open_database
 from vitrine.settings import Settings
@@ -89,7 +91,6 @@ def test_a_cart_loaded_through_the_orm_sees_a_line_added_by_a_claim(database, li
             viewer_id=viewer,
             skus=["COLLIER-ISA"],
             now=T0 + timedelta(seconds=2),
-            policy=POLICY,
         )
         active = [line for line in loaded.lines if line.status == LineStatus.ACTIVE]
         assert [line.quantity for line in active] == [2]
@@ -116,9 +117,10 @@ def test_a_promotion_holds_for_the_time_of_the_waiting_viewers_own_session(datab
         ann, _, cid, _ = _waitlisted_behind_one_holder(session, short.id, own)
         # A job serving every session knows only the shop-wide hold (900 s).
         later = T0 + timedelta(seconds=30)
-        (_, promoted) = cancel(
-            session, session_id=short.id, viewer_id=ann, skus=[], now=later, policy=POLICY
-        )
+        cause = Cause(key="test", now=later)
+        publish(uow, cancel(session, session_id=short.id, viewer_id=ann, skus=[], now=later), cause)
+        uow.dispatch()
+        promoted = cause.events[-1]
         assert isinstance(promoted, WaitlistPromoted) and promoted.viewer_id == cid
         assert promoted.expires_at == later + timedelta(seconds=120)
         assert session.get(Order, promoted.order_id).expires_at == later + timedelta(seconds=120)

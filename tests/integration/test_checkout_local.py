@@ -178,7 +178,6 @@ def test_ended_hold_and_cancelled_cart_show_a_closed_page(database, live, clock,
             viewer_id=viewer_id(database, "bob"),
             skus=[],
             now=clock.now,
-            policy=CommercePolicy(),
         )
         uow.commit()
     clock.now += timedelta(minutes=16)  # ann's hold ended; the scheduler has not run yet

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from commerce.carts import CommercePolicy
 from commerce.intent import IntentKind, ParsedIntent
 from kernel.models import LiveSession, OutboxMessage
-from live.announce import ShopVoice
 from live.late_moderation import apply_late_verdict
 from live.messages import ChatMessage
 from live.pipeline import LivePipeline
@@ -35,7 +34,6 @@ def test_late_removal(database) -> None:
         parser=Nothing(),
         moderator=None,
         policy=CommercePolicy(),
-        shop=ShopVoice("B", "http://x"),
     )
     pipeline.process(ChatMessage("test", "c", "m1", "u1", "Lou", "something subtle", T0), now=T0)
     message = MessageToJudge("m1", 1.0, "u1", "Lou", "viewer", "something subtle")

@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 from commerce.carts import CommercePolicy
 from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
 from commerce.models import Order, OrderStatus, PendingClaim, Variant, WaitlistEntry
-from commerce.orders import expire_holds, mark_paid
+from commerce.orders import mark_paid
 from kernel.models import Comment, OutboxMessage, Viewer
-from live.announce import ShopVoice
+from live.bus import publish
+from live.events import Cause
+from live.jobs import expire_holds_and_notify
 from live.messages import ChatMessage
 from live.pipeline import LivePipeline
 from moderation.verdict import Action, MessageToJudge, Verdict
@@ -58,7 +60,6 @@ def pipeline(database, live, parser) -> LivePipeline:
         parser=parser,
         moderator=KeywordModerator(),
         policy=CommercePolicy(hold_seconds=900, max_units_per_product=3),
-        shop=ShopVoice(brand="Bijoux Test", public_url="http://127.0.0.1:8000"),
     )
 
 
@@ -126,7 +127,11 @@ def test_sold_out_goes_to_waitlist_and_cancel_promotes(database, pipeline, parse
     assert "n°1" in texts[2] and "n°2" in texts[3]
     cancel = parser.means("j'annule", IntentKind.CANCEL)
     result = pipeline.process(msg(10, "ann", cancel, at=20), now=T0 + timedelta(seconds=20))
-    assert [type(o).__name__ for o in result.outcomes] == ["ClaimCancelled", "WaitlistPromoted"]
+    assert [type(o).__name__ for o in result.outcomes] == [
+        "ClaimCancelled",
+        "UnitsReleased",
+        "WaitlistPromoted",
+    ]
     assert variant(database, "ISA").reserved == 2
     promoted = [m for m in outbox(database) if m.destination == "dm:test:cid"]
     assert promoted, "the promoted viewer gets their checkout link"
@@ -149,12 +154,13 @@ def test_hold_expiry_releases_and_promotes(database, pipeline, parser) -> None:
     )
     pipeline.process(msg(1, "alice", text), now=T0)
     pipeline.process(msg(2, "bob", text, at=1), now=T0 + timedelta(seconds=1))
-    with database.unit_of_work() as uow:
-        outcomes = expire_holds(uow.session, T0 + timedelta(minutes=14), pipeline.policy)
-        assert outcomes == []
-        outcomes = expire_holds(uow.session, T0 + timedelta(minutes=16), pipeline.policy)
-        uow.commit()
-    assert [type(o).__name__ for o in outcomes] == ["HoldExpired", "WaitlistPromoted"]
+    assert expire_holds_and_notify(database, now=T0 + timedelta(minutes=14)) == []
+    outcomes = expire_holds_and_notify(database, now=T0 + timedelta(minutes=16))
+    assert [type(o).__name__ for o in outcomes] == [
+        "HoldExpired",
+        "UnitsReleased",
+        "WaitlistPromoted",
+    ]
     assert variant(database, "ORA-52-DORE").reserved == 1
     with database.unit_of_work() as uow:
         statuses = {o.viewer_id: o.status for o in uow.session.scalars(select(Order))}
@@ -169,7 +175,8 @@ def test_paid_order_sells_units_and_reaches_brand_outbox(database, pipeline, par
     with database.unit_of_work() as uow:
         order = uow.session.get(Order, result.outcomes[0].order_id)
         assert order.total_minor == 4900
-        mark_paid(uow.session, order, T0 + timedelta(minutes=2))
+        now = T0 + timedelta(minutes=2)
+        publish(uow, [mark_paid(uow.session, order, now)], Cause(key="test-pay", now=now))
         uow.commit()
     v = variant(database, "ECLAT-50")
     assert (v.stock, v.reserved) == (3, 0)
@@ -241,7 +248,6 @@ def test_a_restarted_pipeline_still_hears_the_answer(database, pipeline, parser,
         parser=parser,
         moderator=None,
         policy=pipeline.policy,
-        shop=pipeline.shop,
     )
     answer = restarted.process(msg(2, "alice", "54", at=5), now=T0 + timedelta(seconds=5))
     assert [o.item.variant_sku for o in answer.outcomes] == ["ORA-54-ARGENT"]
@@ -266,7 +272,6 @@ def test_first_paid_first_served_holds_nothing(database, live, parser) -> None:
         parser=parser,
         moderator=None,
         policy=CommercePolicy(hold_seconds=None),
-        shop=ShopVoice(brand="Bijoux Test", public_url="http://127.0.0.1:8000"),
     )
     text = parser.means("le collier", IntentKind.BUY, ClaimedItem("COLLIER-ISA", 2, {}))
     a = pipeline.process(msg(1, "ann", text), now=T0)
@@ -437,8 +442,10 @@ def test_claims_and_cancels_of_one_viewer_in_one_batch_keep_the_cart_consistent(
         "Reserved",
         "Reserved",
         "ClaimCancelled",
+        "UnitsReleased",
         "Reserved",
         "ClaimCancelled",
+        "UnitsReleased",
     ]
     reserved = {
         sku: variant(database, sku).reserved for sku in ("ISA", "ECLAT-30", "ORA-50-ARGENT")

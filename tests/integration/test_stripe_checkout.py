@@ -12,7 +12,7 @@ import pytest
 import stripe
 from fastapi.testclient import TestClient
 
-from commerce.carts import CommercePolicy, cancel
+from commerce.carts import cancel
 from commerce.checkout.factory import CheckoutConfigError, provider_from_settings
 from commerce.checkout.local import LocalCheckout
 from commerce.checkout.port import CheckoutLine, CheckoutRequest
@@ -180,7 +180,6 @@ def test_changed_cart_gets_a_new_session_and_the_old_one_ends(
             viewer_id=viewer_id(database, "ann"),
             skus=["COLLIER-ISA"],
             now=clock.now,
-            policy=CommercePolicy(),
         )
         uow.commit()
 
@@ -205,7 +204,7 @@ def test_short_hold_session_is_expired_through_the_api_when_the_hold_ends(
     stripe_api.sessions[bob_session]["status"] = "expired"  # e.g. ended in the dashboard
     with database.unit_of_work() as uow:
         assert end_closed_checkouts(database, provider) == 0  # holds still running
-        expire_holds(uow.session, clock.now + timedelta(minutes=16), CommercePolicy())
+        expire_holds(uow.session, clock.now + timedelta(minutes=16))
         uow.commit()
 
     assert end_closed_checkouts(database, provider) == 2  # "already expired" is tolerated
@@ -225,7 +224,7 @@ def test_unreachable_stripe_is_retried_on_the_next_run(
     token = claim_for(database, live, "ann", "COLLIER-ISA", clock.now)
     web.get(f"/checkout/{token}")
     with database.unit_of_work() as uow:
-        expire_holds(uow.session, clock.now + timedelta(minutes=16), CommercePolicy())
+        expire_holds(uow.session, clock.now + timedelta(minutes=16))
         uow.commit()
     stripe_api.fail_next = [500, 500, 500]  # the first try and both retries
     assert end_closed_checkouts(database, provider) == 0

@@ -15,11 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from commerce.carts import CommercePolicy
 from commerce.checkout.stripe_provider import StripeCheckout, make_stripe_client
 from commerce.models import Order, PaymentEvent, WaitlistEntry
-from commerce.orders import expire_holds
 from commerce.payments import payments_needing_refund
+from live.jobs import expire_holds_and_notify
 from tests.fakes.stripe_server import FakeStripe
 from tests.integration.test_checkout_local import (
     PUBLIC_URL,
@@ -193,9 +192,7 @@ def test_async_payments_wait_then_pay_or_release(database, carts, web, stripe_ap
 def test_payment_after_the_hold_ended_here(database, carts, web, stripe_api, clock):
     ann_token, ann_session = carts["ann"]
     bob_token, bob_session = carts["bob"]
-    with database.unit_of_work() as uow:
-        expire_holds(uow.session, clock.now + timedelta(minutes=16), CommercePolicy())
-        uow.commit()
+    expire_holds_and_notify(database, now=clock.now + timedelta(minutes=16))
     assert units(database, "ISA") == (2, 1)  # one unit went to cid, one is free
 
     ann = post_event(web, stripe_api.event("checkout.session.completed", ann_session))

@@ -23,7 +23,7 @@ from bots.transcript.playback import run_replay
 from commerce.catalog import load_catalog_file
 from commerce.catalog_store import import_catalog
 from commerce.export import orders_for_export, write_orders_csv, write_orders_json
-from commerce.outcomes import Reserved, Waitlisted
+from commerce.outcomes import Reserved, UnitsReleased, Waitlisted
 from kernel.clock import utcnow
 from kernel.money import format_money
 from live.pipeline import PipelineResult
@@ -72,6 +72,8 @@ class DemoView:
             if isinstance(result, PipelineResult) and result.intent is not None:
                 tags = []
                 for outcome in result.outcomes:
+                    if isinstance(outcome, UnitsReleased):
+                        continue  # moves the waitlist; the promotion itself is shown
                     if isinstance(outcome, Reserved):
                         tags.append(f"[green]✅ reserved {escape(outcome.item.label())}[/]")
                     elif isinstance(outcome, Waitlisted):
@@ -82,7 +84,9 @@ class DemoView:
                 if tags:
                     c.print("      " + "  ".join(tags))
         elif isinstance(result, list) and result:
-            names = ", ".join(type(o).__name__ for o in result)
+            names = ", ".join(
+                type(o).__name__ for o in result if not isinstance(o, UnitsReleased)
+            )
             c.print(f"{stamp} [dim]⏰ {escape(names)}[/]")
 
 

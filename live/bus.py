@@ -1,0 +1,84 @@
+"""The one dispatcher: what happens because of an event, in the transaction that caused it.
+
+- units released → the waitlist of that variant moves, first come, first served;
+- a claim reserved, waitlisted, cancelled, an ended hold, a promotion, a payment → the
+  viewer is told (replies rendered into the outbox);
+- an order paid → it is handed to the brand (a brand row in the outbox).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from commerce.carts import CommercePolicy, promote_waitlist
+from commerce.models import Order
+from commerce.orders import order_document
+from commerce.outcomes import Event, OrderPaid, UnitsReleased
+from kernel.outbox import enqueue
+from kernel.uow import UnitOfWork
+from live.announce import ShopVoice, announce
+from live.events import Cause
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[["LiveBus", UnitOfWork, Event, Cause], None]
+
+
+def _promote(bus: LiveBus, uow: UnitOfWork, event: Event, cause: Cause) -> None:
+    assert isinstance(event, UnitsReleased)
+    promoted = promote_waitlist(uow.session, event.variant_id, cause.now, bus.policy)
+    uow.publish(promoted, cause)
+
+
+def _announce(bus: LiveBus, uow: UnitOfWork, event: Event, cause: Cause) -> None:
+    assert not isinstance(event, UnitsReleased)  # moves stock, tells no one
+    announce(uow.session, event, cause, bus.shop)
+
+
+def _hand_off(bus: LiveBus, uow: UnitOfWork, event: Event, cause: Cause) -> None:
+    """The paid order goes to the brand's outbox, once whatever path reported it."""
+    assert isinstance(event, OrderPaid)
+    order = uow.session.get(Order, event.order_id)
+    assert order is not None
+    enqueue(
+        uow.session,
+        kind="order_paid",
+        channel="brand",
+        destination="brand",
+        payload=order_document(uow.session, order),
+        dedupe_key=f"order_paid:{order.id}",
+        session_id=order.session_id,
+        now=cause.now,
+    )
+
+
+# Every event a viewer hears about is announced; these add to (or replace) that.
+HANDLERS: dict[type, tuple[Handler, ...]] = {
+    UnitsReleased: (_promote,),
+    OrderPaid: (_announce, _hand_off),
+}
+DEFAULT_HANDLERS: tuple[Handler, ...] = (_announce,)
+
+
+class LiveBus:
+    """The message bus of a deployment: the shop's voice and the commerce rules that the
+    handlers apply (built once from settings in bootstrap)."""
+
+    def __init__(self, shop: ShopVoice, policy: CommercePolicy) -> None:
+        self.shop = shop
+        self.policy = policy
+
+    def handle(self, uow: UnitOfWork, event: object, cause: object) -> None:
+        if not isinstance(cause, Cause):
+            raise TypeError(f"events need a live.events.Cause, got {type(cause).__name__}")
+        outcome: Event = event  # type: ignore[assignment]  # the kernel carries objects
+        cause.events.append(outcome)
+        for handler in HANDLERS.get(type(event), DEFAULT_HANDLERS):
+            handler(self, uow, outcome, cause)
+
+
+def publish(uow: UnitOfWork, events: Sequence[Event], cause: Cause) -> None:
+    """Queue a state change's events with their cause; handled before the commit."""
+    cause.note(events)
+    uow.publish(events, cause)
