@@ -84,9 +84,7 @@ class DemoView:
                 if tags:
                     c.print("      " + "  ".join(tags))
         elif isinstance(result, list) and result:
-            names = ", ".join(
-                type(o).__name__ for o in result if not isinstance(o, UnitsReleased)
-            )
+            names = ", ".join(type(o).__name__ for o in result if not isinstance(o, UnitsReleased))
             c.print(f"{stamp} [dim]⏰ {escape(names)}[/]")
 
 
