@@ -1,24 +1,21 @@
-"""Claims become held units in a viewer's cart, or a place on the waitlist.
-
-Every function works inside the caller's transaction and takes `now` explicitly, so a
-replayed chat moves holds and waitlists on its own clock.
-"""
+"""Carts: one open cart per viewer and live session, read and written in the caller's
+transaction. Claims add lines with a few Core statements (`read_open_cart`, `add_line`);
+cancels, expiries and payments change carts through the ORM (`open_cart`)."""
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Integer, Table, and_, bindparam, func, insert, select, update
+from sqlalchemy import Integer, Table, and_, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from commerce.cart_view import CartView, HeldLine
-from commerce.intent import ClaimedItem
 from commerce.models import (
     LineStatus,
     Order,
@@ -33,69 +30,14 @@ from commerce.models import (
 )
 from commerce.outcomes import (
     ClaimCancelled,
-    DuplicateClaim,
     Event,
     ItemRef,
-    LimitReached,
     NothingToCancel,
-    OptionNeeded,
-    OptionUnavailable,
-    Outcome,
-    Reserved,
     UnitsReleased,
-    UnknownProduct,
-    Waitlisted,
-    WaitlistPromoted,
+    item_ref,
 )
-from commerce.product_facts import (
-    ProductFacts,
-    ProductFactsCache,
-    VariantFacts,
-    available_units_by_variant,
-    read_product_facts,
-)
-from commerce.stock import available_units, release_units, reserve_units
-from kernel.models import LiveSession
-
-
-@dataclass(frozen=True, slots=True)
-class CommercePolicy:
-    """How claims are held: for how long, how many per viewer, what counts as a repeat."""
-
-    hold_seconds: int | None = 900  # None: "first paid, first served", nothing held
-    max_units_per_product: int = 5
-    duplicate_window_s: float = 30.0
-
-    @property
-    def holds_stock(self) -> bool:
-        return self.hold_seconds is not None
-
-    def for_live_session(self, session: Session, session_id: int) -> CommercePolicy:
-        """These rules with the live session's own hold: its time, or none when it sells
-        "first paid, first served" (a waitlist may be promoted from a webhook or a job
-        that serves every session)."""
-        row = session.execute(
-            select(LiveSession.hold_mode, LiveSession.hold_seconds).where(
-                LiveSession.id == session_id
-            )
-        ).one_or_none()
-        if row is None:
-            return self
-        return replace(self, hold_seconds=row.hold_seconds if row.hold_mode == "timed" else None)
-
-
-def item_ref(
-    product: Product | ProductFacts, variant: Variant | VariantFacts, quantity: int
-) -> ItemRef:
-    return ItemRef(
-        product_sku=product.sku,
-        product_name=product.name,
-        variant_sku=variant.sku,
-        options=tuple(
-            (k, str(variant.options[k])) for k in product.options if k in variant.options
-        ),
-        quantity=quantity,
-    )
+from commerce.ports import NewLine
+from commerce.stock import release_units
 
 
 def _open_key(session_id: int, viewer_id: int) -> str:
@@ -254,80 +196,6 @@ def recompute_total(cart: Order) -> None:
     cart.total_minor = sum(line.quantity * line.unit_price_minor for line in _active_lines(cart))
 
 
-def _resolve_variant(
-    session: Session, product: ProductFacts, options: dict[str, str], viewer_id: int
-) -> VariantFacts | OptionNeeded | OptionUnavailable:
-    """Find the one variant the stated options designate, or say what is missing (with the
-    options still in stock, read now)."""
-    stated = {k: v.casefold() for k, v in options.items() if k in product.options}
-    candidates = [
-        v
-        for v in product.variants
-        if all(str(v.options.get(k, "")).casefold() == val for k, val in stated.items())
-    ]
-    if not candidates:
-        free = available_units_by_variant(session, product.id)
-        combinations = sorted(
-            {
-                "/".join(str(x) for x in v.options.values())
-                for v in product.variants
-                if free.get(v.id, 0) > 0
-            }
-        )
-        return OptionUnavailable(
-            viewer_id,
-            product.sku,
-            product.name,
-            tuple(sorted(options.items())),
-            tuple(combinations),
-        )
-    if len(candidates) == 1:
-        return candidates[0]
-    for option_name, values in product.options.items():
-        if option_name in stated:
-            continue
-        distinct = {str(v.options.get(option_name)) for v in candidates}
-        if len(distinct) > 1:
-            free = available_units_by_variant(session, product.id)
-            values_in_stock = [
-                value
-                for value in values
-                if any(
-                    str(v.options.get(option_name)) == value and free.get(v.id, 0) > 0
-                    for v in candidates
-                )
-            ]
-            return OptionNeeded(
-                viewer_id,
-                product.sku,
-                product.name,
-                option_name,
-                tuple(values_in_stock),
-                product.id,
-            )
-    return candidates[0]
-
-
-def waitlist_position(session: Session, entry: WaitlistEntry) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(WaitlistEntry)
-            .where(
-                WaitlistEntry.variant_id == entry.variant_id,
-                WaitlistEntry.session_id == entry.session_id,
-                WaitlistEntry.status == WaitlistStatus.WAITING,
-                WaitlistEntry.id <= entry.id,
-            )
-        )
-        or 1
-    )
-
-
-def _hold_until(now: datetime, policy: CommercePolicy) -> datetime | None:
-    return now + timedelta(seconds=policy.hold_seconds) if policy.hold_seconds else None
-
-
 def _cart_with_line(
     session: Session,
     session_id: int,
@@ -385,31 +253,23 @@ def _cart_with_line(
     raise RuntimeError(f"the cart of viewer {viewer_id} kept changing while a line was added")
 
 
-def add_to_cart(
-    session: Session,
-    *,
-    session_id: int,
-    viewer_id: int,
-    product: Product | ProductFacts,
-    variant: Variant | VariantFacts,
-    quantity: int,
-    comment_id: int | None,
-    now: datetime,
-    policy: CommercePolicy,
-    cart: CartView | None = None,
-    cart_looked_up: bool = False,
-) -> CartView:
-    """Put already-held units in the viewer's cart and (re)start the cart's hold.
+def add_line(session: Session, line: NewLine, cart: CartView | None) -> CartView:
+    """Put the line in the viewer's open cart (`cart` as just read; None: there was none),
+    with its reservation when its units are held, and give the cart the line's hold.
 
-    `cart` is the open cart if the caller has just read it (`cart_looked_up` says it read
-    none). A checkout session opened for the cart before this line stays recorded: the
-    checkout page sees that it no longer fits the cart, ends it and opens another."""
-    expires_at = _hold_until(now, policy)
-    line = HeldLine(product.id, variant.id, quantity, product.price_minor, now)
-    if cart is None and not cart_looked_up:
-        cart = read_open_cart(session, session_id, viewer_id)
+    A checkout session opened for the cart before this line stays recorded: the checkout
+    page sees that it no longer fits the cart, ends it and opens another."""
+    product = line.product
+    held = HeldLine(product.id, line.variant_id, line.quantity, product.price_minor, line.now)
     cart = _cart_with_line(
-        session, session_id, viewer_id, cart, line, product.currency, expires_at, now
+        session,
+        line.session_id,
+        line.viewer_id,
+        cart,
+        held,
+        product.currency,
+        line.expires_at,
+        line.now,
     )
     connection = session.connection()
     line_id = connection.execute(
@@ -417,120 +277,29 @@ def add_to_cart(
         {
             "order_id": cart.id,
             "product_id": product.id,
-            "variant_id": variant.id,
-            "quantity": quantity,
+            "variant_id": line.variant_id,
+            "quantity": line.quantity,
             "unit_price_minor": product.price_minor,
             "status": LineStatus.ACTIVE.value,
-            "comment_id": comment_id,
-            "created_at": now,
+            "comment_id": line.comment_id,
+            "created_at": line.now,
         },
     ).scalar_one()
-    if policy.holds_stock:
+    if line.holds_units:
         connection.execute(
             _INSERT_RESERVATION,
             {
                 "order_line_id": line_id,
-                "variant_id": variant.id,
-                "quantity": quantity,
+                "variant_id": line.variant_id,
+                "quantity": line.quantity,
                 "status": ReservationStatus.ACTIVE.value,
-                "expires_at": expires_at,
-                "created_at": now,
+                "expires_at": line.expires_at,
+                "created_at": line.now,
                 "closed_at": None,
             },
         )
     _forget_loaded(session, cart.id)
     return cart
-
-
-def claim(
-    session: Session,
-    *,
-    session_id: int,
-    viewer_id: int,
-    item: ClaimedItem,
-    comment_id: int | None,
-    now: datetime,
-    policy: CommercePolicy,
-    products: ProductFactsCache | None = None,
-) -> Outcome:
-    """Reserve a claimed item for a viewer, or waitlist them, or say what is missing.
-
-    `products` lets a long-running caller reuse product facts across transactions."""
-    if products is not None:
-        product = products.get(session, item.sku)
-    else:
-        product = read_product_facts(session, item.sku)
-    if product is None:
-        return UnknownProduct(viewer_id, item.sku)
-    resolved = _resolve_variant(session, product, dict(item.options), viewer_id)
-    if not isinstance(resolved, VariantFacts):
-        return resolved
-    variant = resolved
-    quantity = max(1, item.quantity)
-    cart = read_open_cart(session, session_id, viewer_id)
-    if cart is not None:
-        lines = cart.lines
-        recent = now - timedelta(seconds=policy.duplicate_window_s)
-        if any(
-            line.variant_id == variant.id
-            and line.quantity == quantity
-            and line.created_at >= recent
-            for line in lines
-        ):
-            return DuplicateClaim(viewer_id, product.sku)
-        held = sum(line.quantity for line in lines if line.product_id == product.id)
-        if held + quantity > policy.max_units_per_product:
-            return LimitReached(viewer_id, product.sku, product.name, policy.max_units_per_product)
-    elif quantity > policy.max_units_per_product:
-        return LimitReached(viewer_id, product.sku, product.name, policy.max_units_per_product)
-    if policy.holds_stock:
-        got_units = reserve_units(session, variant.id, quantity)
-    else:
-        # "First paid, first served": nothing is held; the sale happens at payment.
-        got_units = available_units(session, variant.id) >= quantity
-    if got_units:
-        cart = add_to_cart(
-            session,
-            session_id=session_id,
-            viewer_id=viewer_id,
-            product=product,
-            variant=variant,
-            quantity=quantity,
-            comment_id=comment_id,
-            now=now,
-            policy=policy,
-            cart=cart,
-            cart_looked_up=True,
-        )
-        return Reserved(
-            viewer_id, cart.id, item_ref(product, variant, quantity), cart.expires_at, cart
-        )
-    # Sold out. Free units are handed to the queue as soon as they appear, so a viewer
-    # already waiting for this variant is asking again, not asking for more.
-    waiting = session.scalar(
-        select(WaitlistEntry.id).where(
-            WaitlistEntry.session_id == session_id,
-            WaitlistEntry.viewer_id == viewer_id,
-            WaitlistEntry.variant_id == variant.id,
-            WaitlistEntry.status == WaitlistStatus.WAITING,
-        )
-    )
-    if waiting is not None:
-        return DuplicateClaim(viewer_id, product.sku)
-    entry = WaitlistEntry(
-        session_id=session_id,
-        variant_id=variant.id,
-        viewer_id=viewer_id,
-        quantity=quantity,
-        status=WaitlistStatus.WAITING,
-        comment_id=comment_id,
-        created_at=now,
-    )
-    session.add(entry)
-    session.flush()
-    return Waitlisted(
-        viewer_id, item_ref(product, variant, quantity), waitlist_position(session, entry)
-    )
 
 
 def release_line(session: Session, line: OrderLine, status: LineStatus, now: datetime) -> None:
@@ -603,57 +372,3 @@ def cancel(
     session.flush()
     outcomes.extend(UnitsReleased(variant_id) for variant_id in dict.fromkeys(freed))
     return outcomes
-
-
-def promote_waitlist(
-    session: Session, variant_id: int, now: datetime, policy: CommercePolicy
-) -> list[WaitlistPromoted]:
-    """Hand freed units to waiting viewers, first come first served, while they last."""
-    promoted: list[WaitlistPromoted] = []
-    entries = session.scalars(
-        select(WaitlistEntry)
-        .where(
-            WaitlistEntry.variant_id == variant_id, WaitlistEntry.status == WaitlistStatus.WAITING
-        )
-        .order_by(WaitlistEntry.id)
-    ).all()
-    policies: dict[int, CommercePolicy] = {}
-    offered = 0  # units told to viewers who will not hold them (first paid, first served)
-    for entry in entries:
-        if entry.session_id not in policies:
-            policies[entry.session_id] = policy.for_live_session(session, entry.session_id)
-        entry_policy = policies[entry.session_id]
-        if entry_policy.holds_stock:
-            got_units = (
-                not offered or available_units(session, variant_id) - offered >= entry.quantity
-            ) and reserve_units(session, variant_id, entry.quantity)
-        else:
-            got_units = available_units(session, variant_id) - offered >= entry.quantity
-            offered += entry.quantity if got_units else 0
-        if not got_units:
-            break  # strict order: nobody jumps the queue with a smaller quantity
-        variant = session.get(Variant, variant_id)
-        assert variant is not None
-        cart = add_to_cart(
-            session,
-            session_id=entry.session_id,
-            viewer_id=entry.viewer_id,
-            product=variant.product,
-            variant=variant,
-            quantity=entry.quantity,
-            comment_id=entry.comment_id,
-            now=now,
-            policy=entry_policy,
-        )
-        entry.status = WaitlistStatus.PROMOTED
-        entry.closed_at = now
-        promoted.append(
-            WaitlistPromoted(
-                entry.viewer_id,
-                cart.id,
-                item_ref(variant.product, variant, entry.quantity),
-                cart.expires_at,
-                entry.id,
-            )
-        )
-    return promoted

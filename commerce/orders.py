@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commerce.carts import close_cart, item_ref, release_line
+from commerce.carts import close_cart, release_line
 from commerce.models import (
     OPEN_ORDER_STATUSES,
     ORDER_TRANSITIONS,
@@ -19,7 +19,7 @@ from commerce.models import (
     Reservation,
     ReservationStatus,
 )
-from commerce.outcomes import Event, HoldExpired, OrderPaid, UnitsReleased
+from commerce.outcomes import Event, HoldExpired, OrderPaid, UnitsReleased, item_ref
 from commerce.stock import sell_free_units, sell_units
 
 

@@ -6,8 +6,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Protocol
 
 from commerce.cart_view import CartView
+
+
+class _Named(Protocol):
+    @property
+    def sku(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def options(self) -> Any: ...
+
+
+class _Variant(Protocol):
+    @property
+    def sku(self) -> str: ...
+    @property
+    def options(self) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +41,19 @@ class ItemRef:
         opts = ", ".join(v for _, v in self.options)
         text = f"{self.product_name} ({opts})" if opts else self.product_name
         return f"{text} x{self.quantity}" if self.quantity > 1 else text
+
+
+def item_ref(product: _Named, variant: _Variant, quantity: int) -> ItemRef:
+    """A variant as people read it (a product row or its cached facts)."""
+    return ItemRef(
+        product_sku=product.sku,
+        product_name=product.name,
+        variant_sku=variant.sku,
+        options=tuple(
+            (k, str(variant.options[k])) for k in product.options if k in variant.options
+        ),
+        quantity=quantity,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-from commerce.carts import CommercePolicy, promote_waitlist
+from commerce.holds import CommercePolicy
 from commerce.models import Order
 from commerce.orders import order_document
 from commerce.outcomes import Event, OrderPaid, UnitsReleased
+from commerce.sql_ports import SqlCommerce
+from commerce.waitlist import promote_waitlist
 from kernel.outbox import enqueue
 from kernel.uow import UnitOfWork
 from live.announce import ShopVoice, announce
@@ -27,7 +29,8 @@ Handler = Callable[["LiveBus", UnitOfWork, Event, Cause], None]
 
 def _promote(bus: LiveBus, uow: UnitOfWork, event: Event, cause: Cause) -> None:
     assert isinstance(event, UnitsReleased)
-    promoted = promote_waitlist(uow.session, event.variant_id, cause.now, bus.policy)
+    unit = SqlCommerce(uow.session, cause.products)
+    promoted = promote_waitlist(unit, event.variant_id, cause.now, bus.policy)
     uow.publish(promoted, cause)
 
 

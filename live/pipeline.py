@@ -25,6 +25,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from commerce import carts, pending
+from commerce.claims import claim
+from commerce.holds import CommercePolicy
 from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
 from commerce.models import Product
 from commerce.outcomes import (
@@ -39,6 +41,7 @@ from commerce.outcomes import (
     WaitlistPromoted,
 )
 from commerce.product_facts import ProductFactsCache
+from commerce.sql_ports import SqlCommerce
 from commerce.stock import forget_free_units
 from kernel import bulk, outbox
 from kernel.clock import utcnow
@@ -179,7 +182,7 @@ class LivePipeline:
         live_session_id: int,
         parser: IntentParserPort,
         moderator: ModeratorPort | None,
-        policy: carts.CommercePolicy,
+        policy: CommercePolicy,
         record_moderation: ModerationLogPort | None = None,
     ) -> None:
         self.database = database
@@ -553,15 +556,14 @@ class LivePipeline:
         result: PipelineResult,
         now: datetime,
     ) -> Outcome:
-        return carts.claim(
-            session,
+        return claim(
+            SqlCommerce(session, self._products),
             session_id=live.id,
             viewer_id=viewer.id,
             item=item,
             comment_id=result.comment_id,
             now=now,
             policy=self.policy,
-            products=self._products,
         )
 
     # -- cached facts -------------------------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlparse
 
-from commerce.carts import CommercePolicy
+from commerce.holds import CommercePolicy
+from commerce.sql_ports import session_policy
 from kernel.db import make_engine, make_session_factory
 from kernel.models import LiveSession
 from kernel.uow import Database
@@ -50,13 +51,13 @@ def open_database(
 
 def new_session_hold(settings: Settings) -> int | None:
     """The hold a live session is opened with: none when the shop sells "first paid, first
-    served". The session keeps it (`CommercePolicy.for_live_session`)."""
+    served". The session keeps it (`commerce.sql_ports.session_policy`)."""
     return None if settings.hold_mode == HoldMode.FIRST_PAID else settings.hold_seconds
 
 
 def commerce_policy(settings: Settings) -> CommercePolicy:
     """Hold and limit rules from settings; a live session keeps the hold it was opened
-    with (`CommercePolicy.for_live_session`)."""
+    with (`commerce.sql_ports.session_policy`)."""
     return CommercePolicy(
         hold_seconds=new_session_hold(settings),
         max_units_per_product=settings.max_units_per_product,
@@ -106,7 +107,7 @@ def build_pipeline(settings: Settings, database: Database, live_session_id: int)
         live = uow.session.get(LiveSession, live_session_id)
         if live is None:
             raise LookupError(f"live session {live_session_id} does not exist")
-        commerce = commerce_policy(settings).for_live_session(uow.session, live.id)
+        commerce = session_policy(uow.session, commerce_policy(settings), live.id)
     policy = ModerationPolicy.from_settings_json(moderation_settings(settings))
     if settings.moderation_dry_run:
         policy = policy.with_dry_run(True)

@@ -12,22 +12,19 @@ import pytest
 from sqlalchemy import select
 
 from commerce.cart_view import CartView
-from commerce.carts import (
-    CommercePolicy,
-    add_to_cart,
-    cancel,
-    claim,
-    close_cart,
-    open_cart,
-    promote_waitlist,
-    read_open_cart,
-)
+from commerce.carts import add_line, cancel, close_cart, open_cart, read_open_cart
 from commerce.catalog import load_catalog_file
 from commerce.catalog_store import import_catalog
+from commerce.claims import claim
+from commerce.holds import CommercePolicy, hold_until
 from commerce.intent import ClaimedItem
 from commerce.models import LineStatus, Order, OrderStatus, Variant
 from commerce.outcomes import Reserved, Waitlisted, WaitlistPromoted
+from commerce.ports import NewLine
+from commerce.product_facts import ProductFacts
+from commerce.sql_ports import SqlCommerce, session_policy
 from commerce.stock import reserve_units
+from commerce.waitlist import promote_waitlist
 from kernel.models import Viewer
 from live.bus import publish
 from live.events import Cause
@@ -59,7 +56,7 @@ def _claim(
 ):
     """A claim as the pipeline makes it, `at` seconds into the live."""
     return claim(
-        session,
+        SqlCommerce(session),
         session_id=live_id,
         viewer_id=viewer,
         item=ClaimedItem(sku, quantity, options),
@@ -112,7 +109,7 @@ def test_a_promotion_holds_for_the_time_of_the_waiting_viewers_own_session(datab
         short = open_session(
             session, key="short-holds", platform="test", chat_id="c2", now=T0, hold_seconds=120
         )
-        own = POLICY.for_live_session(session, short.id)
+        own = session_policy(session, POLICY, short.id)
         assert own.hold_seconds == 120
         ann, _, cid, _ = _waitlisted_behind_one_holder(session, short.id, own)
         # A job serving every session knows only the shop-wide hold (900 s).
@@ -134,7 +131,7 @@ def test_a_first_paid_session_promotes_without_holding_and_no_more_than_is_free(
         first_paid = open_session(
             session, key="first-paid", platform="test", chat_id="c3", now=T0, hold_seconds=None
         )
-        own = POLICY.for_live_session(session, first_paid.id)
+        own = session_policy(session, POLICY, first_paid.id)
         assert not own.holds_stock
         isa = session.scalars(select(Variant).where(Variant.sku == "ISA")).one()
         isa.stock = 0  # sold out before anyone claims: everyone waits
@@ -145,7 +142,7 @@ def test_a_first_paid_session_promotes_without_holding_and_no_more_than_is_free(
             assert isinstance(outcome, Waitlisted)
         isa.stock = 2  # a restock: two units for three waiting viewers
         session.flush()
-        promoted = promote_waitlist(session, isa.id, T0 + timedelta(minutes=1), POLICY)
+        promoted = promote_waitlist(SqlCommerce(session), isa.id, T0 + timedelta(minutes=1), POLICY)
         assert [p.viewer_id for p in promoted] == waiting[:2]
         assert all(p.expires_at is None for p in promoted)
         session.refresh(isa)
@@ -191,12 +188,12 @@ def test_units_offered_to_a_first_paid_viewer_are_not_also_held_for_the_next_in_
                 "COLLIER-ISA",
                 quantity,
                 at=n,
-                policy=POLICY.for_live_session(session, where),
+                policy=session_policy(session, POLICY, where),
             )
             assert isinstance(outcome, Waitlisted)
         isa.stock = 2
         session.flush()
-        promoted = promote_waitlist(session, isa.id, T0 + timedelta(minutes=1), POLICY)
+        promoted = promote_waitlist(SqlCommerce(session), isa.id, T0 + timedelta(minutes=1), POLICY)
         assert [(p.viewer_id, p.item.quantity) for p in promoted] == [(eve, 2)]
         session.refresh(isa)
         assert isa.reserved == 0
@@ -234,18 +231,19 @@ class HeldNecklace:
         """What a claim does once it has read the cart (`seen`): hold a unit, add the line."""
         variant = session.scalars(select(Variant).where(Variant.sku == sku)).one()
         assert reserve_units(session, variant.id, 1)
-        return add_to_cart(
-            session,
-            session_id=self.live_id,
-            viewer_id=self.viewer,
-            product=variant.product,
-            variant=variant,
-            quantity=1,
-            comment_id=None,
-            now=T0 + timedelta(seconds=at),
-            policy=POLICY,
-            cart=seen,
+        now = T0 + timedelta(seconds=at)
+        line = NewLine(
+            self.live_id,
+            self.viewer,
+            ProductFacts.of(variant.product),
+            variant.id,
+            1,
+            None,
+            now,
+            hold_until(now, POLICY),
+            True,
         )
+        return add_line(session, line, seen)
 
 
 @pytest.fixture

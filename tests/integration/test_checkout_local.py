@@ -9,10 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from commerce.carts import CommercePolicy, cancel, claim
+from commerce.carts import cancel
+from commerce.claims import claim
+from commerce.holds import CommercePolicy
 from commerce.intent import ClaimedItem
 from commerce.models import Order, Variant
 from commerce.outcomes import Reserved
+from commerce.sql_ports import SqlCommerce
 from kernel.models import OutboxMessage, Viewer
 from vitrine.bootstrap import Database
 from vitrine.settings import Settings
@@ -76,7 +79,7 @@ def claim_for(
     who = viewer_id(database, handle)
     with database.unit_of_work() as uow:
         outcome = claim(
-            uow.session,
+            SqlCommerce(uow.session),
             session_id=live,
             viewer_id=who,
             item=ClaimedItem(sku, quantity, options or {}),

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from commerce.carts import CommercePolicy
+from commerce.holds import CommercePolicy
 from commerce.intent import IntentKind, ParsedIntent
 from kernel.models import LiveSession, OutboxMessage
 from live.late_moderation import apply_late_verdict

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from commerce.carts import CommercePolicy
+from commerce.holds import CommercePolicy
 from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
 from commerce.models import Order, OrderStatus, PendingClaim, Variant, WaitlistEntry
 from commerce.orders import mark_paid

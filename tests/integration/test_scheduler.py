@@ -40,7 +40,9 @@ def test_hold_expiry_job_ends_stripe_sessions(database, live) -> None:
 
     past = datetime.now(UTC) - timedelta(minutes=20)
     with FakeStripe() as stripe_api, database.unit_of_work() as uow:
-        from commerce.carts import CommercePolicy, add_to_cart
+        from commerce.carts import add_line
+        from commerce.ports import NewLine
+        from commerce.product_facts import ProductFacts
 
         variant = uow.session.scalars(select(Variant).where(Variant.sku == "ISA")).one()
         assert reserve_units(uow.session, variant.id, 1)
@@ -49,17 +51,10 @@ def test_hold_expiry_job_ends_stripe_sessions(database, live) -> None:
         viewer = Viewer(platform="test", platform_user_id="ann", display_name="Ann")
         uow.session.add(viewer)
         uow.session.flush()
-        cart = add_to_cart(
-            uow.session,
-            session_id=live,
-            viewer_id=viewer.id,
-            product=variant.product,
-            variant=variant,
-            quantity=1,
-            comment_id=None,
-            now=past,
-            policy=CommercePolicy(hold_seconds=900),
-        )
+        product = ProductFacts.of(variant.product)
+        expires = past + timedelta(seconds=900)
+        line = NewLine(live, viewer.id, product, variant.id, 1, None, past, expires, True)
+        cart = add_line(uow.session, line, None)
         client = stripe.StripeClient("sk_test_1", base_addresses={"api": stripe_api.url})
         provider = StripeCheckout(client, "http://127.0.0.1:8000", clock=lambda: past)
         open_checkout(uow.session, cart.public_token, provider, past)
