@@ -134,6 +134,11 @@ class OpenQuestions:
 
 def load_open_questions(session: Session, session_id: int) -> OpenQuestions:
     """The session's open questions as stored (a restarted worker picks them up)."""
+    return OpenQuestions(read_open_questions(session, session_id))
+
+
+def read_open_questions(session: Session, session_id: int) -> dict[int, OpenQuestion]:
+    """The session's open questions as stored, by viewer id."""
     rows = session.execute(
         select(PendingClaim, Product.sku, Product.options)
         .join(Product, Product.id == PendingClaim.product_id)
@@ -143,7 +148,7 @@ def load_open_questions(session: Session, session_id: int) -> OpenQuestions:
     found: dict[int, OpenQuestion] = {}
     for pending, sku, product_options in rows:
         found[pending.viewer_id] = _question(pending, sku, product_options)
-    return OpenQuestions(found)
+    return found
 
 
 def _question(

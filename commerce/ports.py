@@ -10,6 +10,8 @@ from datetime import datetime
 from typing import Protocol
 
 from commerce.cart_view import CartView
+from commerce.intent import ClaimedItem
+from commerce.pending import OpenQuestion
 from commerce.product_facts import ProductFacts
 
 
@@ -109,3 +111,30 @@ class CommerceUnit(Protocol):
     def waitlist(self) -> WaitlistPort: ...
     @property
     def sessions(self) -> SessionsPort: ...
+
+
+class QuestionsPort(Protocol):
+    """Claims waiting for an option ("which size?"), one open question per viewer."""
+
+    def ask(
+        self,
+        *,
+        session_id: int,
+        viewer_id: int,
+        item: ClaimedItem,
+        option: str,
+        product: ProductFacts,
+        comment_id: int | None,
+        now: datetime,
+        replaces: OpenQuestion | None,
+    ) -> OpenQuestion: ...
+
+    def supersede(self, question: OpenQuestion) -> None: ...
+
+    def close(self, question: OpenQuestion, status: str) -> bool:
+        """False when the question was no longer open (another process got there first)."""
+        ...
+
+    def load_open(self, session_id: int) -> dict[int, OpenQuestion]:
+        """The session's open questions by viewer id."""
+        ...

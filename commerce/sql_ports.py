@@ -9,10 +9,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from commerce import carts, stock
+from commerce import carts, pending, stock
 from commerce.cart_view import CartView
 from commerce.holds import CommercePolicy
+from commerce.intent import ClaimedItem
 from commerce.models import Product, Variant, WaitlistEntry, WaitlistStatus
+from commerce.pending import OpenQuestion
 from commerce.ports import NewLine, SessionHold, WaitingEntry
 from commerce.product_facts import (
     ProductFacts,
@@ -166,6 +168,47 @@ class SqlSessions:
         if row is None:
             return None
         return SessionHold(row.hold_seconds if row.hold_mode == "timed" else None)
+
+
+class SqlQuestions:
+    """Open questions in the pending-claims table (written with the batch's others inside a
+    `pending.written_later` block)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def ask(
+        self,
+        *,
+        session_id: int,
+        viewer_id: int,
+        item: ClaimedItem,
+        option: str,
+        product: ProductFacts,
+        comment_id: int | None,
+        now: datetime,
+        replaces: OpenQuestion | None,
+    ) -> OpenQuestion:
+        return pending.ask(
+            self._session,
+            session_id=session_id,
+            viewer_id=viewer_id,
+            item=item,
+            option=option,
+            product=product,
+            comment_id=comment_id,
+            now=now,
+            replaces=replaces,
+        )
+
+    def supersede(self, question: OpenQuestion) -> None:
+        pending.supersede(self._session, question)
+
+    def close(self, question: OpenQuestion, status: str) -> bool:
+        return pending.close(self._session, question, status)
+
+    def load_open(self, session_id: int) -> dict[int, OpenQuestion]:
+        return pending.read_open_questions(self._session, session_id)
 
 
 class SqlCommerce:

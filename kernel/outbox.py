@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
@@ -16,6 +16,24 @@ from kernel.models import OutboxMessage, OutboxStatus
 
 _OUTBOX = cast(Table, OutboxMessage.__table__)
 _DEFERRED = "kernel.outbox.deferred"  # session.info key of the rows `deferred` collects
+
+
+class OutboxPort(Protocol):
+    """Where a unit of work puts what is to be sent once it commits."""
+
+    def add(self, rows: list[dict[str, Any]], now: datetime) -> None:
+        """Rows with `enqueue`'s keys; a row whose `dedupe_key` is already there is ignored."""
+        ...
+
+
+class SqlOutbox:
+    """The outbox table in the unit's transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, rows: list[dict[str, Any]], now: datetime) -> None:
+        enqueue_many(self._session, rows, now)
 
 
 def enqueue(

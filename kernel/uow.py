@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
+P = TypeVar("P")
 
 
 class MessageBus(Protocol):
@@ -41,6 +42,15 @@ class UnitOfWork:
         self._session: Session | None = None
         self._bus = bus
         self._events: deque[tuple[object, object]] = deque()
+        self._ports: dict[object, object] = {}
+
+    def port(self, opener: Callable[[Session], P]) -> P:
+        """The port `opener` opens on this unit's transaction (the commerce ports, the
+        open questions, the outbox), opened once per unit; a test's fake unit of work
+        hands out its in-memory fakes for the same openers."""
+        if opener not in self._ports:
+            self._ports[opener] = opener(self.session)
+        return self._ports[opener]  # type: ignore[return-value]  # keyed by its opener
 
     def publish(self, events: Iterable[object], cause: object = None) -> None:
         """Queue events for the bus; `cause` is what the handlers need to know of where
@@ -77,6 +87,7 @@ class UnitOfWork:
     ) -> None:
         session = self.session
         self._events.clear()
+        self._ports.clear()
         try:
             session.rollback()
         finally:

@@ -29,8 +29,8 @@ Handler = Callable[["LiveBus", UnitOfWork, Event, Cause], None]
 
 def _promote(bus: LiveBus, uow: UnitOfWork, event: Event, cause: Cause) -> None:
     assert isinstance(event, UnitsReleased)
-    unit = SqlCommerce(uow.session, cause.products)
-    promoted = promote_waitlist(unit, event.variant_id, cause.now, bus.policy)
+    commerce = uow.port(SqlCommerce)
+    promoted = promote_waitlist(commerce, event.variant_id, cause.now, bus.policy)
     uow.publish(promoted, cause)
 
 

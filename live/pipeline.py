@@ -17,7 +17,7 @@ from collections import OrderedDict
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, bindparam, select, update
@@ -40,8 +40,10 @@ from commerce.outcomes import (
     Waitlisted,
     WaitlistPromoted,
 )
+from commerce.pending import OpenQuestion
+from commerce.ports import CommerceUnit, QuestionsPort
 from commerce.product_facts import ProductFactsCache
-from commerce.sql_ports import SqlCommerce
+from commerce.sql_ports import SqlCommerce, SqlQuestions
 from commerce.stock import forget_free_units
 from kernel import bulk, outbox
 from kernel.clock import utcnow
@@ -196,6 +198,8 @@ class LivePipeline:
         self._skus: dict[int, str] = {}
         self._questions = pending.OpenQuestions()  # viewers we asked "which size?"
         self._products = ProductFactsCache()
+        # Opens the commerce ports on a unit's transaction with this pipeline's facts cache.
+        self._commerce = partial(SqlCommerce, products=self._products)
 
     # -- the hot path -------------------------------------------------------------------
 
@@ -455,101 +459,142 @@ class LivePipeline:
         """Apply the verdict and the intent: audit log, moderation action, claims; their
         events are handled (announced, waitlists promoted) before the next comment."""
         assert result.comment_id is not None
-        session = uow.session
-        key = f"c:{result.comment_id}"
-        verdict = result.verdict
-        if verdict is not None and verdict.action is not Action.ALLOW:
-            if self.record_moderation is not None:
-                self.record_moderation(
-                    session,
-                    verdict=verdict,
-                    session_id=live.id,
-                    comment_id=result.comment_id,
-                    viewer_id=viewer.id,
-                    now=now,
-                )
-            if verdict.action.removes and not verdict.dry_run:
-                action = moderation_reply(
-                    verdict, author_id=message.author_id, message_id=message.message_id
-                )
-                write_replies(session, [action], live=live, key=f"{key}:mod", now=now)
-                result.replies.append(action)
-                return
+        if self._moderate_effects(uow.session, live, viewer, message, now, result):
+            return
         intent = result.intent
         if intent is None:
             return
-        outcomes: list[Event] = []
-        questions = self._questions
-        question = questions.get(viewer.id)
+        outcomes = self._intent_effects(uow, live, viewer, message, now, result, intent)
+        if not outcomes:
+            return
+        uow.session.flush()
+        cause = Cause(
+            key=f"c:{result.comment_id}",
+            now=now,
+            live=live,
+            author=ViewerContact(
+                message.author_name or message.author_id, message.author_id, viewer.language
+            ),
+            author_id=viewer.id,
+            language=intent.language or viewer.language,
+            reply_to_message_id=message.message_id,
+            products=self._products,
+        )
+        publish(uow, outcomes, cause)
+        uow.dispatch()
+        result.outcomes = cause.events
+        result.replies.extend(cause.replies)
+
+    def _moderate_effects(
+        self,
+        session: Session,
+        live: LiveInfo,
+        viewer: KnownViewer,
+        message: ChatMessage,
+        now: datetime,
+        result: PipelineResult,
+    ) -> bool:
+        """Log a verdict other than allow, and remove the message; True when removed."""
+        verdict = result.verdict
+        if verdict is None or verdict.action is Action.ALLOW:
+            return False
+        assert result.comment_id is not None
+        if self.record_moderation is not None:
+            self.record_moderation(
+                session,
+                verdict=verdict,
+                session_id=live.id,
+                comment_id=result.comment_id,
+                viewer_id=viewer.id,
+                now=now,
+            )
+        if not verdict.action.removes or verdict.dry_run:
+            return False
+        action = moderation_reply(
+            verdict, author_id=message.author_id, message_id=message.message_id
+        )
+        write_replies(session, [action], live=live, key=f"c:{result.comment_id}:mod", now=now)
+        result.replies.append(action)
+        return True
+
+    def _intent_effects(
+        self,
+        uow: UnitOfWork,
+        live: LiveInfo,
+        viewer: KnownViewer,
+        message: ChatMessage,
+        now: datetime,
+        result: PipelineResult,
+        intent: ParsedIntent,
+    ) -> list[Event]:
+        """Claims, cancels and answers to an open question, with the question kept current."""
+        questions = uow.port(SqlQuestions)
+        commerce = uow.port(self._commerce)
+        question = self._questions.get(viewer.id)
         if question is not None and question.expired(now):
-            pending.close(session, question, "expired")
-            questions.stage(viewer.id, None)
+            questions.close(question, "expired")
+            self._questions.stage(viewer.id, None)
             question = None
         if intent.intent is IntentKind.BUY:
-            for claimed in intent.items:
-                item = question.merge(claimed) if question is not None else claimed
-                outcome = self._claim(session, live, viewer, item, result, now)
-                if isinstance(outcome, OptionNeeded):
-                    product = self._products.get(session, item.sku)
-                    assert product is not None  # the claim just found it
-                    question = pending.ask(
-                        session,
-                        session_id=live.id,
-                        viewer_id=viewer.id,
-                        item=item,
-                        option=outcome.option,
-                        product=product,
-                        comment_id=result.comment_id,
-                        now=now,
-                        replaces=question,
-                    )
-                    questions.stage(viewer.id, question)
-                elif question is not None:
-                    pending.supersede(session, question)
-                    questions.stage(viewer.id, None)
-                    question = None
-                outcomes.append(outcome)
-        elif intent.intent is IntentKind.CANCEL:
+            return self._buy(commerce, questions, live, viewer, now, result, intent, question)
+        if intent.intent is IntentKind.CANCEL:
             if question is not None:
-                pending.close(session, question, "cancelled")
-                questions.stage(viewer.id, None)
-            outcomes.extend(
-                carts.cancel(
-                    session,
+                questions.close(question, "cancelled")
+                self._questions.stage(viewer.id, None)
+            skus = [i.sku for i in intent.items]
+            return carts.cancel(
+                uow.session, session_id=live.id, viewer_id=viewer.id, skus=skus, now=now
+            )
+        if question is None:
+            return []
+        answered = question.answer(message.text)  # read in memory: chatter costs nothing
+        if answered is None:
+            return []
+        self._questions.stage(viewer.id, None)
+        if not questions.close(question, "answered"):
+            return []
+        return [self._claim(commerce, live, viewer, answered, result, now)]
+
+    def _buy(
+        self,
+        commerce: CommerceUnit,
+        questions: QuestionsPort,
+        live: LiveInfo,
+        viewer: KnownViewer,
+        now: datetime,
+        result: PipelineResult,
+        intent: ParsedIntent,
+        question: OpenQuestion | None,
+    ) -> list[Event]:
+        """Claim each item; an item missing an option asks which (one question per viewer)."""
+        outcomes: list[Event] = []
+        for claimed in intent.items:
+            item = question.merge(claimed) if question is not None else claimed
+            outcome = self._claim(commerce, live, viewer, item, result, now)
+            if isinstance(outcome, OptionNeeded):
+                product = commerce.products.get(item.sku)
+                assert product is not None  # the claim just found it
+                question = questions.ask(
                     session_id=live.id,
                     viewer_id=viewer.id,
-                    skus=[i.sku for i in intent.items],
+                    item=item,
+                    option=outcome.option,
+                    product=product,
+                    comment_id=result.comment_id,
                     now=now,
+                    replaces=question,
                 )
-            )
-        elif question is not None:
-            answered = question.answer(message.text)  # read in memory: chatter costs nothing
-            if answered is not None:
-                questions.stage(viewer.id, None)
-                if pending.close(session, question, "answered"):
-                    outcomes.append(self._claim(session, live, viewer, answered, result, now))
-        if outcomes:
-            session.flush()
-            cause = Cause(
-                key=key,
-                now=now,
-                live=live,
-                author=ViewerContact(
-                    message.author_name or message.author_id, message.author_id, viewer.language
-                ),
-                author_id=viewer.id,
-                language=intent.language or viewer.language,
-                reply_to_message_id=message.message_id,
-                products=self._products,
-            )
-            publish(uow, outcomes, cause)
-            uow.dispatch()
-            result.outcomes = cause.events
-            result.replies.extend(cause.replies)
+                self._questions.stage(viewer.id, question)
+            elif question is not None:
+                questions.supersede(question)
+                self._questions.stage(viewer.id, None)
+                question = None
+            outcomes.append(outcome)
+        return outcomes
 
     def _claim(
         self,
-        session: Session,
+        commerce: CommerceUnit,
         live: LiveInfo,
         viewer: KnownViewer,
         item: ClaimedItem,
@@ -557,7 +602,7 @@ class LivePipeline:
         now: datetime,
     ) -> Outcome:
         return claim(
-            SqlCommerce(session, self._products),
+            commerce,
             session_id=live.id,
             viewer_id=viewer.id,
             item=item,
@@ -573,7 +618,7 @@ class LivePipeline:
             live = session.get(LiveSession, self.live_session_id)
             if live is None:
                 raise LookupError(f"live session {self.live_session_id} does not exist")
-            self._questions = pending.load_open_questions(session, live.id)
+            self._questions = pending.OpenQuestions(SqlQuestions(session).load_open(live.id))
             self._live = LiveInfo.of(live)
         return self._live
 
