@@ -47,9 +47,15 @@ def _open_key(session_id: int, viewer_id: int) -> str:
 _OPEN_CART = select(Order).where(Order.open_key == bindparam("open_key"))
 
 
-def open_cart(session: Session, session_id: int, viewer_id: int) -> Order | None:
-    """The viewer's open cart as an ORM object (for changes other than adding a line)."""
-    return session.scalar(_OPEN_CART, {"open_key": _open_key(session_id, viewer_id)})
+def open_cart(
+    session: Session, session_id: int, viewer_id: int, *, lock: bool = False
+) -> Order | None:
+    """The viewer's open cart as an ORM object (for changes other than adding a line);
+    `lock` takes its row lock (PostgreSQL) before a payment."""
+    query = _OPEN_CART
+    if lock and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return session.scalar(query, {"open_key": _open_key(session_id, viewer_id)})
 
 
 # The claim path reads and writes carts with these Core statements, built once (see

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from commerce.carts import open_cart
-from commerce.checkout_service import CartNotPayable, pay_locally
+from commerce.checkout_service import CartNotPayable, pay_cart_locally, pay_locally
 from commerce.orders import SoldOutAtPayment
 from commerce.outcomes import OrderPaid, Outcome
 from commerce.payments import AppliedEvent, apply_event
@@ -34,8 +34,8 @@ def pay_with_local_checkout(database: UnitOfWorkProvider, token: str, now: datet
 def pay_open_cart(
     database: UnitOfWorkProvider, live: LiveInfo, author_id: str, *, now: datetime
 ) -> list[Outcome]:
-    """A viewer pays their open cart through the local checkout, as its pay button does
-    (a cart whose hold has ended cannot be paid)."""
+    """A viewer pays their open cart with the local checkout's rules, as its pay button
+    does (a cart whose hold has ended cannot be paid)."""
     with database.unit_of_work() as uow:
         session = uow.session
         viewer_id = session.scalar(
@@ -43,14 +43,16 @@ def pay_open_cart(
                 Viewer.platform == live.platform, Viewer.platform_user_id == author_id
             )
         )
-        cart = open_cart(session, live.id, viewer_id) if viewer_id is not None else None
+        cart = open_cart(session, live.id, viewer_id, lock=True) if viewer_id else None
         if cart is None or not any(line.status == "active" for line in cart.lines):
             return []
-        token = cart.public_token
-    try:
-        return [pay_with_local_checkout(database, token, now)]
-    except (CartNotPayable, SoldOutAtPayment):
-        return []
+        try:
+            paid = pay_cart_locally(session, cart, now)
+        except (CartNotPayable, SoldOutAtPayment):
+            return []  # leaving the unit of work rolls back whatever was sold
+        publish(uow, [paid], Cause(key=f"local:{paid.order_id}", now=now))
+        uow.commit()
+    return [paid]
 
 
 def apply_payment_event(
