@@ -174,6 +174,8 @@ class SqlQuestions:
     """Open questions in the pending-claims table (written with the batch's others inside a
     `pending.written_later` block)."""
 
+    port_name = "questions"  # what a fake unit of work hands out for this opener
+
     def __init__(self, session: Session) -> None:
         self._session = session
 
@@ -213,6 +215,8 @@ class SqlQuestions:
 
 class SqlCommerce:
     """Every commerce port on one session (one transaction)."""
+
+    port_name = "commerce"  # what a fake unit of work hands out for this opener
 
     def __init__(self, session: Session, products: ProductFactsCache | None = None) -> None:
         self.stock = SqlStock(session)

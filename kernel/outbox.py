@@ -29,6 +29,8 @@ class OutboxPort(Protocol):
 class SqlOutbox:
     """The outbox table in the unit's transaction."""
 
+    port_name = "outbox"  # what a fake unit of work hands out for this opener
+
     def __init__(self, session: Session) -> None:
         self._session = session
 
