@@ -34,6 +34,7 @@ from live.announce import ShopVoice
 from live.payments import apply_payment_event, pay_with_local_checkout
 from vitrine.bootstrap import Database, shop_voice, wire
 from vitrine.settings import CheckoutProviderName, Settings
+from vitrine.web_guards import WebGuards
 
 log = logging.getLogger(__name__)
 
@@ -256,4 +257,5 @@ def _build_app(
         applied = await run_in_threadpool(apply_payment_event, database, event, clock())
         return JSONResponse({"received": True, "outcome": applied.outcome})
 
+    app.add_middleware(WebGuards)
     return app
