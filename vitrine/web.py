@@ -188,12 +188,8 @@ def _build_app(
                 return _confirming_page()
             return None
 
-    @app.get("/checkout/{token}", response_class=HTMLResponse)
-    def checkout_page(token: str, paid: int = 0) -> Response:
-        now = clock()
-        shown = show_cart(token, now, confirming=bool(paid) and not local)
-        if shown is not None:
-            return shown
+    def provider_redirect(token: str, now: datetime) -> Response:
+        """Create (or reuse) the provider's payment page for the cart and go there."""
         try:
             url = checkout_link(database, token, provider, now)
         except CartNotPayable as exc:
@@ -210,25 +206,45 @@ def _build_app(
                 "try again in a minute.</p>",
                 503,
             )
-        if not local:
-            return RedirectResponse(url, status_code=303)
+        return RedirectResponse(url, status_code=303)
+
+    @app.get("/checkout/{token}", response_class=HTMLResponse)
+    def checkout_page(token: str, paid: int = 0) -> Response:
+        """The cart and a pay button. Showing it changes nothing: a link preview fetching
+        it creates no payment session; the button does."""
+        now = clock()
+        shown = show_cart(token, now, confirming=bool(paid) and not local)
+        if shown is not None:
+            return shown
+        if local:  # the local checkout calls no one: its "session" is this page
+            redirected = provider_redirect(token, now)
+            if redirected.status_code != 303:
+                return redirected
         with database.unit_of_work() as uow:
             order = find_cart(uow.session, token)
             assert order is not None
+            action = f"/checkout/{html.escape(token, quote=True)}/pay"
+            if local:
+                warning = (
+                    "<p class=test>⚠️ <b>TEST CHECKOUT</b> — no money moves and no card is "
+                    "asked for. The shop has not connected a payment provider.</p>"
+                )
+                title, button = f"Your cart — {shop.brand} (TEST)", "Pay (test)"
+            else:
+                warning, title, button = "", f"Your cart — {shop.brand}", "Pay"
             body = (
-                "<p class=test>⚠️ <b>TEST CHECKOUT</b> — no money moves and no card is asked "
-                "for. The shop has not connected a payment provider.</p>"
+                warning
                 + _cart_table(order)
                 + _time_left(order, now)
-                + f'<form method="post" action="/checkout/{html.escape(token, quote=True)}/pay">'
-                "<button type=submit>Pay (test)</button></form>"
+                + f'<form method="post" action="{action}">'
+                f"<button type=submit>{button}</button></form>"
             )
-            return _page(f"Your cart — {shop.brand} (TEST)", body)
+            return _page(title, body)
 
     @app.post("/checkout/{token}/pay", response_class=HTMLResponse)
     def pay(token: str) -> Response:
         if not local:
-            return _page("Not found", "<p>Payments go through the payment provider.</p>", 404)
+            return provider_redirect(token, clock())
         try:
             pay_with_local_checkout(database, token, clock())
         except CartNotPayable as exc:

@@ -83,8 +83,8 @@ def test_chat_link_redirects_to_one_session_per_cart(database, live, clock, web,
     )
     claim_for(database, live, "ann", "COLLIER-ISA", clock.now)
 
-    first = web.get(f"/checkout/{token}")
-    again = web.get(f"/checkout/{token}")
+    first = web.post(f"/checkout/{token}/pay")
+    again = web.post(f"/checkout/{token}/pay")
 
     assert first.status_code == 303 and first.headers["location"].startswith(
         "https://checkout.stripe.test/c/pay/cs_test_"
@@ -172,7 +172,7 @@ def test_changed_cart_gets_a_new_session_and_the_old_one_ends(
         database, live, "ann", "BAGUE-ORA", clock.now, options={"size": "52", "color": "doré"}
     )
     claim_for(database, live, "ann", "COLLIER-ISA", clock.now)
-    old = web.get(f"/checkout/{token}").headers["location"]
+    old = web.post(f"/checkout/{token}/pay").headers["location"]
     with database.unit_of_work() as uow:  # ann withdraws the necklace: the session is stale
         cancel(
             uow.session,
@@ -183,7 +183,7 @@ def test_changed_cart_gets_a_new_session_and_the_old_one_ends(
         )
         uow.commit()
 
-    new = web.get(f"/checkout/{token}").headers["location"]
+    new = web.post(f"/checkout/{token}/pay").headers["location"]
 
     assert new != old
     old_id, new_id = list(stripe_api.sessions)
@@ -198,8 +198,8 @@ def test_short_hold_session_is_expired_through_the_api_when_the_hold_ends(
 ) -> None:
     ann = claim_for(database, live, "ann", "COLLIER-ISA", clock.now)
     bob = claim_for(database, live, "bob", "COLLIER-ISA", clock.now)
-    web.get(f"/checkout/{ann}")
-    web.get(f"/checkout/{bob}")
+    web.post(f"/checkout/{ann}/pay")
+    web.post(f"/checkout/{bob}/pay")
     ann_session, bob_session = list(stripe_api.sessions)
     stripe_api.sessions[bob_session]["status"] = "expired"  # e.g. ended in the dashboard
     with database.unit_of_work() as uow:
@@ -222,7 +222,7 @@ def test_unreachable_stripe_is_retried_on_the_next_run(
     database, live, clock, web, stripe_api, provider
 ) -> None:
     token = claim_for(database, live, "ann", "COLLIER-ISA", clock.now)
-    web.get(f"/checkout/{token}")
+    web.post(f"/checkout/{token}/pay")
     with database.unit_of_work() as uow:
         expire_holds(uow.session, clock.now + timedelta(minutes=16))
         uow.commit()
@@ -235,22 +235,22 @@ def test_unreachable_stripe_is_retried_on_the_next_run(
 def test_provider_down_keeps_the_hold_and_says_so(database, live, clock, web, stripe_api) -> None:
     token = claim_for(database, live, "ann", "COLLIER-ISA", clock.now)
     stripe_api.fail_next = [500, 500, 500]
-    page = web.get(f"/checkout/{token}")
+    page = web.post(f"/checkout/{token}/pay")
     assert page.status_code == 503 and "stay held" in page.text
     order = order_by_token(database, token)
     assert (order.status, order.checkout_ref) == ("reserved", None)
-    assert web.get(f"/checkout/{token}").status_code == 303  # back up: the link works
+    assert web.post(f"/checkout/{token}/pay").status_code == 303  # back up: the link works
 
 
 def test_return_from_stripe_before_the_webhook_shows_confirming(
     database, live, clock, web, stripe_api
 ) -> None:
     token = claim_for(database, live, "ann", "COLLIER-ISA", clock.now)
-    web.get(f"/checkout/{token}")
+    web.post(f"/checkout/{token}/pay")
     stripe_api.pay(next(iter(stripe_api.sessions)))
 
     returned = web.get(f"/checkout/{token}?paid=1")
-    reopened = web.get(f"/checkout/{token}")  # the chat link, opened again meanwhile
+    reopened = web.post(f"/checkout/{token}/pay")  # the chat link, opened again meanwhile
 
     for page in (returned, reopened):
         assert page.status_code == 200 and "being confirmed" in page.text

@@ -75,9 +75,9 @@ def post_event(
 
 
 def open_session(web: TestClient, database: Database, token: str | None) -> str:
-    """The viewer follows the chat link: a Checkout Session is made; its id."""
+    """The viewer follows the chat link and presses Pay: a Checkout Session is made; its id."""
     assert token is not None
-    assert web.get(f"/checkout/{token}", follow_redirects=False).status_code == 303
+    assert web.post(f"/checkout/{token}/pay", follow_redirects=False).status_code == 303
     reference = order_by_token(database, token).checkout_ref
     assert reference is not None
     return reference
@@ -255,13 +255,13 @@ def test_stripe_ending_a_session_early_keeps_the_hold(database, live, clock, str
     )
     web = TestClient(create_app(settings, database, provider=provider, clock=clock))
     token = claim_for(database, live, "ann", "COLLIER-ISA", clock.now, hold_seconds=25 * 3600)
-    first = web.get(f"/checkout/{token}", follow_redirects=False).headers["location"]
+    first = web.post(f"/checkout/{token}/pay", follow_redirects=False).headers["location"]
     old_session = order_by_token(database, token).checkout_ref
     assert old_session is not None
     clock.now += timedelta(hours=24)
 
     ended = post_event(web, stripe_api.event("checkout.session.expired", old_session))
-    again = web.get(f"/checkout/{token}", follow_redirects=False)
+    again = web.post(f"/checkout/{token}/pay", follow_redirects=False)
 
     assert ended.json()["outcome"] == "checkout_reset"
     assert units(database, "ISA") == (2, 1)

@@ -85,8 +85,12 @@ def test_stripe_checkout_and_webhook_over_http(database, live, clock, stripe_api
     app = create_app(settings, database, clock=clock)  # the real factory, real client
     token = claim_for(database, live, "ann", "COLLIER-ISA", clock.now, hold_seconds=3600)
     with serve(app) as base, httpx.Client(base_url=base) as http:
-        assert http.post(f"/checkout/{token}/pay").status_code == 404  # no test button
-        redirect = http.get(f"/checkout/{token}")
+        # Opening the link (as a chat's link preview does) shows the cart and calls no one.
+        page = http.get(f"/checkout/{token}")
+        assert page.status_code == 200 and "TEST CHECKOUT" not in page.text
+        assert f'action="/checkout/{token}/pay"' in page.text
+        assert stripe_api.creates() == []
+        redirect = http.post(f"/checkout/{token}/pay")  # the Pay button
         assert redirect.status_code == 303
         session_id = order_by_token(database, token).checkout_ref
         assert session_id is not None
