@@ -5,12 +5,16 @@ handlers thank the viewer and hand the order to the brand."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from commerce.carts import open_cart
 from commerce.checkout_service import CartNotPayable, pay_cart_locally, pay_locally
+from commerce.models import PaymentEvent
 from commerce.orders import SoldOutAtPayment
 from commerce.outcomes import OrderPaid, Outcome
 from commerce.payments import AppliedEvent, apply_event
@@ -19,6 +23,9 @@ from kernel.uow import UnitOfWorkProvider
 from live.bus import publish
 from live.events import Cause
 from live.sessions import LiveInfo
+
+# The provider name under which replayed payments keep their keys (payment_events).
+PLAYBACK = "transcript"
 
 
 def pay_with_local_checkout(database: UnitOfWorkProvider, token: str, now: datetime) -> OrderPaid:
@@ -32,12 +39,20 @@ def pay_with_local_checkout(database: UnitOfWorkProvider, token: str, now: datet
 
 
 def pay_open_cart(
-    database: UnitOfWorkProvider, live: LiveInfo, author_id: str, *, now: datetime
+    database: UnitOfWorkProvider,
+    live: LiveInfo,
+    author_id: str,
+    *,
+    now: datetime,
+    payment_key: str,
 ) -> list[Outcome]:
     """A viewer pays their open cart with the local checkout's rules, as its pay button
-    does (a cart whose hold has ended cannot be paid)."""
+    does (a cart whose hold has ended cannot be paid). `payment_key` makes it happen once:
+    a payment seen before (a replay run again, or resumed after a crash) pays nothing."""
     with database.unit_of_work() as uow:
         session = uow.session
+        if not record_payment_once(session, PLAYBACK, f"{live.id}:{payment_key}", now):
+            return []
         viewer_id = session.scalar(
             select(Viewer.id).where(
                 Viewer.platform == live.platform, Viewer.platform_user_id == author_id
@@ -53,6 +68,30 @@ def pay_open_cart(
         publish(uow, [paid], Cause(key=f"local:{paid.order_id}", now=now))
         uow.commit()
     return [paid]
+
+
+def record_payment_once(session: Session, provider: str, key: str, now: datetime) -> bool:
+    """Store a payment's key (one statement); False when it was stored before."""
+    statement = _record_payment(session.get_bind().dialect.name)
+    row = {
+        "provider": provider,
+        "event_id": key[:255],
+        "type": "pay",
+        "payload": {},
+        "received_at": now,
+        "outcome": "paid",
+    }
+    return session.execute(statement, row).first() is not None
+
+
+@cache
+def _record_payment(dialect: str) -> Any:
+    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert_for(PaymentEvent)
+        .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+        .returning(PaymentEvent.id)
+    )
 
 
 def apply_payment_event(

@@ -46,6 +46,13 @@ class PayEvent:
     line: int
     ts: float
     author_id: str
+    id: str | None = None  # the payment's own key, when the transcript gives one
+
+    @property
+    def key(self) -> str:
+        """The payment's idempotency key: applied once however often the transcript is
+        replayed (its `id`, or where it stands in the transcript)."""
+        return self.id or f"line{self.line}:{self.author_id}:{self.ts:g}"
 
 
 TranscriptLine = ChatLine | FeatureEvent | PayEvent
@@ -82,7 +89,10 @@ def parse_line(raw: str, line: int) -> TranscriptLine:
     if event == "feature":
         return FeatureEvent(line, ts, _string(obj, "sku", line))
     if event == "pay":
-        return PayEvent(line, ts, _string(obj, "author_id", line))
+        pay_id = obj.get("id")
+        if pay_id is not None and (not isinstance(pay_id, str) or not pay_id):
+            raise TranscriptError(line, "field 'id' must be a non-empty string")
+        return PayEvent(line, ts, _string(obj, "author_id", line), pay_id)
     if event is not None:
         raise TranscriptError(line, f"unknown event {event!r} (feature, pay)")
     author = obj.get("author")

@@ -119,7 +119,9 @@ def run_replay(
             if observer:
                 observer(line, None)
         elif isinstance(line, PayEvent) and shard.owns(line.author_id):
-            paid = payments.pay_open_cart(database, live, line.author_id, now=now)
+            paid = payments.pay_open_cart(
+                database, live, line.author_id, now=now, payment_key=line.key
+            )
             if observer:
                 observer(line, paid)
         if after_step is not None:
