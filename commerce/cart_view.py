@@ -33,6 +33,7 @@ class CartView:
     total_minor: int
     expires_at: datetime | None
     lines: tuple[HeldLine, ...]  # active lines only, oldest first
+    opened_at: datetime | None = None  # the cart's first claim: no hold runs past a cap from it
 
     def with_line(self, line: HeldLine, expires_at: datetime | None) -> CartView:
         """The cart once `line` is added and its hold restarted."""
@@ -44,4 +45,5 @@ class CartView:
             sum(held.quantity * held.unit_price_minor for held in lines),
             expires_at,
             lines,
+            self.opened_at,
         )

@@ -69,6 +69,7 @@ _VIEW_COLUMNS = (
     _ORDERS.c.currency,
     _ORDERS.c.total_minor,
     _ORDERS.c.expires_at,
+    _ORDERS.c.created_at,
 )
 _READ_CART = (
     select(
@@ -136,6 +137,7 @@ def _view(cart: Any, active_lines: list[Any]) -> CartView:
         currency=cart.currency,
         total_minor=cart.total_minor,
         expires_at=cart.expires_at,
+        opened_at=cart.created_at,
         lines=tuple(
             HeldLine(
                 line.product_id,
@@ -183,7 +185,9 @@ def _open_new_cart(
     )
     if row is None:
         return None
-    return CartView(row.id, row.public_token, row.currency, row.total_minor, row.expires_at, ())
+    return CartView(
+        row.id, row.public_token, row.currency, row.total_minor, row.expires_at, (), row.created_at
+    )
 
 
 def _forget_loaded(session: Session, cart_id: int) -> None:

@@ -63,7 +63,7 @@ def claim(
             quantity,
             comment_id,
             now,
-            hold_until(now, policy),
+            hold_until(now, policy, cart.opened_at if cart is not None else None),
             policy.holds_stock,
         )
         cart = unit.carts.add_line(line, cart)

@@ -41,6 +41,7 @@ def _promote(
     product = unit.products.of_variant(entry.variant_id)
     variant = product.variant(entry.variant_id) if product is not None else None
     assert product is not None and variant is not None, "a waited-for variant exists"
+    cart = unit.carts.read_open(entry.session_id, entry.viewer_id)
     line = NewLine(
         entry.session_id,
         entry.viewer_id,
@@ -49,10 +50,10 @@ def _promote(
         entry.quantity,
         entry.comment_id,
         now,
-        hold_until(now, policy),
+        hold_until(now, policy, cart.opened_at if cart is not None else None),
         policy.holds_stock,
     )
-    cart = unit.carts.add_line(line, unit.carts.read_open(entry.session_id, entry.viewer_id))
+    cart = unit.carts.add_line(line, cart)
     unit.waitlist.promoted(entry.id, now)
     return WaitlistPromoted(
         entry.viewer_id,

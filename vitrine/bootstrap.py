@@ -62,6 +62,7 @@ def commerce_policy(settings: Settings) -> CommercePolicy:
         hold_seconds=new_session_hold(settings),
         max_units_per_product=settings.max_units_per_product,
         duplicate_window_s=settings.duplicate_claim_window_s,
+        max_hold_seconds=settings.max_hold_seconds,
     )
 
 

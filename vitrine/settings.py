@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     checkout_provider: CheckoutProviderName = CheckoutProviderName.LOCAL
     hold_mode: HoldMode = HoldMode.TIMED
     hold_seconds: int = Field(default=15 * 60, ge=30)
+    # A cart's hold restarts with each claim, never past this long after its first claim.
+    max_hold_seconds: int = Field(default=30 * 60, ge=30)
     max_units_per_product: int = Field(default=5, ge=1)
     duplicate_claim_window_s: float = Field(default=30.0, ge=0)
 
@@ -75,6 +77,15 @@ class Settings(BaseSettings):
         if len(value) != 3 or not value.isalpha():
             raise ValueError("currency must be a three-letter ISO 4217 code, e.g. EUR")
         return value.upper()
+
+    @model_validator(mode="after")
+    def _max_hold_covers_one_hold(self) -> Settings:
+        if self.max_hold_seconds < self.hold_seconds:
+            raise ValueError(
+                f"VITRINE_MAX_HOLD_SECONDS ({self.max_hold_seconds}) must be at least "
+                f"VITRINE_HOLD_SECONDS ({self.hold_seconds})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _reject_placeholder_secrets(self) -> Settings:

@@ -69,9 +69,8 @@ class FakeCarts:
         current = self.open.get(key)  # as the SQL port does: the cart as it is now
         if current is None:
             currency = line.product.currency
-            current = CartView(
-                next(self._ids), secrets.token_urlsafe(18), currency, 0, line.expires_at, ()
-            )
+            token = secrets.token_urlsafe(18)
+            current = CartView(next(self._ids), token, currency, 0, line.expires_at, (), line.now)
         held = HeldLine(
             line.product.id, line.variant_id, line.quantity, line.product.price_minor, line.now
         )

@@ -201,6 +201,7 @@ def test_a_cart_opens_with_its_first_line_and_grows(ports: Ports) -> None:
         (ports.variant("ECLAT-30"), 2),
     ]
     assert again.total_minor == second.total_minor
+    assert first.opened_at == second.opened_at == again.opened_at == T0  # the first claim
 
 
 def test_carts_are_per_viewer_and_per_session(ports: Ports) -> None:

@@ -136,3 +136,15 @@ def test_a_first_paid_session_is_offered_no_more_units_than_are_free(shop) -> No
     assert [p.viewer_id for p in promoted] == [1, 2]
     assert all(p.expires_at is None for p in promoted)
     assert shop.stock.available(isa) == 2  # offered, not held
+
+
+def test_claims_restart_the_hold_but_never_past_the_cap_from_the_first(shop) -> None:
+    """Claiming (and cancelling) something cheap every 13 minutes cannot keep a scarce
+    unit held: the cart's hold stops 30 minutes after its first claim."""
+    policy = CommercePolicy(hold_seconds=900, max_units_per_product=5, max_hold_seconds=1800)
+    first = buy(shop, 1, "COLLIER-ISA", policy=policy)
+    assert isinstance(first, Reserved) and first.expires_at == T0 + timedelta(minutes=15)
+    later = buy(shop, 1, "SERUM-ECLAT", at=13 * 60, policy=policy, size="30ml")
+    assert isinstance(later, Reserved) and later.expires_at == T0 + timedelta(minutes=28)
+    last = buy(shop, 1, "SERUM-ECLAT", at=26 * 60, policy=policy, size="50ml")
+    assert isinstance(last, Reserved) and last.expires_at == T0 + timedelta(minutes=30)
