@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from commerce.models import Order
 from commerce.orders import order_document
+from kernel.csv_cells import safe_row
 from kernel.models import Viewer
 from kernel.money import format_money
 
@@ -76,23 +77,27 @@ def write_orders_csv(documents: list[dict[str, Any]], path: Path) -> Path:
             for line in doc["lines"]:
                 currency = doc["currency"]
                 writer.writerow(
-                    {
-                        "order_id": doc["order_id"],
-                        "status": doc["status"],
-                        "buyer": doc["buyer"]["name"],
-                        "buyer_platform_id": doc["buyer"]["platform_user_id"],
-                        "product_sku": line["product_sku"],
-                        "variant_sku": line["variant_sku"],
-                        "name": line["name"],
-                        "options": ";".join(f"{k}={v}" for k, v in line["options"].items()),
-                        "quantity": line["quantity"],
-                        "unit_price": format_money(line["unit_price_minor"], currency).split()[0],
-                        "line_total": format_money(
-                            line["unit_price_minor"] * line["quantity"], currency
-                        ).split()[0],
-                        "currency": currency,
-                        "paid_at": doc["paid_at"] or "",
-                    }
+                    safe_row(
+                        {
+                            "order_id": doc["order_id"],
+                            "status": doc["status"],
+                            "buyer": doc["buyer"]["name"],
+                            "buyer_platform_id": doc["buyer"]["platform_user_id"],
+                            "product_sku": line["product_sku"],
+                            "variant_sku": line["variant_sku"],
+                            "name": line["name"],
+                            "options": ";".join(f"{k}={v}" for k, v in line["options"].items()),
+                            "quantity": line["quantity"],
+                            "unit_price": format_money(line["unit_price_minor"], currency).split()[
+                                0
+                            ],
+                            "line_total": format_money(
+                                line["unit_price_minor"] * line["quantity"], currency
+                            ).split()[0],
+                            "currency": currency,
+                            "paid_at": doc["paid_at"] or "",
+                        }
+                    )
                 )
 
     _atomic_write(path, write)
