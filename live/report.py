@@ -3,6 +3,8 @@ processes did the work."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,7 +19,7 @@ from commerce.models import (
     Variant,
     WaitlistEntry,
 )
-from kernel.models import Comment, OutboxMessage
+from kernel.models import Comment, LiveSession, OutboxMessage
 from kernel.uow import UnitOfWorkProvider
 
 
@@ -101,3 +103,50 @@ def session_totals(database: UnitOfWorkProvider, live_session_id: int) -> dict[s
                 ),
             ),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOverview:
+    key: str
+    platform: str
+    chat_id: str
+    status: str
+    started_at: datetime | None
+    comments: int
+    paid_orders: int
+    revenue_minor: int
+
+
+def sessions_overview(database: UnitOfWorkProvider, limit: int = 200) -> list[SessionOverview]:
+    """The live sessions, newest first, with their comments and paid orders."""
+    paid = Order.status.in_([OrderStatus.PAID, OrderStatus.HANDED_OFF])
+    comments = (
+        select(func.count()).select_from(Comment).where(Comment.session_id == LiveSession.id)
+    ).scalar_subquery()
+    orders = (
+        select(func.count()).select_from(Order).where(Order.session_id == LiveSession.id, paid)
+    ).scalar_subquery()
+    revenue = (
+        select(func.coalesce(func.sum(Order.total_minor), 0))
+        .where(Order.session_id == LiveSession.id, paid)
+        .scalar_subquery()
+    )
+    query = (
+        select(LiveSession, comments, orders, revenue)
+        .order_by(LiveSession.created_at.desc(), LiveSession.id.desc())
+        .limit(limit)
+    )
+    with database.unit_of_work() as uow:
+        return [
+            SessionOverview(
+                live.key,
+                live.platform,
+                live.chat_id,
+                live.status,
+                live.started_at,
+                int(n_comments),
+                int(n_paid),
+                int(revenue_minor),
+            )
+            for live, n_comments, n_paid, revenue_minor in uow.session.execute(query)
+        ]

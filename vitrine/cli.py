@@ -66,9 +66,20 @@ def db_upgrade(db: DbOption = None, revision: str = "head") -> None:
 
 
 @db_app.command("downgrade")
-def db_downgrade(revision: Annotated[str, typer.Argument()] = "base", db: DbOption = None) -> None:
-    """Downgrade the database schema (to `base` by default: drops every table)."""
+def db_downgrade(
+    revision: Annotated[str, typer.Argument()] = "base",
+    db: DbOption = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do it without asking")] = False,
+) -> None:
+    """Downgrade the database schema (to `base` by default: drops every table and its data)."""
     from vitrine import migrations
+
+    if not yes:
+        what = "drop every table and all its data" if revision == "base" else "lose data"
+        if not sys.stdin.isatty():
+            raise _fail(f"downgrading to {revision} may {what}: add --yes to do it")
+        if not typer.confirm(f"Downgrade to {revision}? This may {what}.", default=False):
+            raise _fail("nothing changed")
 
     migrations.downgrade(_database_url(db), revision)
     typer.echo(f"database at {revision}")
@@ -287,11 +298,16 @@ def export(
     from sqlalchemy import select
 
     from commerce.export import orders_for_export, write_orders_csv, write_orders_json
+    from commerce.models import OrderStatus
     from kernel.models import LiveSession
     from vitrine.bootstrap import open_database
 
     if out.suffix.lower() not in (".csv", ".json"):
         raise _fail("--out must end in .csv or .json")
+    unknown = sorted(set(status or ()) - {s.value for s in OrderStatus})
+    if unknown:
+        known = ", ".join(s.value for s in OrderStatus)
+        raise _fail(f"unknown --status {', '.join(unknown)} (one of: {known})")
     database = open_database(_database_url(db))
     try:
         with database.unit_of_work() as uow:
@@ -306,19 +322,67 @@ def export(
     typer.echo(f"wrote {len(documents)} orders to {out}")
 
 
+@app.command("sessions")
+def sessions(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
+) -> None:
+    """The live sessions, newest first: key, platform, chat, started, comments, paid."""
+    import dataclasses
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from live.report import sessions_overview
+    from vitrine.bootstrap import open_database
+    from vitrine.terminal import cell
+
+    database = open_database(_database_url(db))
+    try:
+        rows = sessions_overview(database)
+    finally:
+        database.dispose()
+    if as_json:
+        for row in rows:
+            started = row.started_at.isoformat() if row.started_at else None
+            fields = {**dataclasses.asdict(row), "started_at": started}
+            typer.echo(json.dumps(fields, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo("no live session yet: `vitrine demo` or `vitrine replay` opens one")
+        return
+    table = Table(title="live sessions")
+    for column in ("key", "platform", "chat", "status", "started (UTC)", "comments", "paid"):
+        table.add_column(column, justify="right" if column in ("comments", "paid") else "left")
+    for row in rows:
+        started = row.started_at.strftime("%Y-%m-%d %H:%M") if row.started_at else ""
+        table.add_row(
+            cell(row.key),
+            cell(row.platform),
+            cell(row.chat_id),
+            row.status,
+            started,
+            str(row.comments),
+            str(row.paid_orders),
+        )
+    Console().print(table)
+
+
 @moderation_app.command("log")
 def moderation_log(
     session: Annotated[str, typer.Option(help="Live session key")],
     db: DbOption = None,
 ) -> None:
-    """Every moderation decision of a live session, oldest first."""
+    """Every moderation decision of a live session, oldest first, with the removed text."""
     from rich.console import Console
     from rich.table import Table
     from sqlalchemy import select
 
-    from kernel.models import LiveSession, Viewer
+    from kernel.models import Comment, LiveSession, Viewer
     from moderation import audit
     from vitrine.bootstrap import open_database
+    from vitrine.terminal import cell
 
     database = open_database(_database_url(db))
     try:
@@ -326,19 +390,21 @@ def moderation_log(
             live_id = uow.session.scalar(select(LiveSession.id).where(LiveSession.key == session))
             if live_id is None:
                 raise _fail(f"no live session with key {session!r}")
-            table = Table(title=f"moderation log of {session}")
-            for column in ("id", "when", "viewer", "action", "reasons", "by", "undone"):
+            table = Table(title=cell(f"moderation log of {session}"))
+            for column in ("id", "when", "viewer", "action", "reasons", "text", "by", "undone"):
                 table.add_column(column)
             for entry in audit.history(uow.session, live_id):
                 viewer = uow.session.get(Viewer, entry.viewer_id) if entry.viewer_id else None
+                comment = uow.session.get(Comment, entry.comment_id) if entry.comment_id else None
                 table.add_row(
                     str(entry.id),
                     entry.created_at.strftime("%H:%M:%S"),
-                    viewer.display_name if viewer else "",
-                    entry.action + (" (dry run)" if entry.dry_run else ""),
-                    ", ".join(entry.reasons) or (entry.argument or ""),
-                    entry.actor,
-                    f"by {entry.undone_by}" if entry.undone_at else "",
+                    cell(viewer.display_name if viewer else ""),
+                    cell(entry.action + (" (dry run)" if entry.dry_run else "")),
+                    cell(", ".join(entry.reasons) or (entry.argument or "")),
+                    cell(comment.text if comment else "", limit=120),
+                    cell(entry.actor),
+                    cell(f"by {entry.undone_by}" if entry.undone_at else ""),
                 )
         Console().print(table)
     finally:
@@ -352,6 +418,8 @@ def moderation_undo(
     db: DbOption = None,
 ) -> None:
     """Undo one moderation action: logged as undone; a ban or timeout is lifted."""
+    if not by.strip():
+        raise _fail("--by needs the name of who undoes it (it is kept in the audit log)")
     from kernel.clock import utcnow
     from live.moderator_commands import undo_action
     from moderation.audit import AuditError
