@@ -31,6 +31,22 @@ DbOption = Annotated[
 ]
 
 
+@app.callback()
+def _start() -> None:
+    """Before any command: the settings are read (one line per problem, never a value)
+    and logging is configured from them."""
+    from vitrine.logs import configure_logging
+    from vitrine.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        for line in exc.lines:
+            typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(2) from None
+    configure_logging(settings.log_level, settings.log_format)
+
+
 def _fail(message: str, code: int = 1) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)

@@ -6,7 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "xxx", "your-key-here", "todo"}
@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     )
 
     environment: Literal["development", "production", "test"] = "development"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
     data_dir: Path = Path("var")
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: SQLite file in data_dir"
@@ -100,7 +102,10 @@ class Settings(BaseSettings):
         ):
             secret = getattr(self, name)
             if secret is not None and secret.get_secret_value().lower() in PLACEHOLDER_SECRETS:
-                raise ValueError(f"{name} is a placeholder; set the real value or unset it")
+                variable = "OPENAI_API_KEY" if name == "openai_api_key" else f"VITRINE_{name}"
+                raise ValueError(
+                    f"{variable.upper()} is a placeholder; set the real value or unset it"
+                )
         return self
 
     @property
@@ -113,3 +118,28 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return self.openai_api_key is not None or self.openai_base_url is not None
+
+
+class SettingsError(ValueError):
+    """Settings that do not validate, said in lines that never carry a value (a secret's
+    included): `VITRINE_HOLD_SECONDS: Input should be a valid integer`."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("; ".join(lines))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings once; `SettingsError` when they do not validate."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError([_describe(error) for error in exc.errors()]) from None
+
+
+def _describe(error: object) -> str:
+    details = error if isinstance(error, dict) else {}
+    where = ".".join(str(part) for part in details.get("loc", ()))
+    message = str(details.get("msg", "invalid value")).removeprefix("Value error, ")
+    name = f"VITRINE_{where.upper()}" if where else "settings"
+    return f"{name}: {message}"
