@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -37,6 +38,9 @@ from vitrine.settings import CheckoutProviderName, Settings
 from vitrine.web_guards import WebGuards
 
 log = logging.getLogger(__name__)
+
+# What a cart's public token looks like (`secrets.token_urlsafe`): anything else is not one.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">{head}<title>{title}</title>
@@ -174,6 +178,8 @@ def _build_app(
 
     def show_cart(token: str, now: datetime, *, confirming: bool) -> Response | None:
         """The page for a cart that can't be paid (or is being paid); None if payable."""
+        if not _TOKEN.fullmatch(token):
+            return _not_found()  # not one of ours: no need to ask the database
         with database.unit_of_work() as uow:
             order = find_cart(uow.session, token)
             if order is None:
@@ -243,6 +249,8 @@ def _build_app(
 
     @app.post("/checkout/{token}/pay", response_class=HTMLResponse)
     def pay(token: str) -> Response:
+        if not _TOKEN.fullmatch(token):
+            return _not_found()
         if not local:
             return provider_redirect(token, clock())
         try:
@@ -266,7 +274,10 @@ def _build_app(
             return JSONResponse({"error": "Stripe webhooks are not configured"}, status_code=404)
         payload = await request.body()
         try:
-            event = verify(payload, request.headers.get("stripe-signature"), webhook_secret)
+            signature = request.headers.get("stripe-signature")
+            if signature is not None and not signature.isascii():
+                raise ForgedEvent("the signature header is not ASCII")
+            event = verify(payload, signature, webhook_secret)
         except ForgedEvent as exc:
             log.warning("refused a Stripe webhook: %s", exc)
             return JSONResponse({"error": "invalid signature"}, status_code=400)

@@ -99,3 +99,16 @@ def test_the_access_log_never_shows_a_checkout_token(app, database, live, clock,
     lines = [r.getMessage() for r in caplog.records if r.name == "vitrine.access"]
     assert len(lines) == 2 and all("/checkout/<token>" in line for line in lines)
     assert not any(token in line for line in lines)
+
+
+def test_unauthenticated_junk_gets_a_clear_answer_not_a_500(app) -> None:
+    with serve(app) as base, httpx.Client(base_url=base) as http:
+        assert http.get("/checkout/abc%00defghijklmnopqrstu").status_code == 404
+        assert http.post("/checkout/abc%00defghijklmnopqrstu/pay").status_code == 404
+        assert http.get("/checkout/" + "é" * 20).status_code == 404
+        answer = _raw(
+            base,
+            b"POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+            b"Stripe-Signature: t=1,v1=\xff\xfe\r\n\r\n{}",
+        )
+    assert answer.startswith(b"HTTP/1.1 400")
