@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from urllib.parse import urlparse
 
 from commerce.holds import CommercePolicy
@@ -30,11 +31,30 @@ class DatabaseNotMigrated(RuntimeError):
         )
 
 
+class NoDatabase(LookupError):
+    """A command that only reads was pointed at an embedded database that does not exist."""
+
+
+def require_existing(url: str) -> None:
+    """`NoDatabase` when an embedded database file is not there (a mistyped path)."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:" and not Path(path).is_file():
+            raise NoDatabase(f"no database at {path} (check --db or VITRINE_DATABASE_URL)")
+
+
 def open_database(
-    url: str, *, auto_upgrade: bool | None = None, **engine_kwargs: object
+    url: str,
+    *,
+    auto_upgrade: bool | None = None,
+    must_exist: bool = False,
+    **engine_kwargs: object,
 ) -> Database:
     """Open the database; an embedded SQLite database is upgraded on the spot, a server
-    database must have been upgraded with `vitrine db upgrade`."""
+    database must have been upgraded with `vitrine db upgrade`. `must_exist` (commands that
+    only read) refuses to create an embedded database, or its folder, that is not there."""
+    if must_exist:
+        require_existing(url)
     engine = make_engine(url, **engine_kwargs)
     if auto_upgrade is None:
         auto_upgrade = engine.dialect.name == "sqlite"

@@ -106,8 +106,11 @@ def db_current(db: DbOption = None) -> None:
     """Print the database's schema revision and whether it is the newest."""
     from kernel.db import make_engine
     from vitrine import migrations
+    from vitrine.bootstrap import require_existing
 
-    engine = make_engine(_database_url(db))
+    url = _database_url(db)
+    require_existing(url)
+    engine = make_engine(url)
     current = migrations.current_revision(engine)
     head = migrations.head_revision()
     typer.echo(f"current {current or 'none'}; head {head}")
@@ -324,7 +327,7 @@ def export(
     if unknown:
         known = ", ".join(s.value for s in OrderStatus)
         raise _fail(f"unknown --status {', '.join(unknown)} (one of: {known})")
-    database = open_database(_database_url(db))
+    database = open_database(_database_url(db), must_exist=True)
     try:
         with database.unit_of_work() as uow:
             live_id = uow.session.scalar(select(LiveSession.id).where(LiveSession.key == session))
@@ -354,7 +357,7 @@ def sessions(
     from vitrine.bootstrap import open_database
     from vitrine.terminal import cell
 
-    database = open_database(_database_url(db))
+    database = open_database(_database_url(db), must_exist=True)
     try:
         rows = sessions_overview(database)
     finally:
@@ -400,7 +403,7 @@ def moderation_log(
     from vitrine.bootstrap import open_database
     from vitrine.terminal import cell
 
-    database = open_database(_database_url(db))
+    database = open_database(_database_url(db), must_exist=True)
     try:
         with database.unit_of_work() as uow:
             live_id = uow.session.scalar(select(LiveSession.id).where(LiveSession.key == session))
@@ -441,7 +444,7 @@ def moderation_undo(
     from moderation.audit import AuditError
     from vitrine.bootstrap import open_database
 
-    database = open_database(_database_url(db))
+    database = open_database(_database_url(db), must_exist=True)
     try:
         entry = undo_action(database, action_id, by=by, now=utcnow())
     except AuditError as exc:
@@ -457,6 +460,30 @@ def main() -> None:
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(1)
+    except Exception as exc:
+        message = _known_failure(exc)
+        if message is None:
+            raise
+        typer.echo(f"error: {message}", err=True)
+        sys.exit(1)
+
+
+def _known_failure(exc: Exception) -> str | None:
+    """One line for what a user's setup gets wrong (the database), instead of a traceback."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
+
+    from vitrine.bootstrap import DatabaseNotMigrated, NoDatabase
+
+    if isinstance(exc, DatabaseNotMigrated | NoDatabase):
+        return str(exc)
+    if isinstance(exc, ArgumentError | NoSuchModuleError):
+        return f"the database URL is not valid ({exc}); e.g. sqlite:///var/vitrine.db"
+    if isinstance(exc, OperationalError):
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        return f"cannot reach the database: {reason}"
+    if isinstance(exc, ProgrammingError) and "does not exist" in str(exc.orig):
+        return "the database has no Vitrine tables: run `vitrine db upgrade`"
+    return None
 
 
 if __name__ == "__main__":

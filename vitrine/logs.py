@@ -42,5 +42,5 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     root.addHandler(handler)
     root.setLevel(level)
     # Libraries speak only when something goes wrong.
-    for noisy in ("httpx", "httpcore", "apscheduler", "uvicorn.access", "sqlalchemy"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "uvicorn.access", "sqlalchemy", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -120,12 +120,17 @@ def read_transcript(
     path: Path, *, strict: bool = True
 ) -> Iterator[TranscriptLine | TranscriptError]:
     """Yield the lines of a transcript; with `strict=False` bad lines come as errors."""
-    with path.open(encoding="utf-8") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
+    with path.open("rb") as fh:
+        for number, data in enumerate(fh, start=1):
             try:
+                raw = data.decode("utf-8")
+                if not raw.strip():
+                    continue
                 yield parse_line(raw, number)
+            except UnicodeDecodeError:
+                if strict:
+                    raise TranscriptError(number, "not valid UTF-8") from None
+                yield TranscriptError(number, "not valid UTF-8")
             except TranscriptError as exc:
                 if strict:
                     raise

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+CATALOG = Path(__file__).resolve().parents[1] / "data" / "catalog-bijoux.json"
 REAL_SECRET = "sk_live_4eC39HqLyjWDarjtT1zdp7dcREALTAIL"
 
 
@@ -49,7 +50,7 @@ def test_a_placeholder_secret_never_prints_another_secret(tmp_path: Path) -> Non
 
 def test_the_apps_own_info_lines_appear_with_timestamps(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    done = run(tmp_path, "sessions", "--db", url)
+    done = run(tmp_path, "catalog", "import", str(CATALOG), "--db", url)
     assert done.returncode == 0, done.stderr
     line = next(x for x in done.stderr.splitlines() if "upgrading the database schema" in x)
     assert line[:4].isdigit() and "INFO vitrine.bootstrap" in line
@@ -57,7 +58,7 @@ def test_the_apps_own_info_lines_appear_with_timestamps(tmp_path: Path) -> None:
 
 def test_json_log_lines_on_request(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    done = run(tmp_path, "sessions", "--db", url, VITRINE_LOG_FORMAT="json")
+    done = run(tmp_path, "catalog", "import", str(CATALOG), "--db", url, VITRINE_LOG_FORMAT="json")
     assert done.returncode == 0, done.stderr
     entries = [json.loads(x) for x in done.stderr.splitlines() if x.startswith("{")]
     assert any(e["message"] == "upgrading the database schema" for e in entries)

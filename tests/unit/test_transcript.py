@@ -55,3 +55,17 @@ def test_load_keeps_going_past_bad_lines(tmp_path: Path) -> None:
     good, bad = load_transcript(path)
     assert [type(x).__name__ for x in good] == ["ChatLine", "FeatureEvent"]  # sorted by ts
     assert [e.line for e in bad] == [2]
+
+
+def test_a_line_that_is_not_utf8_is_skipped_and_the_rest_kept(tmp_path) -> None:
+    from bots.transcript.format import load_transcript
+
+    path = tmp_path / "chat.jsonl"
+    path.write_bytes(
+        b'{"id": "a", "ts": 1, "text": "hi", "author": {"id": "u1"}}\n'
+        b'{"id": "b", "ts": 2, "text": "\xff\xfe", "author": {"id": "u2"}}\n'
+        b'{"id": "c", "ts": 3, "text": "ok", "author": {"id": "u3"}}\n'
+    )
+    good, bad = load_transcript(path)
+    assert [line.id for line in good] == ["a", "c"]
+    assert [str(error) for error in bad] == ["line 2: not valid UTF-8"]
