@@ -16,6 +16,7 @@ from commerce.product_facts import ProductFactsCache
 from kernel.models import LiveSession, Viewer
 from kernel.money import format_money
 from kernel.outbox import enqueue_many
+from live.deliveries import Delivery, ModerationCommand, PrivateReply, PublicReply
 from live.events import Cause, LiveLike, ViewerContact, announcement_key
 from live.messages import Reply, ReplyKind
 from live.replies import ReplyContext, replies_for
@@ -57,6 +58,22 @@ def destination(kind: ReplyKind, live: LiveLike, user_id: str | None) -> str:
     return f"chat:{live.platform}:{live.chat_id}"
 
 
+def delivery(reply: Reply, live: LiveLike) -> Delivery:
+    """The typed outbox payload of a reply in a live session's chat."""
+    if reply.kind is ReplyKind.PUBLIC:
+        return PublicReply(live.chat_id, reply.text, reply.reply_to_message_id)
+    if reply.kind is ReplyKind.PRIVATE:
+        return PrivateReply(str(reply.to_author_id), reply.text, live.chat_id)
+    duration = reply.data.get("duration_s")
+    return ModerationCommand(
+        live.chat_id,
+        str(reply.data.get("message_id") or ""),
+        str(reply.to_author_id),
+        str(reply.data["action"]),
+        int(duration) if duration is not None else None,
+    )
+
+
 def write_replies(
     session: Session,
     replies: Iterable[Reply],
@@ -71,14 +88,7 @@ def write_replies(
             "kind": reply.kind.value,
             "channel": live.platform,
             "destination": destination(reply.kind, live, reply.to_author_id),
-            "payload": {
-                "text": reply.text,
-                "platform": live.platform,
-                "chat_id": live.chat_id,
-                "user_id": reply.to_author_id,
-                "reply_to": reply.reply_to_message_id,
-                **reply.data,
-            },
+            "payload": delivery(reply, live).to_json(),
             "dedupe_key": f"{key}:{index}",
             "session_id": live.id,
         }

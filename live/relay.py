@@ -1,152 +1,296 @@
-"""Sends what the outbox holds: public replies batched per chat, DMs one by one,
-moderation actions at once; failures retried with backoff, rate limits respected."""
+"""The relay: sends what the outbox holds without ever keeping a transaction open while it
+waits on a platform or the brand.
+
+Each pass claims the due rows in one short transaction (a lease of its own on each row),
+sends them outside any transaction through the transport of their channel, and records
+the results in another short transaction. Both database steps run in a worker thread, so
+the event loop keeps serving while the database is busy. A relay that dies mid-send leaves
+rows whose lease runs out: another pass sends them then (at most the request in flight at
+the crash is sent twice). On PostgreSQL the claim skips rows another relay has locked, so
+several processes may relay at once without sending a row twice.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import os
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, func, or_, select, update
+from sqlalchemy.orm import Session
 
+from commerce.models import Order, OrderStatus
 from kernel.clock import utcnow
 from kernel.models import OutboxMessage, OutboxStatus
 from kernel.uow import UnitOfWorkProvider
-from live.platform import ChatPlatform, DeliveryError
+from live.deliveries import UnknownDelivery, delivery_of
+from live.platform import ChatPlatform
+from live.transports import (
+    BRAND_CHANNEL,
+    BrandWebhookTransport,
+    ChatTransport,
+    Due,
+    Failed,
+    Result,
+    Sent,
+    Transport,
+)
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+LEASE = timedelta(seconds=60)  # longer than any one send is allowed to take
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_MINE = (_OUTBOX.c.id == bindparam("row_id")) & (_OUTBOX.c.lease_owner == bindparam("owner"))
+_SENT = (
+    update(_OUTBOX)
+    .where(_MINE)
+    .values(
+        status=OutboxStatus.SENT.value,
+        sent_at=bindparam("now"),
+        attempts=_OUTBOX.c.attempts + 1,
+        lease_until=None,
+        lease_owner=None,
+    )
+)
+_FAILED = (
+    update(_OUTBOX)
+    .where(_MINE)
+    .values(
+        status=bindparam("new_status"),
+        attempts=_OUTBOX.c.attempts + 1,
+        last_error=bindparam("error"),
+        next_attempt_at=bindparam("retry_at"),
+        lease_until=None,
+        lease_owner=None,
+    )
+)
 
 
 @dataclass
 class SendReport:
+    """What one pass did with the rows it claimed."""
+
     sent: int = 0
-    batches: int = 0
     retried: int = 0
     failed: int = 0
 
 
-def batch_texts(texts: list[str], max_chars: int) -> list[list[int]]:
-    """Group message indexes into batches whose joined text fits one platform message."""
-    batches: list[list[int]] = []
-    current: list[int] = []
-    size = 0
-    for index, text in enumerate(texts):
-        length = min(len(text), max_chars)
-        if current and size + 1 + length > max_chars:
-            batches.append(current)
-            current, size = [], 0
-        current.append(index)
-        size += length + (1 if size else 0)
-    if current:
-        batches.append(current)
-    return batches
-
-
-def _backoff(attempts: int, retry_after: float | None) -> timedelta:
+def backoff(attempts: int, retry_after: float | None) -> timedelta:
+    """How long to wait before the next try: what the other side asked, else doubling."""
     if retry_after is not None:
         return timedelta(seconds=retry_after)
     return timedelta(seconds=min(300, 2**attempts))
 
 
-class OutboxSender:
-    """Drains due outbox rows of the platforms it knows through their adapters."""
+def build_transports(
+    platforms: Mapping[str, ChatPlatform],
+    *,
+    brand_url: str | None = None,
+    brand_secret: str | None = None,
+) -> dict[str, Transport]:
+    """A transport per channel: each chat platform, and the brand's endpoint if set."""
+    transports: dict[str, Transport] = {
+        name: ChatTransport(platform) for name, platform in platforms.items()
+    }
+    if brand_url and brand_secret:
+        transports[BRAND_CHANNEL] = BrandWebhookTransport(brand_url, brand_secret)
+    return transports
 
-    def __init__(self, database: UnitOfWorkProvider, platforms: dict[str, ChatPlatform]) -> None:
+
+class Relay:
+    """Drains due outbox rows of the channels it has a transport for."""
+
+    def __init__(
+        self,
+        database: UnitOfWorkProvider,
+        transports: Mapping[str, Transport],
+        *,
+        owner: str | None = None,
+        batch_size: int = 200,
+        lease: timedelta = LEASE,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.database = database
-        self.platforms = platforms
+        self.transports = dict(transports)
+        self.owner = owner or f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self.batch_size = batch_size
+        self.lease = lease
+        self.clock = clock
 
-    async def drain(self, now: datetime | None = None, limit: int = 500) -> SendReport:
-        """Send every due message once; mark each sent, or reschedule it with backoff."""
-        now = now or utcnow()
+    async def drain(self, now: datetime | None = None) -> SendReport:
+        """One pass: claim what is due, send it, record what became of it."""
+        now = now or self.clock()
+        due, refused = await asyncio.to_thread(self._claim, now)
+        results: list[Result] = list(refused)
+        by_channel: dict[str, list[Due]] = defaultdict(list)
+        for row in due:
+            by_channel[row.channel].append(row)
         report = SendReport()
-        with self.database.unit_of_work() as uow:
-            session = uow.session
-            query = (
-                select(OutboxMessage)
-                .where(
-                    OutboxMessage.status == OutboxStatus.PENDING,
-                    OutboxMessage.next_attempt_at <= now,
-                    OutboxMessage.channel.in_(list(self.platforms)),
-                )
-                .order_by(OutboxMessage.id)
-                .limit(limit)
-            )
-            if session.get_bind().dialect.name == "postgresql":
-                query = query.with_for_update(skip_locked=True)
-            due = list(session.scalars(query))
-            public: dict[tuple[str, str], list[OutboxMessage]] = {}
-            for message in due:
-                if message.kind == "public":
-                    public.setdefault((message.channel, message.destination), []).append(message)
-                    continue
-                await self._send_one(message, now, report)
-            for (channel, _dest), messages in public.items():
-                await self._send_public_batches(self.platforms[channel], messages, now, report)
-            uow.commit()
+        for channel, rows in by_channel.items():
+            results.extend(await self._deliver(self.transports[channel], rows))
+        if results:
+            await asyncio.to_thread(self._record, results, {r.id: r for r in due}, now)
+        for result in results:
+            if isinstance(result, Sent):
+                report.sent += 1
+            elif result.permanent or self._last_try(result, due):
+                report.failed += 1
+            else:
+                report.retried += 1
         return report
 
-    async def _send_one(self, message: OutboxMessage, now: datetime, report: SendReport) -> None:
-        platform = self.platforms[message.channel]
-        payload = message.payload
-        try:
-            if message.kind == "private":
-                await platform.send_private(str(payload["user_id"]), payload["text"])
-            elif message.kind == "moderation":
-                await platform.moderate(
-                    str(payload["chat_id"]),
-                    str(payload["message_id"]),
-                    str(payload["user_id"]),
-                    str(payload["action"]),
-                    payload.get("duration_s"),
-                )
-            else:
-                raise DeliveryError(f"unknown outbox kind {message.kind!r}", permanent=True)
-        except DeliveryError as exc:
-            self._failed(message, exc, now, report)
-            return
-        self._sent(message, now, report)
-
-    async def _send_public_batches(
-        self,
-        platform: ChatPlatform,
-        messages: list[OutboxMessage],
-        now: datetime,
-        report: SendReport,
-    ) -> None:
-        texts = [m.payload["text"] for m in messages]
-        for batch in batch_texts(texts, platform.limits.max_message_chars):
-            group = [messages[i] for i in batch]
-            text = "\n".join(texts[i] for i in batch)[: platform.limits.max_message_chars]
-            reply_to = group[0].payload.get("reply_to") if len(group) == 1 else None
+    async def run(self, stop: asyncio.Event, every_s: float = 0.5) -> None:
+        """Drain until `stop` is set; a failing pass is logged and tried again."""
+        last_warning = 0.0
+        loop = asyncio.get_running_loop()
+        while not stop.is_set():
             try:
-                await platform.send_public(str(group[0].payload["chat_id"]), text, reply_to)
-            except DeliveryError as exc:
-                for message in group:
-                    self._failed(message, exc, now, report)
+                report = await self.drain()
+                if BRAND_CHANNEL not in self.transports and loop.time() - last_warning > 60:
+                    waiting = await asyncio.to_thread(self.waiting_for_brand)
+                    if waiting:
+                        log.warning(
+                            "%d brand event(s) wait: no brand endpoint is configured "
+                            "(VITRINE_BRAND_WEBHOOK_URL)",
+                            waiting,
+                        )
+                        last_warning = loop.time()
+            except Exception:
+                log.exception("outbox relay pass failed; trying again")
+                report = SendReport()
+            if report.sent or report.retried:
+                continue  # more may be due right away
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=every_s)
+
+    def waiting_for_brand(self) -> int:
+        """Brand events still to deliver (they wait while no endpoint is configured)."""
+        with self.database.unit_of_work() as uow:
+            count = uow.session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(
+                    OutboxMessage.channel == BRAND_CHANNEL,
+                    OutboxMessage.status == OutboxStatus.PENDING,
+                )
+            )
+            return int(count or 0)
+
+    async def _deliver(self, transport: Transport, rows: list[Due]) -> list[Result]:
+        try:
+            return await transport.deliver(rows)
+        except Exception as exc:  # a transport bug must not lose the rows: they are retried
+            log.exception("transport %s failed", transport.channel)
+            return [Failed(row.id, f"{type(exc).__name__}: {exc}"[:500]) for row in rows]
+
+    @staticmethod
+    def _last_try(result: Failed, due: list[Due]) -> bool:
+        attempts = next((row.attempts for row in due if row.id == result.id), 0)
+        return attempts + 1 >= MAX_ATTEMPTS
+
+    # -- the two short transactions ----------------------------------------------------
+
+    def _claim(self, now: datetime) -> tuple[list[Due], list[Failed]]:
+        """Lease the due rows of our channels, oldest first, in one short transaction."""
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+                OutboxMessage.channel.in_(list(self.transports)),
+                or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(self.batch_size)
+        )
+        with self.database.unit_of_work() as uow:
+            session = uow.session
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = list(session.scalars(query))
+            if not rows:
+                return [], []
+            session.execute(
+                update(_OUTBOX)
+                .where(_OUTBOX.c.id.in_([row.id for row in rows]))
+                .values(lease_until=now + self.lease, lease_owner=self.owner)
+            )
+            uow.commit()
+        due: list[Due] = []
+        refused: list[Failed] = []
+        for row in rows:
+            try:
+                delivery = delivery_of(row.kind, row.channel, row.payload)
+            except UnknownDelivery as exc:
+                refused.append(Failed(row.id, str(exc), permanent=True))
                 continue
-            report.batches += 1
-            for message in group:
-                self._sent(message, now, report)
+            due.append(
+                Due(
+                    row.id,
+                    row.kind,
+                    row.channel,
+                    row.destination,
+                    row.dedupe_key,
+                    delivery,
+                    row.attempts,
+                    row.created_at,
+                )
+            )
+        return due, refused
 
-    @staticmethod
-    def _sent(message: OutboxMessage, now: datetime, report: SendReport) -> None:
-        message.status = OutboxStatus.SENT
-        message.sent_at = now
-        message.attempts += 1
-        report.sent += 1
+    def _record(self, results: list[Result], due: dict[int, Due], now: datetime) -> None:
+        """What became of each row, in one short transaction; a delivered paid order is
+        handed off. Rows whose lease another relay has taken meanwhile are left to it."""
+        sent = [
+            {"row_id": r.id, "owner": self.owner, "now": now}
+            for r in results
+            if isinstance(r, Sent)
+        ]
+        failed = [self._failure(r, due.get(r.id), now) for r in results if isinstance(r, Failed)]
+        handed_off = [
+            int(row.delivery.to_json()["order_id"])
+            for r in results
+            if isinstance(r, Sent)
+            and (row := due.get(r.id)) is not None
+            and row.channel == BRAND_CHANNEL
+            and row.kind == "order_paid"
+        ]
+        with self.database.unit_of_work() as uow:
+            connection = uow.session.connection()
+            if sent:
+                connection.execute(_SENT, sent)
+            if failed:
+                connection.execute(_FAILED, failed)
+            if handed_off:
+                _hand_off(uow.session, handed_off, now)
+            uow.commit()
 
-    @staticmethod
-    def _failed(
-        message: OutboxMessage, exc: DeliveryError, now: datetime, report: SendReport
-    ) -> None:
-        message.attempts += 1
-        message.last_error = str(exc)[:500]
-        if exc.permanent or message.attempts >= MAX_ATTEMPTS:
-            message.status = OutboxStatus.FAILED
-            report.failed += 1
-            log.warning("outbox message %s failed for good: %s", message.id, exc)
-        else:
-            message.next_attempt_at = now + _backoff(message.attempts, exc.retry_after)
-            report.retried += 1
+    def _failure(self, result: Failed, row: Due | None, now: datetime) -> dict[str, Any]:
+        attempts = (row.attempts if row is not None else 0) + 1
+        final = result.permanent or attempts >= MAX_ATTEMPTS
+        if final:
+            log.warning("outbox message %s failed for good: %s", result.id, result.error)
+        return {
+            "row_id": result.id,
+            "owner": self.owner,
+            "new_status": (OutboxStatus.FAILED if final else OutboxStatus.PENDING).value,
+            "error": result.error[:500],
+            "retry_at": now + backoff(attempts, result.retry_after),
+        }
+
+
+def _hand_off(session: Session, order_ids: list[int], now: datetime) -> None:
+    """The brand has the paid orders: they are handed off."""
+    session.execute(
+        update(Order)
+        .where(Order.id.in_(order_ids), Order.status == OrderStatus.PAID)
+        .values(status=OrderStatus.HANDED_OFF, updated_at=now)
+    )

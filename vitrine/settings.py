@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     max_units_per_product: int = Field(default=5, ge=1)
     duplicate_claim_window_s: float = Field(default=30.0, ge=0)
 
+    # Where paid orders and refunds to make are POSTed, signed with the secret.
+    brand_webhook_url: str | None = None
+    brand_webhook_secret: SecretStr | None = None
+
     stripe_api_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
     stripe_api_base: str | None = Field(default=None, description="override, for tests")
@@ -81,6 +85,15 @@ class Settings(BaseSettings):
         return value.upper()
 
     @model_validator(mode="after")
+    def _brand_webhook_is_signed(self) -> Settings:
+        if self.brand_webhook_url and self.brand_webhook_secret is None:
+            raise ValueError(
+                "VITRINE_BRAND_WEBHOOK_URL needs VITRINE_BRAND_WEBHOOK_SECRET: the brand "
+                "must be able to tell our deliveries from forged ones"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _max_hold_covers_one_hold(self) -> Settings:
         if self.max_hold_seconds < self.hold_seconds:
             raise ValueError(
@@ -96,6 +109,7 @@ class Settings(BaseSettings):
         for name in (
             "stripe_api_key",
             "stripe_webhook_secret",
+            "brand_webhook_secret",
             "telegram_token",
             "discord_token",
             "openai_api_key",

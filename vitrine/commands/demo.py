@@ -27,7 +27,7 @@ from commerce.outcomes import Reserved, UnitsReleased, Waitlisted
 from kernel.clock import utcnow
 from kernel.money import format_money
 from live.pipeline import PipelineResult
-from live.relay import OutboxSender
+from live.relay import Relay, build_transports
 from live.report import session_totals
 from live.sessions import open_session
 from vitrine.bootstrap import build_pipeline, new_session_hold, open_database
@@ -133,7 +133,7 @@ def run_demo(
         )
         pipeline = build_pipeline(settings, database, live_id)
         platform = ConsolePlatform(console)
-        sender = OutboxSender(database, {"console": platform})
+        sender = Relay(database, build_transports({"console": platform}))
         loop = asyncio.new_event_loop()
 
         def send_replies(now: datetime) -> None:

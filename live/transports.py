@@ -1,0 +1,208 @@
+"""A transport per outbox channel: a chat platform (through its adapter) or the brand's
+webhook endpoint. A transport sends and says what became of each row; it never touches the
+database (the relay records the results)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+import httpx
+
+from live.deliveries import (
+    BrandEvent,
+    Delivery,
+    ModerationCommand,
+    PrivateReply,
+    PublicReply,
+)
+from live.platform import ChatPlatform, DeliveryError
+
+BRAND_CHANNEL = "brand"
+SIGNATURE_HEADER = "Vitrine-Signature"
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """An outbox row claimed by a relay, ready to send."""
+
+    id: int
+    kind: str
+    channel: str
+    destination: str
+    dedupe_key: str
+    delivery: Delivery
+    attempts: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    id: int
+    error: str
+    retry_after: float | None = None
+    permanent: bool = False
+
+
+Result = Sent | Failed
+
+
+class Transport(Protocol):
+    channel: str
+
+    async def deliver(self, due: list[Due]) -> list[Result]: ...
+
+
+def batch_texts(texts: list[str], max_chars: int) -> list[list[int]]:
+    """Group message indexes into batches whose joined text fits one platform message."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    size = 0
+    for index, text in enumerate(texts):
+        length = min(len(text), max_chars)
+        if current and size + 1 + length > max_chars:
+            batches.append(current)
+            current, size = [], 0
+        current.append(index)
+        size += length + (1 if size else 0)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _failed(row: Due, exc: DeliveryError) -> Failed:
+    return Failed(row.id, str(exc)[:500], exc.retry_after, exc.permanent)
+
+
+class ChatTransport:
+    """A chat platform: public replies batched per chat within its message size, DMs one
+    by one, moderation actions at once."""
+
+    def __init__(self, platform: ChatPlatform) -> None:
+        self.platform = platform
+        self.channel = platform.name
+
+    async def deliver(self, due: list[Due]) -> list[Result]:
+        results: list[Result] = []
+        public: dict[str, list[Due]] = {}
+        for row in due:
+            if isinstance(row.delivery, PublicReply):
+                public.setdefault(row.destination, []).append(row)
+            else:
+                results.append(await self._send_one(row))
+        for rows in public.values():
+            results.extend(await self._send_public(rows))
+        return results
+
+    async def _send_one(self, row: Due) -> Result:
+        delivery = row.delivery
+        try:
+            if isinstance(delivery, PrivateReply):
+                await self.platform.send_private(delivery.user_id, delivery.text)
+            elif isinstance(delivery, ModerationCommand):
+                await self.platform.moderate(
+                    delivery.chat_id,
+                    delivery.message_id,
+                    delivery.user_id,
+                    delivery.action,
+                    delivery.duration_s,
+                )
+            else:
+                return Failed(row.id, f"{row.kind} cannot go to a chat", permanent=True)
+        except DeliveryError as exc:
+            return _failed(row, exc)
+        return Sent(row.id)
+
+    async def _send_public(self, rows: list[Due]) -> list[Result]:
+        limit = self.platform.limits.max_message_chars
+        replies = [row.delivery for row in rows]
+        texts = [reply.text for reply in replies if isinstance(reply, PublicReply)]
+        results: list[Result] = []
+        for batch in batch_texts(texts, limit):
+            group = [rows[i] for i in batch]
+            first = replies[batch[0]]
+            assert isinstance(first, PublicReply)
+            text = "\n".join(texts[i] for i in batch)[:limit]
+            reply_to = first.reply_to if len(group) == 1 else None
+            try:
+                await self.platform.send_public(first.chat_id, text, reply_to)
+            except DeliveryError as exc:
+                results.extend(_failed(row, exc) for row in group)
+                continue
+            results.extend(Sent(row.id) for row in group)
+        return results
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The signature header's value: HMAC-SHA256 over "timestamp.body", Stripe's scheme."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+class BrandWebhookTransport:
+    """POSTs each brand event as signed JSON to the brand's endpoint: 2xx is delivered,
+    408/429/5xx or no answer is retried, any other answer is a permanent failure."""
+
+    channel = BRAND_CHANNEL
+
+    def __init__(
+        self,
+        url: str,
+        secret: str,
+        *,
+        timeout_s: float = 10.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.url = url
+        self._secret = secret
+        self._timeout_s = timeout_s
+        self._clock = clock
+
+    def body(self, row: Due) -> bytes:
+        delivery = row.delivery
+        assert isinstance(delivery, BrandEvent)
+        event = {
+            "id": row.dedupe_key,
+            "type": delivery.type,
+            "created": int(row.created_at.timestamp()),
+            "data": delivery.data,
+        }
+        return json.dumps(event, ensure_ascii=False, sort_keys=True).encode()
+
+    async def deliver(self, due: list[Due]) -> list[Result]:
+        results: list[Result] = []
+        async with httpx.AsyncClient(timeout=self._timeout_s) as client:
+            for row in due:
+                results.append(await self._post(client, row))
+        return results
+
+    async def _post(self, client: httpx.AsyncClient, row: Due) -> Result:
+        body = self.body(row)
+        headers = {
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: sign(self._secret, int(self._clock()), body),
+            "Idempotency-Key": row.dedupe_key,
+        }
+        try:
+            answer = await client.post(self.url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            return Failed(row.id, f"brand endpoint unreachable ({type(exc).__name__})")
+        if 200 <= answer.status_code < 300:
+            return Sent(row.id)
+        error = f"brand endpoint answered {answer.status_code}"
+        if answer.status_code in (408, 429) or answer.status_code >= 500:
+            retry_after = answer.headers.get("Retry-After", "")
+            wait = float(retry_after) if retry_after.isdigit() else None
+            return Failed(row.id, error, retry_after=wait)
+        return Failed(row.id, error, permanent=True)
