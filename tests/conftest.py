@@ -29,6 +29,21 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 TEMPLATE = f"vitrine_tpl_{os.getpid()}"
 
 
+# The suite's own knobs; every other VITRINE_* or OPENAI_* variable of the developer's shell
+# (or CI's) must not reach a test.
+SUITE_VARIABLES = {"VITRINE_TEST_POSTGRES_URL", "VITRINE_REQUIRE_POSTGRES"}
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each test runs without the caller's VITRINE_*/OPENAI_* variables, in a directory of
+    its own (so no `.env` and no `var/` of the checkout is read or written)."""
+    for name in list(os.environ):
+        if name.startswith(("VITRINE_", "OPENAI_")) and name not in SUITE_VARIABLES:
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
 def _admin_engine():
     return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
 

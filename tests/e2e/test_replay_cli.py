@@ -3,12 +3,16 @@ session, and a worker killed with SIGKILL then restarted — on SQLite and Postg
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -152,11 +156,48 @@ def test_summary_contract_and_workers_never_oversell(database_url: str, tmp_path
     assert all(",paid," in r and ",45.00,45.00,EUR," in r for r in rows[1:])
 
 
+@contextmanager
+def write_lock(url: str) -> Iterator[Callable[[], int]]:
+    """Hold the database's write lock: the replay's next batch waits for it, and none of
+    its transactions is open meanwhile. Yields a reader of the comments stored so far."""
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(url.split("///", 1)[1], isolation_level=None, timeout=60)
+        conn.execute("BEGIN IMMEDIATE")  # waits for the replay's open batch to commit
+        try:
+            yield lambda: conn.execute("SELECT count(*) FROM comments").fetchone()[0]
+        finally:
+            conn.execute("ROLLBACK")
+            conn.close()
+        return
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn, conn.begin():
+        conn.execute(text("LOCK TABLE comments IN EXCLUSIVE MODE"))  # after its open batch
+        yield lambda: conn.execute(select(func.count()).select_from(Comment)).scalar_one()
+    engine.dispose()
+
+
+def blocked_on_a_lock(url: str) -> bool:
+    """Whether a session of this PostgreSQL database waits on a lock (the replay's batch)."""
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        waiting = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'"
+            )
+        ).scalar_one()
+    engine.dispose()
+    return waiting > 0
+
+
 @pytest.mark.slow
 def test_sigkilled_worker_restarts_without_loss_or_duplicates(
     database_url: str, tmp_path: Path
 ) -> None:
-    buyers = 1500
+    """The worker is killed at a known point: while the test holds the write lock, so that
+    exactly the comments the test reads there are stored and no transaction of the worker
+    is open (on PostgreSQL the worker is seen blocked on the lock first)."""
+    buyers = 3000  # enough that the lock is taken long before the end
     catalog, chat = write_inputs(tmp_path, buyers=buyers, units=40)
     args = [
         str(chat),
@@ -171,21 +212,24 @@ def test_sigkilled_worker_restarts_without_loss_or_duplicates(
     proc = replay(*args)
     engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
     deadline = time.monotonic() + 120
-    seen = 0
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            with engine.connect() as conn:
-                seen = conn.execute(select(func.count()).select_from(Comment)).scalar() or 0
-        except Exception:
-            seen = 0
-        if seen >= 200:
-            break
-        time.sleep(0.05)
+    while time.monotonic() < deadline and proc.poll() is None:  # let it get going
+        with contextlib.suppress(Exception), engine.connect() as conn:
+            if (conn.execute(select(func.count()).select_from(Comment)).scalar() or 0) >= 200:
+                break
+        time.sleep(0.01)
     engine.dispose()
-    assert proc.poll() is None, "the replay finished before it could be killed"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    with write_lock(database_url) as stored:
+        if not database_url.startswith("sqlite"):
+            deadline = time.monotonic() + 60
+            while not blocked_on_a_lock(database_url) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert blocked_on_a_lock(database_url), "the replay never reached the lock"
+        assert proc.poll() is None, "the replay finished before it could be killed"
+        seen = stored()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
     assert 200 <= seen < buyers
+    assert consistency(database_url)["comments"] == seen  # the kill lost no committed batch
     again = replay(*args)
     out, err = again.communicate(timeout=300)
     assert again.returncode == 0, err

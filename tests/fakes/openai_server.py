@@ -14,6 +14,8 @@ text as is, like a backend that does not enforce schemas.
 from __future__ import annotations
 
 import json
+import select
+import socket
 import threading
 import time
 from collections import deque
@@ -216,6 +218,9 @@ class FakeOpenAI:
 
     def __init__(self) -> None:
         self.requests: list[RecordedRequest] = []
+        # Requests whose client hung up before the (delayed) answer was sent: the fact that
+        # shows a budget cut a call short, without timing anything in the test.
+        self.abandoned: list[RecordedRequest] = []
         self.on_chat: Handler = _nothing_scripted
         self.on_moderation: Handler = _clean
         self._chat_script: deque[Answer] = deque()
@@ -302,8 +307,8 @@ class FakeOpenAI:
                 with fake._lock:
                     fake.requests.append(request)
                 reply = fake._answer(request)
-                if reply.delay_s and fake._closing.wait(reply.delay_s):
-                    return  # the server is closing; the client has long given up
+                if reply.delay_s and not self._wait(reply.delay_s, request):
+                    return  # the client hung up, or the server is closing
                 data = (
                     reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
                 ).encode()
@@ -317,5 +322,18 @@ class FakeOpenAI:
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting, as it should
+
+            def _wait(self, seconds: float, request: RecordedRequest) -> bool:
+                """Wait before answering; False if the client hangs up meanwhile."""
+                deadline = time.monotonic() + seconds
+                while time.monotonic() < deadline:
+                    if fake._closing.is_set():
+                        return False
+                    readable, _, _ = select.select([self.connection], [], [], 0.02)
+                    if readable and self.connection.recv(1, socket.MSG_PEEK) == b"":
+                        with fake._lock:
+                            fake.abandoned.append(request)
+                        return False
+                return True
 
         return Handler
