@@ -1,9 +1,14 @@
-"""The chat platform port: what the outbox sender needs from Telegram, Discord or a console."""
+"""The chat platform port: what the relay needs to send through Telegram, Discord or a
+console, and what the runtime needs to receive from them."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
+
+from live.messages import ChatMessage
 
 
 class DeliveryError(Exception):
@@ -39,3 +44,25 @@ class ChatPlatform(Protocol):
     async def moderate(
         self, chat_id: str, message_id: str, user_id: str, action: str, duration_s: int | None
     ) -> None: ...
+
+
+class Inbox(Protocol):
+    """Where an adapter hands the comments it receives (the live router)."""
+
+    async def submit(self, message: ChatMessage) -> object: ...
+
+
+class PlatformAdapter(ChatPlatform, Protocol):
+    """A platform adapter: it sends (ChatPlatform) and it receives, until told to stop."""
+
+    async def run(self, inbox: Inbox, stop: asyncio.Event) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformPlugin:
+    """How the runtime finds a platform adapter: its name, whether the settings enable it
+    (a token is set), and how to build it from them. One per folder under `bots/`."""
+
+    name: str
+    enabled: Callable[[Any], bool]
+    build: Callable[[Any], PlatformAdapter]

@@ -103,3 +103,21 @@ def feature(database: UnitOfWorkProvider, live_session_id: int, sku: str) -> Pro
         product = feature_product(uow.session, live, sku)
         uow.commit()
         return product
+
+
+def live_session_on_chat(database: UnitOfWorkProvider, platform: str, chat_id: str) -> int | None:
+    """The live session running on a chat (the newest, if several were opened)."""
+
+    def read(session: Session) -> int | None:
+        return session.scalar(
+            select(LiveSession.id)
+            .where(
+                LiveSession.platform == platform,
+                LiveSession.chat_id == chat_id,
+                LiveSession.status == SessionStatus.LIVE,
+            )
+            .order_by(LiveSession.id.desc())
+            .limit(1)
+        )
+
+    return read_in_own_unit(database, read)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from commerce.holds import CommercePolicy
@@ -16,6 +18,11 @@ from live.bus import LiveBus
 from live.pipeline import IntentParserPort, LivePipeline
 from vitrine import migrations
 from vitrine.settings import HoldMode, Settings
+
+if TYPE_CHECKING:
+    from commerce.checkout.port import CheckoutProvider
+    from live.platform import ChatPlatform
+    from vitrine.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -149,3 +156,45 @@ def build_pipeline(settings: Settings, database: Database, live_session_id: int)
         policy=commerce,
         record_moderation=record_verdict,
     )
+
+
+def build_runtime(
+    settings: Settings,
+    database_url: str | None = None,
+    *,
+    platforms: Mapping[str, ChatPlatform] | None = None,
+    provider: CheckoutProvider | None = None,
+    plugins: bool = True,
+) -> Runtime:
+    """Everything a live needs, built once from the settings: the database wired with its
+    message bus, the platform adapters (`platforms` given, and the plugins the settings
+    enable), the relay with a transport per channel, the live router, and the moderation
+    second opinion when an LLM is configured."""
+    from live.relay import Relay, build_transports
+    from vitrine.plugins import enabled_plugins
+    from vitrine.runtime import Runtime, make_router
+
+    database = wire(open_database(database_url or settings.resolved_database_url), settings)
+    adapters: dict[str, ChatPlatform] = dict(platforms or {})
+    for plugin in enabled_plugins(settings) if plugins else []:
+        adapters.setdefault(plugin.name, plugin.build(settings))
+    secret = settings.brand_webhook_secret
+    transports = build_transports(
+        adapters,
+        brand_url=settings.brand_webhook_url,
+        brand_secret=secret.get_secret_value() if secret else None,
+    )
+    runtime = Runtime(settings, database, provider, adapters, Relay(database, transports))
+    runtime.router = make_router(runtime)
+    if settings.llm_enabled:
+        runtime.second_opinion = _second_opinion(settings, runtime)
+    return runtime
+
+
+def _second_opinion(settings: Settings, runtime: Runtime) -> object:
+    from commerce.llm_intent import make_async_openai_client
+    from moderation.second_opinion import SecondOpinion, SecondOpinionQueue
+
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    client = make_async_openai_client(key, settings.openai_base_url, 2.0)
+    return SecondOpinionQueue(SecondOpinion(client), runtime.late_verdict)

@@ -274,34 +274,65 @@ def replay(
 @app.command("run")
 def run(
     db: DbOption = None,
-    host: Annotated[str | None, typer.Option(help="Web host (default: settings)")] = None,
-    port: Annotated[int | None, typer.Option(help="Web port (default: settings)")] = None,
+    host: Annotated[str | None, typer.Option(help="Web host (default: VITRINE_WEB_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Web port (default: VITRINE_WEB_PORT)")] = None,
 ) -> None:
-    """Serve the checkout pages and payment webhooks, and run the scheduler (hold expiry)."""
-    import uvicorn
+    """Run a live: checkout pages and payment webhooks, the enabled chat platforms, the
+    outbox relay and the scheduled jobs, in one process until SIGTERM or Ctrl-C."""
+    import logging
 
     from commerce.checkout.factory import CheckoutConfigError, provider_from_settings
-    from vitrine.bootstrap import open_database
+    from vitrine.bootstrap import build_runtime
+    from vitrine.runtime import serve
     from vitrine.scheduler import start_scheduler
-    from vitrine.settings import Settings
+    from vitrine.settings import load_settings
     from vitrine.web import create_app
 
-    settings = Settings()
+    log = logging.getLogger("vitrine.run")
+    settings = load_settings()
+    host, port = host or settings.web_host, port or settings.web_port
     try:
         provider = provider_from_settings(settings)
-        database = open_database(_database_url(db))
-        app_ = create_app(settings, database, provider=provider)
+        runtime = build_runtime(settings, _database_url(db), provider=provider)
+        app_ = create_app(settings, runtime.database, provider=provider)
     except CheckoutConfigError as exc:
         raise _fail(str(exc)) from exc
-    scheduler, lease = start_scheduler(settings, database, provider)
+    log.info("database: %s", _shown_url(runtime.database.url))
+    log.info("checkout: %s; links start with %s", provider.name, settings.public_url)
+    _warn_if_links_miss(settings.public_url, host, port, log)
+    names = ", ".join(runtime.platforms) or "none (set a platform's token to connect a chat)"
+    log.info("chat platforms: %s", names)
+    brand = "configured" if settings.brand_webhook_url else "not configured: brand events wait"
+    log.info("brand webhook: %s", brand)
+    scheduler, lease = start_scheduler(settings, runtime.database, provider)
     try:
-        uvicorn.run(
-            app_, host=host or settings.web_host, port=port or settings.web_port, log_level="info"
-        )
+        serve(runtime, app_, host=host, port=port)
     finally:
         scheduler.shutdown(wait=False)
         lease.release()
-        database.dispose()
+        runtime.close()
+
+
+def _shown_url(url: str) -> str:
+    """A database URL fit for a log line: no password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _warn_if_links_miss(public_url: str, host: str, port: int, log: object) -> None:
+    from urllib.parse import urlparse
+
+    link = urlparse(public_url)
+    local = link.hostname in ("127.0.0.1", "localhost", "::1")
+    if local and (link.port or 80) != port:
+        log.warning(  # type: ignore[attr-defined]
+            "VITRINE_PUBLIC_URL %s does not point at this server (%s:%d): checkout links "
+            "will not open",
+            public_url,
+            host,
+            port,
+        )
 
 
 @app.command("export")

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     max_units_per_product: int = Field(default=5, ge=1)
     duplicate_claim_window_s: float = Field(default=30.0, ge=0)
 
+    # The console platform (bots/console): comments typed on `vitrine run`'s terminal go to
+    # the live session opened on this chat id.
+    console_chat: str | None = None
+
     # Where paid orders and refunds to make are POSTed, signed with the secret.
     brand_webhook_url: str | None = None
     brand_webhook_secret: SecretStr | None = None

@@ -27,10 +27,9 @@ from commerce.outcomes import Reserved, UnitsReleased, Waitlisted
 from kernel.clock import utcnow
 from kernel.money import format_money
 from live.pipeline import PipelineResult
-from live.relay import Relay, build_transports
 from live.report import session_totals
 from live.sessions import open_session
-from vitrine.bootstrap import build_pipeline, new_session_hold, open_database
+from vitrine.bootstrap import build_runtime, new_session_hold
 from vitrine.settings import Settings
 
 OUTCOME_LABELS = {
@@ -107,7 +106,11 @@ def run_demo(
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)  # a fresh demo every time
         database_url = f"sqlite:///{db_path.as_posix()}"
     console.print(f"[bold]Vitrine demo[/] — database {escape(database_url)}")
-    database = open_database(database_url)
+    platform = ConsolePlatform(console)
+    # The same runtime as `vitrine run`, with the console as the chat and the recorded
+    # chat played into it.
+    runtime = build_runtime(settings, database_url, platforms={"console": platform}, plugins=False)
+    database = runtime.database
     try:
         lines, bad = load_transcript(demo_file("chat.jsonl"))
         for error in bad:
@@ -131,9 +134,8 @@ def run_demo(
             f"catalog: {result.products} products, {result.units} units — "
             f"chat: {sum(isinstance(x, ChatLine) for x in lines)} messages"
         )
-        pipeline = build_pipeline(settings, database, live_id)
-        platform = ConsolePlatform(console)
-        sender = Relay(database, build_transports({"console": platform}))
+        pipeline = runtime.pipeline_for(live_id)
+        sender = runtime.relay
         loop = asyncio.new_event_loop()
 
         def send_replies(now: datetime) -> None:

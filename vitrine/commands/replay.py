@@ -23,7 +23,7 @@ from kernel.clock import utcnow
 from kernel.models import LiveSession
 from live.report import session_totals
 from live.sessions import open_session
-from vitrine.bootstrap import Database, build_pipeline, new_session_hold, open_database
+from vitrine.bootstrap import Database, build_runtime, new_session_hold, open_database
 from vitrine.settings import Settings
 
 REPLAY_PLATFORM = "replay"
@@ -69,10 +69,12 @@ def prepare_session(settings: Settings, database: Database, options: ReplayOptio
 def replay_in_process(settings: Settings, options: ReplayOptions) -> dict[str, Any]:
     """Run the whole replay (or one shard of it) in this process."""
     lines, bad = load_transcript(options.transcript)
-    database = open_database(options.database_url)
+    # The same runtime as `vitrine run` (no chat platform: the transcript is the chat).
+    runtime = build_runtime(settings, options.database_url, plugins=False)
+    database = runtime.database
     try:
         live_id = prepare_session(settings, database, options)
-        pipeline = build_pipeline(settings, database, live_id)
+        pipeline = runtime.pipeline_for(live_id)
         counters = run_replay(
             pipeline, lines, shard=options.shard, observer=_observer(options, lines)
         )
