@@ -61,7 +61,7 @@ def destination(kind: ReplyKind, live: LiveLike, user_id: str | None) -> str:
 def delivery(reply: Reply, live: LiveLike) -> Delivery:
     """The typed outbox payload of a reply in a live session's chat."""
     if reply.kind is ReplyKind.PUBLIC:
-        return PublicReply(live.chat_id, reply.text, reply.reply_to_message_id)
+        return PublicReply(live.chat_id, reply.text, reply.reply_to_message_id, reply.to_author_id)
     if reply.kind is ReplyKind.PRIVATE:
         return PrivateReply(str(reply.to_author_id), reply.text, live.chat_id)
     duration = reply.data.get("duration_s")

@@ -14,11 +14,17 @@ class PublicReply:
     chat_id: str
     text: str
     reply_to: str | None = None
+    user_id: str | None = None  # the viewer it answers, when it answers one
 
     kind = "public"
 
     def to_json(self) -> dict[str, Any]:
-        return {"chat_id": self.chat_id, "text": self.text, "reply_to": self.reply_to}
+        return {
+            "chat_id": self.chat_id,
+            "text": self.text,
+            "reply_to": self.reply_to,
+            "user_id": self.user_id,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,25 +49,33 @@ def pay_open_cart(
     """A viewer pays their open cart with the local checkout's rules, as its pay button
     does (a cart whose hold has ended cannot be paid). `payment_key` makes it happen once:
     a payment seen before (a replay run again, or resumed after a crash) pays nothing."""
+    key = f"{live.id}:{payment_key}"
     with database.unit_of_work() as uow:
         session = uow.session
-        if not record_payment_once(session, PLAYBACK, f"{live.id}:{payment_key}", now):
-            return []
-        viewer_id = session.scalar(
-            select(Viewer.id).where(
+        if not record_payment_once(session, PLAYBACK, key, now):
+            return []  # applied before, to whatever it paid then
+        # The whole row: the announcement of the payment finds it loaded.
+        viewer = session.scalar(
+            select(Viewer).where(
                 Viewer.platform == live.platform, Viewer.platform_user_id == author_id
             )
         )
-        cart = open_cart(session, live.id, viewer_id, lock=True) if viewer_id else None
-        if cart is None or not any(line.status == "active" for line in cart.lines):
-            return []
-        try:
-            paid = pay_cart_locally(session, cart, now)
-        except (CartNotPayable, SoldOutAtPayment):
-            return []  # leaving the unit of work rolls back whatever was sold
-        publish(uow, [paid], Cause(key=f"local:{paid.order_id}", now=now))
+        cart = open_cart(session, live.id, viewer.id, lock=True) if viewer else None
+        paid: OrderPaid | None = None
+        if cart is not None and any(line.status == "active" for line in cart.lines):
+            try:
+                paid = pay_cart_locally(session, cart, now)
+            except CartNotPayable:
+                paid = None  # nothing changed but the key
+            except SoldOutAtPayment:
+                uow.rollback()  # undo what was sold; the key alone is kept below
+                record_payment_once(session, PLAYBACK, key, now)
+        if paid is not None:
+            publish(uow, [paid], Cause(key=f"local:{paid.order_id}", now=now))
+        # Kept even when nothing was paid: replayed again, this line must not pay a cart
+        # opened later in the transcript.
         uow.commit()
-    return [paid]
+    return [paid] if paid is not None else []
 
 
 def record_payment_once(session: Session, provider: str, key: str, now: datetime) -> bool:

@@ -68,3 +68,21 @@ def test_replaying_a_transcript_again_pays_no_other_cart(database_url: str, tmp_
         brand = conn.execute(text("SELECT count(*) FROM outbox WHERE channel = 'brand'"))
         assert brand.scalar_one() == 1
     engine.dispose()
+
+
+def test_a_pay_line_that_paid_nothing_pays_nothing_when_replayed(
+    database_url: str, tmp_path: Path
+) -> None:
+    catalog, _ = _inputs(tmp_path)
+    buyer = {"id": "b0", "name": "Ann", "role": "viewer"}
+    lines = [
+        {"ts": 0.0, "event": "feature", "sku": "TOTE"},
+        {"ts": 1.0, "event": "pay", "author_id": "b0"},  # no cart yet: pays nothing
+        {"id": "m1", "ts": 2.0, "text": "je prends", "author": buyer},
+    ]
+    chat = tmp_path / "early-pay.jsonl"
+    chat.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    first = _replay(str(chat), "--catalog", str(catalog), "--db", database_url, "--session", "s2")
+    assert first["paid_orders"] == 0 and first["carts"] == 1
+    again = _replay(str(chat), "--db", database_url, "--session", "s2")
+    assert again["paid_orders"] == 0  # the cart opened after the pay line stays unpaid
