@@ -113,7 +113,7 @@ def main() -> int:
         )
         wall = time.perf_counter() - started
         produced = sum(1 for _ in dst.open(encoding="utf-8"))
-    from commerce.catalog import load_catalog_file
+    from commerce.catalog_formats.loader import load_catalog_file
     from commerce.parsing import IntentParser
 
     parser = IntentParser(load_catalog_file(CATALOG))

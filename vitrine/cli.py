@@ -126,7 +126,8 @@ def catalog_import(
     ] = None,
 ) -> None:
     """Import a catalog (JSON as in spec/intents.md, or a Shopify products CSV export)."""
-    from commerce.catalog import CatalogError, load_catalog_file
+    from commerce.catalog import CatalogError
+    from commerce.catalog_formats.loader import load_catalog_file
     from commerce.catalog_store import import_catalog
     from vitrine.bootstrap import open_database
     from vitrine.settings import Settings

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from commerce.catalog import load_catalog_file
+from commerce.catalog_formats.loader import load_catalog_file
 from commerce.catalog_store import import_catalog
 from live.sessions import feature_product, open_session
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from commerce.cart_view import CartView
 from commerce.carts import add_line, cancel, close_cart, open_cart, read_open_cart
-from commerce.catalog import load_catalog_file
+from commerce.catalog_formats.loader import load_catalog_file
 from commerce.catalog_store import import_catalog
 from commerce.claims import claim
 from commerce.holds import CommercePolicy, hold_until

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from openai import BadRequestError, OpenAI
 
-from commerce.catalog import load_catalog_file
+from commerce.catalog_formats.loader import load_catalog_file
 from commerce.intent import IntentKind, ParsedIntent
 from commerce.llm_intent import (
     AssistedParser,

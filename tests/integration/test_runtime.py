@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-from commerce.catalog import load_catalog_file
+from commerce.catalog_formats.loader import load_catalog_file
 from commerce.catalog_store import import_catalog
 from kernel.models import Comment
 from live.messages import ChatMessage

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from commerce.catalog import load_catalog_file
+from commerce.catalog_formats.loader import load_catalog_file
 from commerce.catalog_store import import_catalog
 from commerce.models import Variant
 from commerce.stock import reserve_units

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from commerce.catalog import CatalogError, load_catalog_file, parse_catalog_json, parse_shopify_csv
+from commerce.catalog import CatalogError
+from commerce.catalog_formats.json_format import parse_catalog_json
+from commerce.catalog_formats.loader import load_catalog_file
+from commerce.catalog_formats.shopify_csv import parse_shopify_csv
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

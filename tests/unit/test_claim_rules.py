@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from commerce.catalog import load_catalog_file
+from commerce.catalog_formats.loader import load_catalog_file
 from commerce.claims import claim
 from commerce.holds import CommercePolicy
 from commerce.intent import ClaimedItem

@@ -20,7 +20,7 @@ from rich.table import Table
 from bots.console import ConsolePlatform
 from bots.transcript.format import ChatLine, FeatureEvent, PayEvent, TranscriptLine, load_transcript
 from bots.transcript.playback import run_replay
-from commerce.catalog import load_catalog_file
+from commerce.catalog_formats.loader import load_catalog_file
 from commerce.catalog_store import import_catalog
 from commerce.export import orders_for_export, write_orders_csv, write_orders_json
 from commerce.outcomes import Reserved, UnitsReleased, Waitlisted

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bots.transcript.format import TranscriptError, TranscriptLine, load_transcript
 from bots.transcript.playback import Observer, Shard, percentile, run_replay
-from commerce.catalog import load_catalog_file
+from commerce.catalog_formats.loader import load_catalog_file
 from commerce.catalog_store import import_catalog
 from kernel.clock import utcnow
 from kernel.models import LiveSession

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from commerce.catalog import load_catalog_file
+from commerce.catalog_formats.loader import load_catalog_file
 from commerce.parsing import IntentParser
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "catalog-atelier.json"
