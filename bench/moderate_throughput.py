@@ -104,8 +104,8 @@ def main() -> int:
         wall = time.perf_counter() - started
         decisions = [json.loads(line) for line in dst.open(encoding="utf-8")]
     from moderation.engine import ModerationEngine
-    from moderation.moderate_command import _message
     from moderation.policy import ModerationPolicy
+    from vitrine.commands.moderate import _message
 
     engine = ModerationEngine(ModerationPolicy.from_settings_json(settings))
     messages = [_message(json.loads(line)) for line in lines]

@@ -155,7 +155,7 @@ def parse(
 ) -> None:
     """Parse purchase intents in comments, offline (spec/intents.md)."""
     from commerce.catalog import CatalogError
-    from commerce.parse_command import run_parse
+    from vitrine.commands.parse import run_parse
 
     try:
         run_parse(catalog, in_, out)
@@ -170,7 +170,7 @@ def moderate(
     out: Annotated[Path | None, typer.Option(help="Decisions JSONL (default stdout)")] = None,
 ) -> None:
     """Run the moderation policy over a recorded chat, offline (spec/moderation.md)."""
-    from moderation.moderate_command import ModerationSettingsError, run_moderate
+    from vitrine.commands.moderate import ModerationSettingsError, run_moderate
 
     try:
         run_moderate(settings, in_, out)

@@ -1,1 +1,1 @@
-"""Long-running CLI commands (replay, demo), kept out of the thin `vitrine.cli` module."""
+"""The CLI commands' work (parse, moderate, replay, demo), kept out of the thin `vitrine.cli`."""
