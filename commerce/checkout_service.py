@@ -22,11 +22,13 @@ from commerce.models import (
     OPEN_ORDER_STATUSES,
     LineStatus,
     Order,
+    OrderLine,
     OrderStatus,
     PaymentEvent,
 )
 from commerce.orders import mark_paid, transition
 from commerce.outcomes import OrderPaid
+from commerce.stock import available_units
 from kernel.uow import UnitOfWorkProvider
 
 log = logging.getLogger(__name__)
@@ -253,3 +255,18 @@ def end_closed_checkouts(
             )
             uow.commit()
     return len(ended)
+
+
+def sold_out_lines(session: Session, order: Order) -> list[OrderLine]:
+    """Active lines of a cart that holds nothing ("first paid, first served") whose units
+    are gone: paying it would fail, so the page says so before any money moves."""
+    if order.expires_at is not None:
+        return []  # a timed hold: its units are reserved for it
+    gone = []
+    for line in order.lines:
+        if (
+            line.status == LineStatus.ACTIVE
+            and available_units(session, line.variant_id) < line.quantity
+        ):
+            gone.append(line)
+    return gone

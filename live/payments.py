@@ -12,12 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from commerce.carts import open_cart
-from commerce.checkout_service import CartNotPayable, pay_cart_locally, pay_locally
-from commerce.models import PaymentEvent
+from commerce.carts import close_cart, open_cart, recompute_total, release_line
+from commerce.checkout_service import (
+    CartNotPayable,
+    find_cart,
+    pay_cart_locally,
+    pay_locally,
+    sold_out_lines,
+)
+from commerce.models import OPEN_ORDER_STATUSES, LineStatus, OrderStatus, PaymentEvent
 from commerce.orders import SoldOutAtPayment
 from commerce.outcomes import OrderPaid, Outcome
 from commerce.payments import AppliedEvent, apply_event
+from commerce.sql_ports import SqlCommerce
 from kernel.models import Viewer
 from kernel.uow import UnitOfWorkProvider
 from live.bus import publish
@@ -111,3 +118,33 @@ def apply_payment_event(
         publish(uow, applied.outcomes, Cause(key=f"stripe:{event['id']}", now=now))
         uow.commit()
     return applied
+
+
+def wait_for_sold_out(database: UnitOfWorkProvider, token: str, now: datetime) -> list[str]:
+    """A "first paid" cart whose items sold out meanwhile: those lines leave the cart (no
+    money moved) and the viewer joins their waitlists; what each line became, for the page."""
+    told: list[str] = []
+    with database.unit_of_work() as uow:
+        session = uow.session
+        order = find_cart(session, token, lock=True)
+        if order is None or order.status not in OPEN_ORDER_STATUSES:
+            return told
+        waitlist = uow.port(SqlCommerce).waitlist
+        for line in sold_out_lines(session, order):
+            release_line(session, line, LineStatus.CANCELLED, now)
+            entry = waitlist.waiting(order.session_id, order.viewer_id, line.variant_id)
+            if entry is None:
+                entry = waitlist.join(
+                    session_id=order.session_id,
+                    viewer_id=order.viewer_id,
+                    variant_id=line.variant_id,
+                    quantity=line.quantity,
+                    comment_id=line.comment_id,
+                    now=now,
+                )
+            told.append(f"{line.product.name}: n°{waitlist.position(entry)}")
+        recompute_total(order)
+        if not any(line.status == LineStatus.ACTIVE for line in order.lines):
+            close_cart(order, OrderStatus.CANCELLED, now)
+        uow.commit()
+    return told

@@ -25,6 +25,7 @@ from commerce.checkout_service import (
     PaymentPending,
     checkout_link,
     find_cart,
+    sold_out_lines,
 )
 from commerce.models import OPEN_ORDER_STATUSES, LineStatus, Order, OrderStatus
 from commerce.orders import SoldOutAtPayment
@@ -32,7 +33,7 @@ from commerce.payments import ForgedEvent, verify
 from kernel.clock import utcnow
 from kernel.money import format_money
 from live.announce import ShopVoice
-from live.payments import apply_payment_event, pay_with_local_checkout
+from live.payments import apply_payment_event, pay_with_local_checkout, wait_for_sold_out
 from vitrine.bootstrap import Database, shop_voice, wire
 from vitrine.settings import CheckoutProviderName, Settings
 from vitrine.web_guards import WebGuards
@@ -122,6 +123,19 @@ def _closed_page(status: str | None) -> Response:
     )
 
 
+def _sold_out_page(token: str, names: list[str]) -> Response:
+    """A "first paid" cart whose items went to faster buyers: say so before any money moves."""
+    items = "".join(f"<li>{html.escape(name)}</li>" for name in names)
+    action = f"/checkout/{html.escape(token, quote=True)}/waitlist"
+    return _page(
+        "Sold out",
+        f"<p>Sold out before you paid — nothing was charged:</p><ul>{items}</ul>"
+        f'<form method="post" action="{action}"><button type=submit>Join the waitlist'
+        "</button></form>",
+        409,
+    )
+
+
 def _not_found() -> Response:
     return _page("Cart not found", "<p>This link does not lead to a cart.</p>", 404)
 
@@ -192,6 +206,9 @@ def _build_app(
                 return _closed_page(OrderStatus.EXPIRED)
             if confirming and order.status == OrderStatus.AWAITING_PAYMENT:
                 return _confirming_page()
+            gone = sold_out_lines(uow.session, order)
+            if gone:
+                return _sold_out_page(token, [line.product.name for line in gone])
             return None
 
     def provider_redirect(token: str, now: datetime) -> Response:
@@ -267,6 +284,20 @@ def _build_app(
                 409,
             )
         return RedirectResponse(f"/checkout/{token}", status_code=303)
+
+    @app.post("/checkout/{token}/waitlist", response_class=HTMLResponse)
+    def join_waitlist(token: str) -> Response:
+        if not _TOKEN.fullmatch(token):
+            return _not_found()
+        places = wait_for_sold_out(database, token, clock())
+        if not places:
+            return RedirectResponse(f"/checkout/{token}", status_code=303)
+        items = "".join(f"<li>{html.escape(place)}</li>" for place in places)
+        return _page(
+            "You are on the waitlist",
+            f"<ul>{items}</ul><p>Nothing was charged. If a unit comes back, the chat sends "
+            "you a new link.</p>",
+        )
 
     @app.post("/webhooks/stripe")
     async def stripe_webhook(request: Request) -> Response:
