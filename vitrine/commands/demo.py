@@ -8,6 +8,7 @@ a summary and the path of the order export it wrote.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from importlib import resources
@@ -100,11 +101,10 @@ def run_demo(
         }
     )
     data_dir = settings.data_dir
+    stamp = f"{utcnow():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:4]}"
     if database_url is None:
-        db_path = data_dir / "demo.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)  # a fresh demo every time
-        database_url = f"sqlite:///{db_path.as_posix()}"
+        # A new file each run: a `vitrine run` serving an earlier demo keeps its database.
+        database_url = f"sqlite:///{(data_dir / f'demo-{stamp}.db').as_posix()}"
     console.print(f"[bold]Vitrine demo[/] — database {escape(database_url)}")
     platform = ConsolePlatform(console)
     # The same runtime as `vitrine run`, with the console as the chat and the recorded
@@ -120,16 +120,18 @@ def run_demo(
             result = import_catalog(uow.session, catalog)
             live = open_session(
                 uow.session,
-                key=f"demo-{utcnow():%Y%m%d-%H%M%S}",
+                key=f"demo-{stamp}",
                 platform="console",
-                chat_id="demo-live",
+                # Its own chat: run again on the same database, the demo is a new live, not
+                # a redelivery of the last one's comments.
+                chat_id=f"demo-{stamp}",
                 now=utcnow(),
                 title="Vitrine demo live",
                 hold_seconds=new_session_hold(settings),
                 language=settings.default_language,
             )
             uow.commit()
-            live_id = live.id
+            live_id, session_key = live.id, live.key
         console.print(
             f"catalog: {result.products} products, {result.units} units — "
             f"chat: {sum(isinstance(x, ChatLine) for x in lines)} messages"
@@ -176,9 +178,13 @@ def run_demo(
     for name, value in rows:
         table.add_row(name, str(value))
     console.print(table)
+    db = escape(database_url)
+    key = escape(session_key)
+    console.print(f"session [bold]{key}[/] in database [bold]{db}[/]")
     console.print(f"order export: [bold]{escape(str(csv_path.resolve()))}[/] (and .json)")
-    console.print(
-        f"try a checkout link: [bold]vitrine run --db {escape(database_url)}[/] and open a "
-        "link from a ✉️ DM above"
-    )
+    console.print("next steps:")
+    console.print(f"  vitrine sessions --db {db}")
+    console.print(f"  vitrine moderation log --session {key} --db {db}")
+    console.print(f"  vitrine export --session {key} --out orders.json --db {db}")
+    console.print(f"  vitrine run --db {db}   # then open a link from a ✉️ DM above")
     return csv_path
