@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from commerce.parsing.text import phrase_tokens
 
@@ -42,6 +43,21 @@ class Lexicon:
     fillers: set[str] = field(default_factory=set)
     negators: set[str] = field(default_factory=set)
     ordinal_markers: set[str] = field(default_factory=set)
+    # Sets of single tokens, the union of the same key in every file (languages and common):
+    clause_breaks: frozenset[str] = frozenset()  # punctuation and words that end a clause
+    but_words: frozenset[str] = frozenset()  # end a clause too; what follows may take back
+    neutral_marks: frozenset[str] = frozenset()  # punctuation that separates, meaning nothing
+    object_pronouns: frozenset[str] = frozenset()  # a claim naming its object: "j'en prends"
+    for_words: frozenset[str] = frozenset()  # "deux pour moi": the number word is a count
+    indefinite_articles: frozenset[str] = frozenset()  # "je prends des notes": not merchandise
+    amount_units: frozenset[str] = frozenset()  # after a number: a price, a time, an age
+    measures: frozenset[str] = frozenset()  # after a number: "30 ml", not an unknown word
+    catalog_measures: frozenset[str] = frozenset()  # looked up with the number: "50 ml"
+    one_pronouns: frozenset[str] = frozenset()  # "the pink one": a pronoun, not a count
+    # From common.json: which meaning wins when a phrase is listed under several categories,
+    # and the span kinds that flag the clause they are in.
+    meaning_precedence: tuple[str, ...] = ()
+    clause_flags: frozenset[str] = frozenset()
     languages: tuple[str, ...] = ()
     max_len: int = 1
 
@@ -58,9 +74,10 @@ class Lexicon:
         return {concept} if concept else set()
 
 
-def _read(name: str) -> dict:
+def _read(name: str) -> dict[str, Any]:
     text = resources.files("commerce").joinpath("lexicons").joinpath(name).read_text("utf-8")
-    return json.loads(text)
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 @cache
@@ -69,36 +86,59 @@ def load_lexicon() -> Lexicon:
     lexicon = Lexicon()
     folder = resources.files("commerce").joinpath("lexicons")
     names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".json"))
-    languages = []
-    for name in names:
-        if name == "common.json":
-            continue
-        data = _read(name)
-        language = data["language"]
-        languages.append(language)
-        for category in PHRASE_CATEGORIES:
-            for phrase in data.get(category, []):
-                lexicon.add_phrase(phrase, category, language)
-        for word_category in WORD_CATEGORIES:
-            for word in data.get(word_category, []):
-                lexicon.words.setdefault(word_category, set()).update(phrase_tokens(word))
-        for word, number in data.get("quantities", {}).items():
-            lexicon.quantities[phrase_tokens(word)] = int(number)
-        for word, size in data.get("sizes", {}).items():
-            lexicon.sizes[phrase_tokens(word)] = size
-        for concept, words in data.get("colors", {}).items():
-            for word in words:
-                tokens = phrase_tokens(word)
-                lexicon.colors.setdefault(tokens, concept)
-                lexicon.max_len = max(lexicon.max_len, len(tokens))
-                if len(tokens) == 1 and tokens[0].isalpha() and not tokens[0].endswith("s"):
-                    lexicon.colors.setdefault((tokens[0] + "s",), concept)  # "two blacks"
+    languages = [_read(name) for name in names if name != "common.json"]
+    for data in languages:
+        _add_language(lexicon, data)
     common = _read("common.json")
+    _add_common(lexicon, common)
+    _add_word_sets(lexicon, [*languages, common])
+    lexicon.languages = tuple(data["language"] for data in languages)
+    return lexicon
+
+
+def _add_language(lexicon: Lexicon, data: dict[str, Any]) -> None:
+    language = data["language"]
+    for category in PHRASE_CATEGORIES:
+        for phrase in data.get(category, []):
+            lexicon.add_phrase(phrase, category, language)
+    for word_category in WORD_CATEGORIES:
+        for word in data.get(word_category, []):
+            lexicon.words.setdefault(word_category, set()).update(phrase_tokens(word))
+    for word, number in data.get("quantities", {}).items():
+        lexicon.quantities[phrase_tokens(word)] = int(number)
+    for word, size in data.get("sizes", {}).items():
+        lexicon.sizes[phrase_tokens(word)] = size
+    for concept, words in data.get("colors", {}).items():
+        for word in words:
+            tokens = phrase_tokens(word)
+            lexicon.colors.setdefault(tokens, concept)
+            lexicon.max_len = max(lexicon.max_len, len(tokens))
+            if len(tokens) == 1 and tokens[0].isalpha() and not tokens[0].endswith("s"):
+                lexicon.colors.setdefault((tokens[0] + "s",), concept)  # "two blacks"
+
+
+def _add_common(lexicon: Lexicon, common: dict[str, Any]) -> None:
     lexicon.weak_claims = {phrase_tokens(p) for p in common["weak_claims"]}
     # Only one-word fillers: splitting "s'il vous plaît" would make "s" a filler, and "S" a size.
     lexicon.fillers = {tokens[0] for p in common["fillers"] if len(tokens := phrase_tokens(p)) == 1}
     lexicon.negators = {t for p in common["negators"] for t in phrase_tokens(p)}
     lexicon.ordinal_markers = {t for p in common["ordinal_markers"] for t in phrase_tokens(p)}
     lexicon.ordinal_markers.add("#")
-    lexicon.languages = tuple(languages)
-    return lexicon
+    lexicon.meaning_precedence = tuple(common["meaning_precedence"])
+    lexicon.clause_flags = frozenset(common["clause_flags"])
+
+
+def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:
+    def tokens(key: str) -> frozenset[str]:
+        return frozenset(t for data in files for p in data.get(key, []) for t in phrase_tokens(p))
+
+    lexicon.but_words = tokens("but_words")
+    lexicon.clause_breaks = tokens("clause_breaks") | lexicon.but_words
+    lexicon.neutral_marks = tokens("neutral_marks")
+    lexicon.object_pronouns = tokens("object_pronouns")
+    lexicon.for_words = tokens("for_words")
+    lexicon.indefinite_articles = tokens("indefinite_articles")
+    lexicon.amount_units = tokens("amount_units")
+    lexicon.measures = tokens("measures")
+    lexicon.catalog_measures = tokens("catalog_measures")
+    lexicon.one_pronouns = tokens("one_pronouns")

@@ -26,70 +26,8 @@ from commerce.parsing.text import normalize, tokenize, uppercase_sizes
 CACHE_SIZE = 50_000
 MAX_TOKENS = 120
 MAX_QUANTITY = 20
-_CLAUSE_BREAKS = {"?", "!", ".", ",", ";", ":", "mais", "but", "pero", "aber", "sinon"}
-_NEUTRAL_PUNCT = {"+", "&", "/", "#"}
-_MONEY_OR_TIME = {
-    "€",
-    "$",
-    "£",
-    "%",
-    "eur",
-    "euro",
-    "euros",
-    "h",
-    "heures",
-    "ans",
-    "min",
-    "minutes",
-    "cm",
-    "kg",
-    "years",
-    "dollars",
-    "jours",
-    "days",
-    "mois",
-    "months",
-}
 _X_QTY = re.compile(r"^x(\d{1,2})$")
 _T_SIZE = re.compile(r"^t(\d{2,3})$")
-# A claim that already names its object ("j'en prends", "lo quiero", "take it"): the number
-# after it is a count, not a product code.
-_OBJECT_PRONOUNS = {"le", "la", "les", "en", "lo", "li", "los", "las", "it", "them", "ne"}
-_FOR_WORDS = {"pour", "for", "para", "per", "fur", "fuer", "pr"}
-_UNIT_WORDS = {"ml", "cl", "g", "oz", "l"}
-_FLAG_KINDS = {
-    "claim",
-    "cancel",
-    "negation",
-    "conditional",
-    "past",
-    "third_party",
-    "question",
-    "compliment",
-    "both",
-    "contrast",
-}
-_BUT_WORDS = {"mais", "but", "pero", "aber"}
-_INDEFINITE_ARTICLES = {
-    "des",
-    "du",
-    "de",
-    "un",
-    "une",
-    "a",
-    "an",
-    "some",
-    "unos",
-    "unas",
-    "del",
-    "dei",
-    "degli",
-    "delle",
-    "einen",
-    "ein",
-    "eine",
-    "etwas",
-}
 
 
 @dataclass(slots=True)
@@ -124,6 +62,30 @@ class Clause:
     frames: list[Frame] = field(default_factory=list)
     has_code_ref: bool = False
     after_but: bool = False  # follows "mais", "but", "pero", "aber"
+
+
+@dataclass(slots=True)
+class _Reading:
+    """Where the reading of one clause stands, span after span."""
+
+    product_ctx: str | None  # the product the clause is about so far
+    upcoming: str | None  # the next product the clause names
+    frames: list[Frame] = field(default_factory=list)
+    current: Frame | None = None  # the item being built
+    unknown: int = 0  # words that are neither cues, products nor options
+
+
+@dataclass(slots=True)
+class _NumberSite:
+    """A bare number, and what stands around it."""
+
+    number: str
+    code_sku: str | None
+    info: ProductInfo | None
+    is_size: bool
+    prev_kind: str | None
+    next_kind: str | None
+    next_token: str | None
 
 
 def _count_of(span: Span) -> int:
@@ -211,24 +173,16 @@ class IntentParser:
                 return Span(i, i + length, "word", "hedge")  # "un peu": not a count
             if "contrast_blockers" in kinds and len(kinds) == 1:
                 return Span(i, i + length, "contrast", None, language)
-            for kind in (
-                "cancel",
-                "negation",
-                "conditional",
-                "past",
-                "third_party",
-                "claim",
-                "both",
-                "question",
-                "compliment",
-            ):
+            for kind in lex.meaning_precedence:
                 if kind in kinds:
                     value = None
                     if kind == "claim":
+                        # A claim that already names its object ("j'en prends", "lo quiero",
+                        # "take it"): the number after it is a count, not a product code.
                         value = (
                             "weak"
                             if key in lex.weak_claims
-                            else ("object" if _OBJECT_PRONOUNS & set(key) else None)
+                            else ("object" if lex.object_pronouns & set(key) else None)
                         )
                     # A one-word question cue can also be a product name ("jean", "sac"):
                     # the catalog wins for nouns it knows.
@@ -247,9 +201,9 @@ class IntentParser:
 
     def _single(self, token: str, i: int) -> Span:
         lex, index = self.lexicon, self.index
-        if token in _CLAUSE_BREAKS:
+        if token in lex.clause_breaks:
             return Span(i, i + 1, "break", token)
-        if token in _NEUTRAL_PUNCT:
+        if token in lex.neutral_marks:
             return Span(i, i + 1, "marker", token)
         if token == "x":
             return Span(i, i + 1, "times")
@@ -285,6 +239,7 @@ class IntentParser:
         clauses: list[Clause] = []
         current: list[Span] = []
         after_but = False
+        but_words = self.lexicon.but_words
         for span in spans:
             if span.kind == "break":
                 if current:
@@ -295,7 +250,7 @@ class IntentParser:
                     after_but = False
                 elif span.value == "?" and clauses:
                     clauses[-1].ends_with_question = True
-                after_but = after_but or span.value in _BUT_WORDS
+                after_but = after_but or span.value in but_words
                 continue
             current.append(span)
         if current:
@@ -313,10 +268,39 @@ class IntentParser:
         featured: str | None,
     ) -> str | None:
         """Flag the clause and build its item frames; returns the product now in context."""
+        self._flag(clause, tokens)
         spans = clause.spans
-        lex = self.lexicon
+        reading = _Reading(context, self._first_ref(spans, 0, featured, context))
+        prev: Span | None = None
+        skip_until = -1
         for position, span in enumerate(spans):
-            if span.kind in _FLAG_KINDS:
+            if position < skip_until:
+                continue
+            kind = span.kind
+            if kind in ("code", "name"):
+                self._read_reference(reading, clause, position, featured)
+            elif kind == "number":
+                nxt = spans[position + 1] if position + 1 < len(spans) else None
+                reading.current = self._number(span, prev, nxt, position, reading, clause)
+                if reading.current is not None and reading.current.sku is not None:
+                    reading.product_ctx = reading.current.sku
+            elif kind in ("qty", "plus"):
+                self._read_count(reading, spans, position, tokens, prev)
+            elif kind in ("color", "size_word", "size_number", "word"):
+                used = self._read_option(reading, spans, position, tokens, uppers, prev)
+                if used > 1:
+                    skip_until = position + used
+            prev = span
+        clause.frames = reading.frames
+        clause.unknown = reading.unknown
+        return reading.product_ctx
+
+    def _flag(self, clause: Clause, tokens: list[str]) -> None:
+        """The clause's flags from its cues, and whether it claims, weakly or strongly."""
+        spans = clause.spans
+        clause_flags = self.lexicon.clause_flags
+        for position, span in enumerate(spans):
+            if span.kind in clause_flags:
                 clause.flags.add(span.kind)
                 if span.kind == "claim":
                     if self._takes_something_else(spans, position, tokens):
@@ -333,119 +317,126 @@ class IntentParser:
             clause.negated = True
         if clause.ends_with_question:
             clause.flags.add("question")
-        frames: list[Frame] = []
-        current: Frame | None = None
-        upcoming = self._first_ref(spans, 0, featured, context)
-        product_ctx = context
-        unknown = 0
-        prev: Span | None = None
-        skip_until = -1
-        for position, span in enumerate(spans):
-            if position < skip_until:
-                continue
-            kind = span.kind
-            nxt = spans[position + 1] if position + 1 < len(spans) else None
-            if kind in ("code", "name"):
-                sku = self._resolve_name(span, featured, product_ctx)
-                if sku is None:
-                    unknown += kind == "name"
-                    prev = span
-                    continue
-                clause.has_code_ref |= kind == "code"
-                if current is not None and current.sku is None and not current.explicit_ref:
-                    current.sku, current.explicit_ref = sku, True
-                elif (
-                    current is not None
-                    and current.sku == sku
-                    and not current.options
-                    and (not current.explicit_ref)
-                ):
-                    current.explicit_ref = True
-                else:
-                    current = Frame(sku=sku, explicit_ref=True)
-                    frames.append(current)
-                product_ctx = sku
-                upcoming = self._first_ref(spans, position + 1, featured, product_ctx)
-            elif kind == "number":
-                current = self._number(
-                    span, prev, nxt, spans, position, frames, current, product_ctx, upcoming, clause
-                )
-                if current is not None and current.sku is not None:
-                    product_ctx = current.sku
-            elif kind in ("qty", "plus"):
-                if kind == "qty" and span.language == "postfix":
-                    current = self._quantity(
-                        _count_of(span),
-                        spans,
-                        position,
-                        frames,
-                        current,
-                        product_ctx or upcoming,
-                        postfix=True,
-                    )
-                elif (
-                    kind == "qty"
-                    and span.value == 1
-                    and prev is not None
-                    and prev.kind == "color"
-                    and span.end - span.start == 1
-                    and tokens[span.start] in ("one", "ones")
-                ):
-                    pass  # "the pink one": a pronoun, not a count
-                elif (
-                    kind == "qty"
-                    and span.language is None
-                    and not self._counts(spans, position, tokens)
-                ):
-                    unknown += 1  # "très bien" is not "tres" (three)
-                else:
-                    current = self._quantity(
-                        _count_of(span), spans, position, frames, current, product_ctx or upcoming
-                    )
-            elif kind in ("color", "size_word", "size_number", "word"):
-                hit, length, info = None, 1, None
-                for candidate in self._option_candidates(current, product_ctx, upcoming):
-                    hit, length = self._option(spans, position, tokens, candidate, uppers, prev)
-                    if hit is not None:
-                        info = candidate
-                        break
-                if hit is None:
-                    unit_after_number = (
-                        kind == "word"
-                        and str(span.value) in _UNIT_WORDS
-                        and prev is not None
-                        and prev.kind == "number"
-                    )
-                    if kind == "word" and span.value not in lex.fillers and not unit_after_number:
-                        unknown += 1
-                    prev = span
-                    continue
-                if length > 1:
-                    skip_until = position + length
-                assert info is not None
-                if current is not None and current.sku not in (None, info.sku):
-                    current = None  # the option belongs to the product named next
-                current = self._add_option(frames, current, info, hit)
-            prev = span
-        clause.frames = frames
-        clause.unknown = unknown
-        return product_ctx
 
-    @staticmethod
-    def _takes_something_else(spans: list[Span], position: int, tokens: list[str]) -> bool:
+    def _read_reference(
+        self, reading: _Reading, clause: Clause, position: int, featured: str | None
+    ) -> None:
+        """A product code or name: it names the item being built, or starts a new one."""
+        span = clause.spans[position]
+        sku = self._resolve_name(span, featured, reading.product_ctx)
+        if sku is None:
+            reading.unknown += span.kind == "name"
+            return
+        clause.has_code_ref |= span.kind == "code"
+        current = reading.current
+        if current is not None and current.sku is None and not current.explicit_ref:
+            current.sku, current.explicit_ref = sku, True
+        elif (
+            current is not None
+            and current.sku == sku
+            and not current.options
+            and (not current.explicit_ref)
+        ):
+            current.explicit_ref = True
+        else:
+            reading.current = Frame(sku=sku, explicit_ref=True)
+            reading.frames.append(reading.current)
+        reading.product_ctx = sku
+        reading.upcoming = self._first_ref(clause.spans, position + 1, featured, sku)
+
+    def _read_count(
+        self,
+        reading: _Reading,
+        spans: list[Span],
+        position: int,
+        tokens: list[str],
+        prev: Span | None,
+    ) -> None:
+        """A number word, "x2" or "+1": the count of the item being built, or of a new one."""
+        span = spans[position]
+        product = reading.product_ctx or reading.upcoming
+        if span.kind == "qty" and span.language == "postfix":
+            reading.current = self._quantity(
+                _count_of(span),
+                spans,
+                position,
+                reading.frames,
+                reading.current,
+                product,
+                postfix=True,
+            )
+        elif (
+            span.kind == "qty"
+            and span.value == 1
+            and prev is not None
+            and prev.kind == "color"
+            and span.end - span.start == 1
+            and tokens[span.start] in self.lexicon.one_pronouns
+        ):
+            pass  # "the pink one": a pronoun, not a count
+        elif (
+            span.kind == "qty"
+            and span.language is None
+            and not self._counts(spans, position, tokens)
+        ):
+            reading.unknown += 1  # "très bien" is not "tres" (three)
+        else:
+            reading.current = self._quantity(
+                _count_of(span), spans, position, reading.frames, reading.current, product
+            )
+
+    def _read_option(
+        self,
+        reading: _Reading,
+        spans: list[Span],
+        position: int,
+        tokens: list[str],
+        uppers: frozenset[str],
+        prev: Span | None,
+    ) -> int:
+        """A color, a size or another word: an option of the item being built, of the product
+        named next or of the product in context; returns how many spans it used."""
+        span = spans[position]
+        hit: OptionHit | None = None
+        length, info = 1, None
+        candidates = self._option_candidates(reading.current, reading.product_ctx, reading.upcoming)
+        for candidate in candidates:
+            hit, length = self._option(spans, position, tokens, candidate, uppers, prev)
+            if hit is not None:
+                info = candidate
+                break
+        if hit is None or info is None:
+            measure_after_number = (
+                span.kind == "word"
+                and str(span.value) in self.lexicon.measures
+                and prev is not None
+                and prev.kind == "number"
+            )
+            if (
+                span.kind == "word"
+                and span.value not in self.lexicon.fillers
+                and not measure_after_number
+            ):
+                reading.unknown += 1
+            return 1
+        if reading.current is not None and reading.current.sku not in (None, info.sku):
+            reading.current = None  # the option belongs to the product named next
+        reading.current = self._add_option(reading.frames, reading.current, info, hit)
+        return length
+
+    def _takes_something_else(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
         """A claim verb whose object is not merchandise: an article, then a word that names
         neither a product nor an option."""
         if position + 2 >= len(spans):
             return False
         article, noun = spans[position + 1], spans[position + 2]
         return (
-            tokens[article.start] in _INDEFINITE_ARTICLES
+            tokens[article.start] in self.lexicon.indefinite_articles
             and noun.kind == "word"
             and len(str(noun.value)) > 2
         )
 
-    @staticmethod
-    def _counts(spans: list[Span], position: int, tokens: list[str]) -> bool:
+    def _counts(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
         """Whether a number word stands as a count: before what is counted, a size, "for",
         or at the end ("ne prendo due")."""
         if position + 1 >= len(spans):
@@ -465,9 +456,11 @@ class IntentParser:
             "marker",
         ):
             return True
-        if nxt.kind == "word" and str(nxt.value) in _UNIT_WORDS:
+        if nxt.kind == "word" and str(nxt.value) in self.lexicon.measures:
             return True
-        return tokens[nxt.start] in _FOR_WORDS or (nxt.kind == "word" and len(str(nxt.value)) == 1)
+        return tokens[nxt.start] in self.lexicon.for_words or (
+            nxt.kind == "word" and len(str(nxt.value)) == 1
+        )
 
     def _negated(self, spans: list[Span], position: int) -> bool:
         """A claim word with a negation right before ("ne prends pas") or after ("prends pas")."""
@@ -623,56 +616,60 @@ class IntentParser:
         span: Span,
         prev: Span | None,
         nxt: Span | None,
-        spans: list[Span],
         position: int,
-        frames: list[Frame],
-        current: Frame | None,
-        context: str | None,
-        upcoming: str | None,
+        reading: _Reading,
         clause: Clause,
     ) -> Frame | None:
         """A bare number is a size, a product code or a quantity, by where it stands."""
+        lex = self.lexicon
+        spans, frames, current = clause.spans, reading.frames, reading.current
+        product = reading.product_ctx or reading.upcoming
         number = str(span.value)
-        code_sku = self.index.code_sku(number)
-        info = self._product_info(current, context, upcoming)
-        is_size = info is not None and number in info.numeric_sizes
-        prev_kind = prev.kind if prev is not None else None
-        next_kind = nxt.kind if nxt is not None else None
-        next_token = str(nxt.value) if nxt is not None and nxt.kind == "word" else None
-        if (next_kind == "times" or prev_kind == "times") and number.isdigit():
+        info = self._product_info(current, reading.product_ctx, reading.upcoming)
+        site = _NumberSite(
+            number=number,
+            code_sku=self.index.code_sku(number),
+            info=info,
+            is_size=info is not None and number in info.numeric_sizes,
+            prev_kind=prev.kind if prev is not None else None,
+            next_kind=nxt.kind if nxt is not None else None,
+            next_token=str(nxt.value) if nxt is not None and nxt.kind == "word" else None,
+        )
+        prev_kind, next_token = site.prev_kind, site.next_token
+        if (site.next_kind == "times" or prev_kind == "times") and number.isdigit():
+            postfix = prev_kind == "times"
             return self._quantity(
-                int(number),
-                spans,
-                position,
-                frames,
-                current,
-                context or upcoming,
-                postfix=prev_kind == "times",
+                int(number), spans, position, frames, current, product, postfix=postfix
             )
-        if next_token in _MONEY_OR_TIME or (
-            nxt is not None and nxt.kind == "marker" and nxt.value in ("%",)
+        if next_token in lex.amount_units or (
+            nxt is not None and nxt.kind == "marker" and nxt.value in lex.amount_units
         ):
             return current
-        if nxt is not None and nxt.kind == "word" and str(nxt.value) in ("ml", "cl", "l", "g"):
-            hit = info.values.get((number, str(nxt.value))) if info else None
+        if next_token is not None and next_token in lex.catalog_measures:
+            hit = info.values.get((number, next_token)) if info else None
             if hit and info:
                 return self._add_option(frames, current, info, hit)
-        if prev_kind == "size_markers" and is_size and info is not None:
+        if prev_kind == "size_markers" and site.is_size and info is not None:
             return self._add_option(frames, current, info, info.numeric_sizes[number])
         if prev_kind == "claim" and prev is not None and prev.value == "object":
             if not number.isdigit():
                 return current
-            return self._quantity(
-                int(number), spans, position, frames, current, context or upcoming
-            )
+            return self._quantity(int(number), spans, position, frames, current, product)
         if prev_kind == "joiners" and current is not None and current.counted and number.isdigit():
             # "2 en rose et 1 en vert": the same shape again, a count again.
-            return self._quantity(
-                int(number), spans, position, frames, current, context or upcoming
-            )
+            return self._quantity(int(number), spans, position, frames, current, product)
+        return self._code_size_or_count(site, position, reading, clause)
+
+    def _code_size_or_count(
+        self, site: _NumberSite, position: int, reading: _Reading, clause: Clause
+    ) -> Frame | None:
+        """A number no neighbour explains: a code where a product is expected and no count
+        follows, else a size of the product, else a small count."""
+        current, info = reading.current, site.info
+        prev_kind, next_kind, next_token = site.prev_kind, site.next_kind, site.next_token
         expects_product = (
             prev_kind in ("product_articles", "claim")
-            or prev is None
+            or prev_kind is None
             or (prev_kind in ("joiners", "marker", "filler"))
         )
         quantity_follows = next_kind in ("color", "name", "units", "size_word") or (
@@ -681,25 +678,25 @@ class IntentParser:
             and info is not None
             and (next_token,) in info.values
         )
-        if code_sku is not None and prev_kind == "product_articles":
+        if site.code_sku is not None and prev_kind == "product_articles":
             quantity_follows = False  # "article 6 gris", "#5 noir": a code, whatever follows
         if (
-            code_sku is not None
+            site.code_sku is not None
             and not quantity_follows
             and (expects_product or next_kind in ("size_markers", None))
-            and not (is_size and prev_kind not in ("product_articles",))
+            and not (site.is_size and prev_kind not in ("product_articles",))
         ):
             clause.has_code_ref = True
             if current is not None and current.sku is None and not current.options:
-                current.sku, current.explicit_ref = code_sku, True
+                current.sku, current.explicit_ref = site.code_sku, True
                 return current
-            frame = Frame(sku=code_sku, explicit_ref=True)
-            frames.append(frame)
+            frame = Frame(sku=site.code_sku, explicit_ref=True)
+            reading.frames.append(frame)
             return frame
-        if is_size and info is not None:
-            return self._add_option(frames, current, info, info.numeric_sizes[number])
+        if site.is_size and info is not None:
+            return self._add_option(reading.frames, current, info, info.numeric_sizes[site.number])
         try:
-            value = float(number)
+            value = float(site.number)
         except ValueError:
             return current
         if (
@@ -711,7 +708,10 @@ class IntentParser:
                 or prev_kind in ("claim", None)
             )
         ):
-            return self._quantity(int(value), spans, position, frames, current, context or upcoming)
+            product = reading.product_ctx or reading.upcoming
+            return self._quantity(
+                int(value), clause.spans, position, reading.frames, current, product
+            )
         return current
 
     # -- the decision -----------------------------------------------------------------------
