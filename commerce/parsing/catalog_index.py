@@ -9,40 +9,8 @@ from commerce.catalog import Catalog, CatalogProduct
 from commerce.parsing.lexicon import Lexicon
 from commerce.parsing.text import fold, phrase_tokens
 
-SIZE_OPTION_NAMES = {"size", "taille", "talla", "grosse", "groesse", "taglia", "pointure", "sizes"}
-COLOR_OPTION_NAMES = {"color", "colour", "couleur", "farbe", "colore", "coloris"}
 _LETTER_SIZE = re.compile(r"^(x{0,3}[sml]|x{1,3}l|\d?xl)$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
-# Words too common to name a product on their own, whatever the catalog says.
-_GENERIC = {
-    "le",
-    "la",
-    "les",
-    "the",
-    "de",
-    "du",
-    "des",
-    "en",
-    "et",
-    "and",
-    "a",
-    "an",
-    "un",
-    "une",
-    "el",
-    "il",
-    "lo",
-    "der",
-    "die",
-    "das",
-    "mon",
-    "ma",
-    "my",
-    "new",
-    "nouveau",
-    "nouvelle",
-}
-
 OptionHit = tuple[str, str]  # (option name, catalog value)
 
 
@@ -84,7 +52,7 @@ class CatalogIndex:
             self.products[product.sku] = self._index_product(product, lexicon)
             if product.code:
                 self.codes[fold(product.code).replace(" ", "")] = product.sku
-        self._index_names(catalog)
+        self._index_names(catalog, lexicon)
 
     def _index_product(self, product: CatalogProduct, lexicon: Lexicon) -> ProductInfo:
         info = ProductInfo(product.sku, product.code, tuple(product.options))
@@ -126,7 +94,7 @@ class CatalogIndex:
     @staticmethod
     def _index_exact(product: CatalogProduct, lexicon: Lexicon, info: ProductInfo) -> None:
         for option, values in product.options.items():
-            is_size = fold(option) in SIZE_OPTION_NAMES
+            is_size = fold(option) in lexicon.size_option_names
             if is_size:
                 info.size_option = option
             for value in values:
@@ -148,17 +116,18 @@ class CatalogIndex:
                 for concept in lexicon.concept_of_value(value):
                     info.concepts.setdefault(concept, hit)
 
-    def _index_names(self, catalog: Catalog) -> None:
+    def _index_names(self, catalog: Catalog, lexicon: Lexicon) -> None:
+        generic = lexicon.generic_words
         word_owners: dict[str, set[str]] = {}
         for product in catalog.products:
             for word in phrase_tokens(product.name):
-                if len(word) >= 3 and word not in _GENERIC and not word.isdigit():
+                if len(word) >= 3 and word not in generic and not word.isdigit():
                     word_owners.setdefault(word, set()).add(product.sku)
         for product in catalog.products:
             phrases = [product.name, *product.aliases]
             for phrase in phrases:
                 tokens = phrase_tokens(phrase)
-                if tokens and not (len(tokens) == 1 and tokens[0] in _GENERIC):
+                if tokens and not (len(tokens) == 1 and tokens[0] in generic):
                     self._add_name(tokens, product.sku)
             for word in phrase_tokens(product.name):
                 if word in word_owners:

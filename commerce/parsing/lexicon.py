@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from commerce.parsing.text import phrase_tokens
+from commerce.parsing.text import fold, phrase_tokens
 
 PHRASE_CATEGORIES = (
     "claim",
@@ -54,6 +54,8 @@ class Lexicon:
     measures: frozenset[str] = frozenset()  # after a number: "30 ml", not an unknown word
     catalog_measures: frozenset[str] = frozenset()  # looked up with the number: "50 ml"
     one_pronouns: frozenset[str] = frozenset()  # "the pink one": a pronoun, not a count
+    generic_words: frozenset[str] = frozenset()  # too common to name a product on their own
+    size_option_names: frozenset[str] = frozenset()  # folded: a catalog option that is a size
     # From common.json: which meaning wins when a phrase is listed under several categories,
     # and the span kinds that flag the clause they are in.
     meaning_precedence: tuple[str, ...] = ()
@@ -142,3 +144,7 @@ def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:
     lexicon.measures = tokens("measures")
     lexicon.catalog_measures = tokens("catalog_measures")
     lexicon.one_pronouns = tokens("one_pronouns")
+    lexicon.generic_words = tokens("generic_words")
+    lexicon.size_option_names = frozenset(
+        fold(name) for data in files for name in data.get("size_option_names", [])
+    )
