@@ -23,8 +23,8 @@ from commerce.checkout_service import (
 from commerce.models import OPEN_ORDER_STATUSES, LineStatus, OrderStatus, PaymentEvent
 from commerce.orders import SoldOutAtPayment
 from commerce.outcomes import OrderPaid, Outcome
-from commerce.payments import AppliedEvent, apply_event
 from commerce.sql_ports import SqlCommerce
+from commerce.stripe_events import AppliedEvent, apply_event
 from kernel.models import Viewer
 from kernel.uow import UnitOfWorkProvider
 from live.bus import publish

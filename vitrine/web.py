@@ -29,7 +29,7 @@ from commerce.checkout_service import (
 )
 from commerce.models import OPEN_ORDER_STATUSES, LineStatus, Order, OrderStatus
 from commerce.orders import SoldOutAtPayment
-from commerce.payments import ForgedEvent, verify
+from commerce.stripe_events import ForgedEvent, verify
 from kernel.clock import utcnow
 from kernel.money import format_money
 from live.announce import ShopVoice

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from commerce.checkout.stripe_provider import StripeCheckout, make_stripe_client
 from commerce.models import Order, PaymentEvent, WaitlistEntry
-from commerce.payments import payments_needing_refund
+from commerce.payment_rules import payments_needing_refund
 from live.jobs import expire_holds_and_notify
 from tests.fakes.stripe_server import FakeStripe
 from tests.integration.test_checkout_local import (
