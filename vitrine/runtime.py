@@ -149,8 +149,11 @@ def serve(runtime: Runtime, app: Any, *, host: str, port: int) -> None:
         def capture_signals(self) -> Any:
             yield  # the runtime stops every part on a signal, not only the web server
 
+    from vitrine.http_protocol import DeadlineH11Protocol
+
     config = uvicorn.Config(
         app,
+        http=DeadlineH11Protocol,
         host=host,
         port=port,
         lifespan="off",

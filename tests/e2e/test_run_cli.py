@@ -52,6 +52,12 @@ def test_run_serves_stops_on_sigterm_and_hands_over_the_lease(tmp_path: Path) ->
     first = _start(tmp_path, port)
     try:
         assert _healthy(port)
+        # A request whose head never finishes, and a connection that says nothing, are
+        # closed by the server (no reply: the socket reads end-of-file) rather than kept.
+        for opening in (b"GET /healthz HTTP/1.1\r\nHost: x\r\n", b""):
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+                sock.sendall(opening)
+                assert sock.recv(100) == b""
     finally:
         first.send_signal(signal.SIGTERM)
         _, err = first.communicate(timeout=30)
