@@ -30,6 +30,7 @@ def import_catalog(session: Session, catalog: Catalog) -> ImportResult:
         p.sku: p for p in session.scalars(select(Product).options(selectinload(Product.variants)))
     }
     variants_by_sku = {v.sku: v for p in existing.values() for v in p.variants}
+    _refuse_code_clashes(catalog, existing)
     created = updated = units = variants = 0
     for item in catalog.products:
         product = existing.get(item.sku)
@@ -89,3 +90,21 @@ def load_catalog(session: Session) -> Catalog:
             for p in products
         ),
     )
+
+
+def _refuse_code_clashes(catalog: Catalog, existing: dict[str, Product]) -> None:
+    """An on-screen code the file gives a product that another product, not in the file,
+    already has: viewers would mean two products by one code."""
+    in_file = {item.sku for item in catalog.products}
+    taken = {
+        product.code.casefold(): product.sku
+        for product in existing.values()
+        if product.code and product.sku not in in_file
+    }
+    for item in catalog.products:
+        holder = taken.get((item.code or "").casefold())
+        if holder is not None:
+            raise CatalogError(
+                f"code {item.code!r} of {item.sku} is already the code of {holder} in the "
+                f"catalog: give {item.sku} a code of its own"
+            )

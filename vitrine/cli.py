@@ -138,9 +138,14 @@ def catalog_import(
     except CatalogError as exc:
         raise _fail(f"catalog rejected, nothing imported: {exc}") from exc
     database = open_database(_database_url(db))
-    with database.unit_of_work() as uow:
-        result = import_catalog(uow.session, catalog)
-        uow.commit()
+    try:
+        with database.unit_of_work() as uow:
+            result = import_catalog(uow.session, catalog)
+            uow.commit()
+    except CatalogError as exc:  # it does not fit the catalog already there
+        raise _fail(f"catalog rejected, nothing imported: {exc}") from exc
+    finally:
+        database.dispose()
     typer.echo(
         f"imported {result.products} products ({result.created} new, {result.updated} updated), "
         f"{result.variants} variants, {result.units} units in stock"

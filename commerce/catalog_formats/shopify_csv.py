@@ -10,7 +10,17 @@ from typing import Any
 from commerce.catalog import Catalog, CatalogError, CatalogProduct, CatalogVariant
 from kernel.money import to_minor
 
-SHOPIFY_REQUIRED = ("Handle", "Title", "Variant Price")
+# Without its SKUs an import cannot recognise the same variants next time (it would add a
+# second set and count stock twice); without quantities it would zero real stock; without
+# option values every variant of a product would look the same.
+SHOPIFY_REQUIRED = (
+    "Handle",
+    "Title",
+    "Option1 Value",
+    "Variant SKU",
+    "Variant Price",
+    "Variant Inventory Qty",
+)
 
 _OPTION_KEYS = {
     "size": "size",
@@ -47,8 +57,8 @@ def parse_shopify_csv(text: str, currency: str, source: str = "products.csv") ->
     """Parse a Shopify products CSV export: one row per variant, product fields on the first.
 
     Columns used: Handle, Title, Option1..3 Name/Value, Variant SKU, Variant Price,
-    Variant Inventory Qty. The product's code is its position in the file (1, 2, ...)
-    unless a `Code` column or a `code:` tag gives one.
+    Variant Inventory Qty (all required but Option2/3). The product's code is its position
+    in the file (1, 2, ...) unless a `Code` column or a `code:` tag gives one.
     """
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if reader.fieldnames is None:
@@ -98,8 +108,7 @@ def _read_row(
     options = _variant_options(row, head)
     v_sku = (row.get("Variant SKU") or "").strip()
     if not v_sku:
-        suffix = "-".join(options.values())
-        v_sku = f"{handle}-{suffix}" if suffix else handle
+        raise CatalogError("field 'Variant SKU' is empty", where=where)
     if v_sku in seen_variant_skus:
         raise CatalogError(f"duplicate 'Variant SKU' {v_sku!r}", where=where)
     seen_variant_skus.add(v_sku)

@@ -64,3 +64,58 @@ def test_bad_file_is_rejected_whole(database, database_url: str, tmp_path: Path)
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     done = vitrine("catalog", "import", str(tmp_path / "nope.json"))
     assert done.returncode == 2 and "does not exist" in done.stderr
+
+
+def test_a_code_another_product_already_has_is_refused_in_one_line(
+    database, database_url: str, tmp_path: Path
+) -> None:
+    assert (
+        vitrine(
+            "catalog", "import", str(DATA / "catalog-bijoux.json"), "--db", database_url
+        ).returncode
+        == 0
+    )
+    other = {
+        "currency": "EUR",
+        "products": [
+            {
+                "sku": "NEW-TEE",
+                "name": "Tee",
+                "price": "10.00",
+                "code": "1",
+                "options": {},
+                "variants": [{"sku": "TEE-1", "options": {}, "stock": 3}],
+            }
+        ],
+    }
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(other))
+    done = vitrine("catalog", "import", str(path), "--db", database_url)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "code '1' of NEW-TEE is already the code of BAGUE-ORA" in done.stderr
+    assert counts(database) == (3, 9)  # nothing imported
+
+
+def test_a_catalog_lowering_stock_below_holds_is_one_line(
+    database, database_url: str, tmp_path: Path
+) -> None:
+    from sqlalchemy import select as sql_select
+
+    from commerce.stock import reserve_units
+
+    first = vitrine("catalog", "import", str(DATA / "catalog-bijoux.json"), "--db", database_url)
+    assert first.returncode == 0
+    with database.unit_of_work() as uow:
+        isa = uow.session.scalars(sql_select(Variant).where(Variant.sku == "ISA")).one()
+        assert reserve_units(uow.session, isa.id, 2)
+        uow.commit()
+    lowered = json.loads((DATA / "catalog-bijoux.json").read_text())
+    for product in lowered["products"]:
+        for variant in product["variants"]:
+            if variant["sku"] == "ISA":
+                variant["stock"] = 1
+    path = tmp_path / "lowered.json"
+    path.write_text(json.dumps(lowered))
+    done = vitrine("catalog", "import", str(path), "--db", database_url)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "stock 1 is below the 2 units on hold" in done.stderr

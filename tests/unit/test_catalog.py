@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -106,3 +108,26 @@ def test_shopify_csv_bad_price_names_line_and_field() -> None:
 def test_shopify_csv_missing_columns() -> None:
     with pytest.raises(CatalogError, match="missing column"):
         parse_shopify_csv("Handle,Title\nx,y\n", "EUR")
+
+
+def _without_column(text: str, column: str) -> str:
+    rows = list(csv.reader(io.StringIO(text)))
+    index = rows[0].index(column)
+    out = io.StringIO()
+    csv.writer(out).writerows(r[:index] + r[index + 1 :] for r in rows)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("column", ["Variant Inventory Qty", "Option1 Value", "Variant SKU"])
+def test_shopify_csv_without_a_key_column_is_rejected_whole(column: str) -> None:
+    """Without quantities real stock would be zeroed; without option values the variants
+    would all look alike; without SKUs a later import would count stock twice."""
+    text = _without_column((DATA / "shopify-products.csv").read_text(), column)
+    with pytest.raises(CatalogError, match=rf"products.csv:1: missing column\(s\): {column}"):
+        parse_shopify_csv(text, "EUR")
+
+
+def test_shopify_csv_row_without_a_variant_sku_is_rejected_with_its_line() -> None:
+    text = (DATA / "shopify-products.csv").read_text().replace("LUNA-M-NOIR", "")
+    with pytest.raises(CatalogError, match=r"products.csv:3: field 'Variant SKU' is empty"):
+        parse_shopify_csv(text, "EUR")
