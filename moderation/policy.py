@@ -14,6 +14,29 @@ class PolicyError(ValueError):
     """A settings document that does not describe a policy."""
 
 
+# Every key a settings document may hold (docs/formats.md); any other is refused by name.
+SETTINGS_KEYS = frozenset(
+    {
+        "brand",
+        "protected_names",
+        "allowed_domains",
+        "blocked_words",
+        "flood_window_s",
+        "flood_max_messages",
+        "repeat_window_s",
+        "repeat_max",
+        "symbol_run",
+        "max_chars",
+        "timeout_s",
+        "dry_run",
+        "ladder",
+        "instant_ban",
+        "flag_only",
+        "exempt_roles",
+    }
+)
+
+
 @dataclass(frozen=True)
 class ModerationPolicy:
     """Who is protected, what is allowed, and how hard each removal hits."""
@@ -45,6 +68,10 @@ class ModerationPolicy:
         if not isinstance(data, dict) or not isinstance(overrides or {}, dict):
             raise PolicyError("settings must be a JSON object")
         data = {**data, **(overrides or {})}
+        unknown = sorted(set(data) - SETTINGS_KEYS)
+        if unknown:
+            known = ", ".join(sorted(SETTINGS_KEYS))
+            raise PolicyError(f"unknown setting(s): {', '.join(unknown)} (known: {known})")
         values: dict[str, Any] = {}
         for key in ("protected_names", "allowed_domains", "blocked_words"):
             items = data.get(key, [])

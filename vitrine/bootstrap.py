@@ -109,7 +109,7 @@ def wire(database: Database, settings: Settings) -> Database:
 
 
 def moderation_settings(settings: Settings) -> dict[str, object]:
-    """The brand's moderation settings in the shape of spec/moderation.md."""
+    """The brand's moderation settings in the shape of docs/formats.md."""
     return {
         "brand": settings.brand_name,
         "protected_names": [settings.brand_name, *settings.protected_names],

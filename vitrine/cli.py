@@ -125,7 +125,7 @@ def catalog_import(
         str | None, typer.Option(help="Currency of a Shopify CSV's prices (default: settings)")
     ] = None,
 ) -> None:
-    """Import a catalog (JSON as in spec/intents.md, or a Shopify products CSV export)."""
+    """Import a catalog (JSON as in docs/formats.md, or a Shopify products CSV export)."""
     from commerce.catalog import CatalogError
     from commerce.catalog_formats.loader import load_catalog_file
     from commerce.catalog_store import import_catalog
@@ -158,7 +158,7 @@ def parse(
     in_: Annotated[Path | None, typer.Option("--in", help="Comments JSONL (default stdin)")] = None,
     out: Annotated[Path | None, typer.Option(help="Results JSONL (default stdout)")] = None,
 ) -> None:
-    """Parse purchase intents in comments, offline (spec/intents.md)."""
+    """Parse purchase intents in comments, offline (docs/formats.md)."""
     from commerce.catalog import CatalogError
     from vitrine.commands.parse import run_parse
 
@@ -174,7 +174,7 @@ def moderate(
     in_: Annotated[Path | None, typer.Option("--in", help="Messages JSONL (default stdin)")] = None,
     out: Annotated[Path | None, typer.Option(help="Decisions JSONL (default stdout)")] = None,
 ) -> None:
-    """Run the moderation policy over a recorded chat, offline (spec/moderation.md)."""
+    """Run the moderation policy over a recorded chat, offline (docs/formats.md)."""
     from vitrine.commands.moderate import ModerationSettingsError, run_moderate
 
     try:

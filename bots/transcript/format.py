@@ -1,6 +1,6 @@
 """Recorded chats: one JSON object per line, chat messages and host control events.
 
-Chat lines are those of spec/moderation.md (`id`, `ts`, `author{id,name,role}`, `text`);
+Chat lines are those of docs/formats.md (`id`, `ts`, `author{id,name,role}`, `text`);
 control lines are `{"ts": 12.0, "event": "feature", "sku": "LINA"}` and
 `{"ts": 30.0, "event": "pay", "author_id": "u9"}`.
 """

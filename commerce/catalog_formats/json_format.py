@@ -1,4 +1,4 @@
-"""The JSON catalog format of spec/intents.md: `currency`, and `products[]` with their
+"""The JSON catalog format of docs/formats.md: `currency`, and `products[]` with their
 options and variants."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ class _Seen:
 
 
 def parse_catalog_json(text: str, source: str = "catalog") -> Catalog:
-    """Parse and validate the JSON catalog format of spec/intents.md."""
+    """Parse and validate the JSON catalog format of docs/formats.md."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -22,7 +22,7 @@ class ModerationSettingsError(ValueError):
 
 
 def load_policy(path: Path) -> ModerationPolicy:
-    """The policy of a settings file (spec/moderation.md), or ModerationSettingsError."""
+    """The policy of a settings file (docs/formats.md), or ModerationSettingsError."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return ModerationPolicy.from_settings_json(data)

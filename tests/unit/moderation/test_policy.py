@@ -34,3 +34,8 @@ def test_spec_settings_and_defaults() -> None:
 def test_bad_settings_are_rejected(bad: object) -> None:
     with pytest.raises(PolicyError):
         ModerationPolicy.from_settings_json(bad)  # type: ignore[arg-type]
+
+
+def test_an_unknown_setting_is_refused_by_name() -> None:
+    with pytest.raises(PolicyError, match=r"unknown setting\(s\): blocked_word \(known: "):
+        ModerationPolicy.from_settings_json({"brand": "B", "blocked_word": ["x"]})
