@@ -3,7 +3,6 @@ session, and a worker killed with SIGKILL then restarted — on SQLite and Postg
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -21,6 +20,7 @@ from sqlalchemy import create_engine, func, select, text
 from commerce.models import Reservation, Variant, WaitlistEntry
 from kernel.models import Comment
 
+PROBE = Path(__file__).with_name("begin_probe.py")
 CLAIMS = ["SOLD", "je prends", "mine", "+1", "lo quiero", "ich nehme", "lo prendo", "I'll take it"]
 SUMMARY_KEYS = {
     "comments",
@@ -158,8 +158,9 @@ def test_summary_contract_and_workers_never_oversell(database_url: str, tmp_path
 
 @contextmanager
 def write_lock(url: str) -> Iterator[Callable[[], int]]:
-    """Hold the database's write lock: the replay's next batch waits for it, and none of
-    its transactions is open meanwhile. Yields a reader of the comments stored so far."""
+    """Hold the lock every batch of comments needs (SQLite: the write lock; PostgreSQL: an
+    EXCLUSIVE lock on comments). Taking it waits for the replay's open batch to commit;
+    while it is held, no batch commits. Yields a reader of the comments stored so far."""
     if url.startswith("sqlite"):
         conn = sqlite3.connect(url.split("///", 1)[1], isolation_level=None, timeout=60)
         conn.execute("BEGIN IMMEDIATE")  # waits for the replay's open batch to commit
@@ -176,27 +177,67 @@ def write_lock(url: str) -> Iterator[Callable[[], int]]:
     engine.dispose()
 
 
-def blocked_on_a_lock(url: str) -> bool:
-    """Whether a session of this PostgreSQL database waits on a lock (the replay's batch)."""
+def blocked_on_our_lock(url: str, probe: Path) -> bool:
+    """Whether the replay waits on the lock `write_lock` holds (ask only while holding it).
+
+    PostgreSQL: the server says one of the database's sessions waits on a Lock. SQLite: the
+    probe's last line is `waiting`, a BEGIN IMMEDIATE sent and not yet granted. Read while
+    the test holds the write lock, that BEGIN cannot have been granted (the replay would
+    hold the lock, and write `began` before letting it go), so it waits for the test's."""
+    if url.startswith("sqlite"):
+        lines = probe.read_text().split() if probe.exists() else []
+        return bool(lines) and lines[-1] == "waiting"
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.connect() as conn:
         waiting = conn.execute(
             text(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'"
+                "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
             )
         ).scalar_one()
     engine.dispose()
     return waiting > 0
 
 
+def stored_comments(url: str) -> int:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(Comment)).scalar() or 0
+    except Exception:  # the replay has not created its tables yet
+        return 0
+    finally:
+        engine.dispose()
+
+
+def wait_until(condition: Callable[[], bool], limit_s: float) -> None:
+    """Poll until `condition` holds; the limit only stops a hang, the caller asserts."""
+    deadline = time.monotonic() + limit_s
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 @pytest.mark.slow
 def test_sigkilled_worker_restarts_without_loss_or_duplicates(
     database_url: str, tmp_path: Path
 ) -> None:
-    """The worker is killed at a known point: while the test holds the write lock, so that
-    exactly the comments the test reads there are stored and no transaction of the worker
-    is open (on PostgreSQL the worker is seen blocked on the lock first)."""
+    """The worker is SIGKILLed at a known point: blocked on the database's write lock, which
+    the test holds, with exactly the comments the test counts under that lock stored.
+
+    1. The replay runs through tests/e2e/begin_probe.py (the real CLI, plus a SQLAlchemy
+       listener that writes `waiting` before each BEGIN IMMEDIATE and `began` after it).
+    2. Once it has stored some comments, the test takes the write lock: SQLite `BEGIN
+       IMMEDIATE` on its own connection, PostgreSQL `LOCK TABLE comments IN EXCLUSIVE MODE`.
+       Either waits for the replay's open batch to commit; from then on no batch commits.
+    3. The test waits for a fact, not for time to pass: PostgreSQL's pg_stat_activity shows
+       the replay's session waiting on a Lock; on SQLite the probe's last line is `waiting`
+       (a BEGIN IMMEDIATE not granted, which cannot be granted while the test holds it).
+    4. It counts the stored comments under the lock, SIGKILLs the worker, releases the lock,
+       then checks the count did not move and that a plain `vitrine replay` of the same
+       session stores every comment once, applies every claim once and opens one cart per
+       buyer at most.
+    How many comments are stored when the lock is taken varies from run to run (so the test
+    reads the count rather than assuming it); the point where the worker dies does not."""
     buyers = 3000  # enough that the lock is taken long before the end
     catalog, chat = write_inputs(tmp_path, buyers=buyers, units=40)
     args = [
@@ -209,25 +250,32 @@ def test_sigkilled_worker_restarts_without_loss_or_duplicates(
         "kill-test",
         "--json",
     ]
-    proc = replay(*args)
-    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:  # let it get going
-        with contextlib.suppress(Exception), engine.connect() as conn:
-            if (conn.execute(select(func.count()).select_from(Comment)).scalar() or 0) >= 200:
-                break
-        time.sleep(0.01)
-    engine.dispose()
-    with write_lock(database_url) as stored:
-        if not database_url.startswith("sqlite"):
-            deadline = time.monotonic() + 60
-            while not blocked_on_a_lock(database_url) and time.monotonic() < deadline:
-                time.sleep(0.02)
-            assert blocked_on_a_lock(database_url), "the replay never reached the lock"
-        assert proc.poll() is None, "the replay finished before it could be killed"
-        seen = stored()
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
+    probe = tmp_path / "begin-probe.log"
+    worker_err = tmp_path / "worker.err"
+    with worker_err.open("w") as err_file:
+        proc = subprocess.Popen(
+            [sys.executable, str(PROBE), "replay", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=err_file,
+            env={**os.environ, "BEGIN_PROBE_FILE": str(probe)},
+        )
+    try:
+        # When to take the lock (once it got going); the kill point is the lock itself.
+        wait_until(lambda: proc.poll() is not None or stored_comments(database_url) >= 200, 120)
+        with write_lock(database_url) as stored:
+            wait_until(
+                lambda: proc.poll() is not None or blocked_on_our_lock(database_url, probe), 60
+            )
+            assert proc.poll() is None, f"the replay ended first: {worker_err.read_text()}"
+            assert blocked_on_our_lock(database_url, probe), "the replay never reached the lock"
+            seen = stored()
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL
     assert 200 <= seen < buyers
     assert consistency(database_url)["comments"] == seen  # the kill lost no committed batch
     again = replay(*args)

@@ -4,7 +4,9 @@ It speaks the wire format of POST /v1/chat/completions and POST /v1/moderations 
 127.0.0.1 only, from a background thread, so sync and async tests use it alike. Tests
 script answers in order (`server.script_chat(...)`) or answer each request with a handler
 (`server.on_chat = lambda request: ...`), can make it slow or fail (`error`, `garbage`,
-`Reply(delay_s=...)`), and read what was asked in `server.requests`.
+`Reply(delay_s=...)`), and read what was asked in `server.requests`. What became of a
+delayed answer (the client hung up first, or was still there to get it) is recorded too:
+`server.delayed_outcomes(endpoint)`, how a test sees a budget at work without a clock.
 
 A `structured(obj)` answer is checked against the JSON schema the client sent in
 `response_format`, as the real API guarantees in strict mode; `content(text)` sends any
@@ -69,6 +71,12 @@ class RecordedRequest:
 
 
 Answer = Reply | Structured
+
+# What became of a delayed answer (FakeOpenAI.delayed_outcomes).
+ABANDONED = "abandoned"  # the client hung up before the answer was due
+ANSWERED = "answered"  # the client was still waiting when it was due; it was sent
+CLOSING = "closing"  # the server shut down first
+OUTCOME_LIMIT_S = 60.0  # longer than any delay a test scripts; only stops a hang
 Handler = Callable[[RecordedRequest], Answer]
 
 
@@ -218,14 +226,15 @@ class FakeOpenAI:
 
     def __init__(self) -> None:
         self.requests: list[RecordedRequest] = []
-        # Requests whose client hung up before the (delayed) answer was sent: the fact that
-        # shows a budget cut a call short, without timing anything in the test.
-        self.abandoned: list[RecordedRequest] = []
+        # Each delayed answer's fate, in the order decided: ABANDONED (the client hung up
+        # before it was due), ANSWERED (the client was still there; it was sent) or CLOSING.
+        self.delayed: list[tuple[RecordedRequest, str]] = []
         self.on_chat: Handler = _nothing_scripted
         self.on_moderation: Handler = _clean
         self._chat_script: deque[Answer] = deque()
         self._moderation_script: deque[Answer] = deque()
         self._lock = threading.Lock()
+        self._decided = threading.Condition(self._lock)
         self._closing = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -250,6 +259,20 @@ class FakeOpenAI:
         """The requests whose path ends with `endpoint` ("chat/completions", "moderations")."""
         with self._lock:
             return [r for r in self.requests if r.path.endswith(endpoint)]
+
+    def delayed_outcomes(self, endpoint: str, count: int = 1) -> list[str]:
+        """The outcomes of the delayed answers to `endpoint`, once `count` of them are known.
+
+        Each is known by the end of its delay at the latest (the server watches the
+        connection meanwhile), so this waits for a fact, not for a duration; the limit only
+        stops a test that sent no such request from hanging."""
+
+        def outcomes() -> list[str]:
+            return [fate for request, fate in self.delayed if request.path.endswith(endpoint)]
+
+        with self._decided:
+            self._decided.wait_for(lambda: len(outcomes()) >= count, timeout=OUTCOME_LIMIT_S)
+            return outcomes()
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -307,8 +330,13 @@ class FakeOpenAI:
                 with fake._lock:
                     fake.requests.append(request)
                 reply = fake._answer(request)
-                if reply.delay_s and not self._wait(reply.delay_s, request):
-                    return  # the client hung up, or the server is closing
+                if reply.delay_s:
+                    fate = self._wait(reply.delay_s)
+                    with fake._decided:
+                        fake.delayed.append((request, fate))
+                        fake._decided.notify_all()
+                    if fate != ANSWERED:
+                        return  # the client hung up, or the server is closing
                 data = (
                     reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
                 ).encode()
@@ -323,17 +351,22 @@ class FakeOpenAI:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting, as it should
 
-            def _wait(self, seconds: float, request: RecordedRequest) -> bool:
-                """Wait before answering; False if the client hangs up meanwhile."""
+            def _wait(self, seconds: float) -> str:
+                """Wait before answering, watching the connection: ANSWERED when the client
+                is still there at the end, ABANDONED as soon as it hangs up."""
                 deadline = time.monotonic() + seconds
                 while time.monotonic() < deadline:
                     if fake._closing.is_set():
-                        return False
+                        return CLOSING
                     readable, _, _ = select.select([self.connection], [], [], 0.02)
-                    if readable and self.connection.recv(1, socket.MSG_PEEK) == b"":
-                        with fake._lock:
-                            fake.abandoned.append(request)
-                        return False
-                return True
+                    if readable and self._hung_up():
+                        return ABANDONED
+                return ANSWERED
+
+            def _hung_up(self) -> bool:
+                try:
+                    return self.connection.recv(1, socket.MSG_PEEK) == b""
+                except OSError:  # reset by the client
+                    return True
 
         return Handler

@@ -10,6 +10,7 @@ from openai import AsyncOpenAI
 from moderation.second_opinion import SecondOpinion, SecondOpinionQueue, verdict_for
 from moderation.verdict import Action, MessageToJudge, Verdict
 from tests.fakes.openai_server import (
+    ABANDONED,
     CATEGORY_NAMES,
     FakeOpenAI,
     RecordedRequest,
@@ -18,7 +19,6 @@ from tests.fakes.openai_server import (
     garbage,
     moderation,
 )
-from tests.integration.test_llm_intent import _wait_for_hang_up
 
 pytest_plugins = ("tests.fakes.openai_fixtures",)
 
@@ -86,10 +86,13 @@ async def test_timeout_is_no_opinion_within_the_budget(
     openai_server: FakeOpenAI, async_openai_client: AsyncOpenAI
 ) -> None:
     openai_server.script_moderation(moderation("hate", delay_s=5.0))
+    # The client's own timeout is the default (minutes): only SecondOpinion's budget can
+    # cut the call short. Without it the 5 s late "hate" arrives and becomes a verdict.
     assert await SecondOpinion(async_openai_client, budget_s=0.2).check(message(1, "y")) is None
-    await asyncio.to_thread(_wait_for_hang_up, openai_server)
-    # The client hung up before the server's (5 s late) answer: the budget cut it short.
-    assert openai_server.abandoned == openai_server.requests_to("moderations")
+    # Off the event loop: an async client's socket closes on the loop's next turns.
+    outcomes = await asyncio.to_thread(openai_server.delayed_outcomes, "moderations")
+    assert outcomes == [ABANDONED]  # the client hung up before the answer was due
+    assert len(openai_server.requests_to("moderations")) == 1
 
 
 async def test_queue_reports_late_removals_and_never_blocks(

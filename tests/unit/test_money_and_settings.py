@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -37,8 +36,7 @@ def test_format_money() -> None:
     assert format_money(1500, "JPY") == "1500 JPY"
 
 
-def test_defaults_work_offline(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    monkeypatch.chdir(tmp_path)
+def test_defaults_work_offline() -> None:
     settings = Settings()
     assert settings.resolved_database_url.startswith("sqlite:///")
     assert settings.checkout_provider == "local" and not settings.llm_enabled
@@ -54,12 +52,3 @@ def test_placeholder_secret_refused_in_production(monkeypatch: pytest.MonkeyPatc
 def test_secrets_are_not_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VITRINE_TELEGRAM_TOKEN", "123:very-secret-token")
     assert "very-secret-token" not in repr(Settings())
-
-
-def test_the_callers_environment_and_dotenv_do_not_reach_a_test() -> None:
-    """The autouse fixture: a `.env` in the checkout and the shell's variables are not read
-    (this test fails when the suite runs with, say, VITRINE_BRAND_NAME set without it)."""
-    settings = Settings()
-    assert settings.brand_name == "Vitrine Demo Shop"
-    assert settings.checkout_provider == "local" and not settings.llm_enabled
-    assert not Path(".env").exists()
