@@ -1,10 +1,35 @@
 """What an outbox row carries, typed per kind: the write side builds one of these and
-stores `to_json()`, the relay reads it back with `delivery_of` (no dicts by convention)."""
+stores `to_json()`, the relay reads it back with `from_json` (through `delivery_of`), so
+no one reads or writes a payload dict by convention."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
+
+BRAND_CHANNEL = "brand"
+
+
+class UnknownDelivery(ValueError):
+    """An outbox row of a kind no relay knows, or missing what its kind needs: retrying
+    cannot help."""
+
+
+def _text(payload: dict[str, Any], key: str) -> str:
+    value = payload.get(key)
+    return "" if value is None else str(value)
+
+
+def _optional_text(payload: dict[str, Any], key: str) -> str | None:
+    value = payload.get(key)
+    return None if value is None else str(value)
+
+
+def _required(payload: dict[str, Any], key: str, kind: str) -> str:
+    value = _text(payload, key)
+    if not value:
+        raise UnknownDelivery(f"{kind} row without {key!r}")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,7 +41,7 @@ class PublicReply:
     reply_to: str | None = None
     user_id: str | None = None  # the viewer it answers, when it answers one
 
-    kind = "public"
+    kind: ClassVar[str] = "public"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -25,6 +50,15 @@ class PublicReply:
             "reply_to": self.reply_to,
             "user_id": self.user_id,
         }
+
+    @classmethod
+    def from_json(cls, payload: dict[str, Any]) -> PublicReply:
+        return cls(
+            _required(payload, "chat_id", cls.kind),
+            _text(payload, "text"),
+            _optional_text(payload, "reply_to"),
+            _optional_text(payload, "user_id"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +69,18 @@ class PrivateReply:
     text: str
     chat_id: str = ""
 
-    kind = "private"
+    kind: ClassVar[str] = "private"
 
     def to_json(self) -> dict[str, Any]:
         return {"user_id": self.user_id, "text": self.text, "chat_id": self.chat_id}
+
+    @classmethod
+    def from_json(cls, payload: dict[str, Any]) -> PrivateReply:
+        return cls(
+            _required(payload, "user_id", cls.kind),
+            _text(payload, "text"),
+            _text(payload, "chat_id"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +93,7 @@ class ModerationCommand:
     action: str
     duration_s: int | None = None
 
-    kind = "moderation"
+    kind: ClassVar[str] = "moderation"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,54 +104,65 @@ class ModerationCommand:
             "duration_s": self.duration_s,
         }
 
+    @classmethod
+    def from_json(cls, payload: dict[str, Any]) -> ModerationCommand:
+        duration = payload.get("duration_s")
+        return cls(
+            _text(payload, "chat_id"),
+            _text(payload, "message_id"),
+            _text(payload, "user_id"),
+            _required(payload, "action", cls.kind),
+            int(duration) if duration is not None else None,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class BrandEvent:
-    """Something the brand's shop must hear of (an order paid, a payment to refund)."""
+    """Something the brand's shop must hear of (an order paid, a payment to refund).
+
+    Commerce writes these rows (`order_paid`, `payment_needs_refund`) with its own document
+    as the payload: the event is its type (the row's kind) and that document, unchanged."""
 
     type: str
     data: dict[str, Any]
 
-    kind = "brand"
+    kind: ClassVar[str] = "brand"
 
     def to_json(self) -> dict[str, Any]:
-        return self.data
+        return dict(self.data)
+
+    @classmethod
+    def from_json(cls, payload: dict[str, Any], *, type: str) -> BrandEvent:
+        return cls(type, dict(payload))
+
+    @property
+    def order_id(self) -> int | None:
+        """The order it is about, if any (an `order_paid` is handed off once delivered)."""
+        try:
+            return int(self.data["order_id"])
+        except (KeyError, TypeError, ValueError):
+            return None
 
 
 Delivery = PublicReply | PrivateReply | ModerationCommand | BrandEvent
 
-
-class UnknownDelivery(ValueError):
-    """An outbox row of a kind no relay knows: retrying cannot help."""
-
-
-def _text(payload: dict[str, Any], key: str) -> str:
-    value = payload.get(key)
-    return "" if value is None else str(value)
+_CHAT_KINDS: dict[str, type[PublicReply] | type[PrivateReply] | type[ModerationCommand]] = {
+    PublicReply.kind: PublicReply,
+    PrivateReply.kind: PrivateReply,
+    ModerationCommand.kind: ModerationCommand,
+}
 
 
 def delivery_of(kind: str, channel: str, payload: dict[str, Any]) -> Delivery:
-    """The typed delivery an outbox row holds."""
-    if channel == "brand":
-        return BrandEvent(kind, dict(payload))
-    if kind == "public":
-        reply_to = payload.get("reply_to")
-        return PublicReply(
-            _text(payload, "chat_id"),
-            _text(payload, "text"),
-            None if reply_to is None else str(reply_to),
-        )
-    if kind == "private":
-        return PrivateReply(
-            _text(payload, "user_id"), _text(payload, "text"), _text(payload, "chat_id")
-        )
-    if kind == "moderation":
-        duration = payload.get("duration_s")
-        return ModerationCommand(
-            _text(payload, "chat_id"),
-            _text(payload, "message_id"),
-            _text(payload, "user_id"),
-            _text(payload, "action"),
-            int(duration) if duration is not None else None,
-        )
-    raise UnknownDelivery(f"unknown outbox kind {kind!r} on channel {channel!r}")
+    """The typed delivery an outbox row holds; `UnknownDelivery` if none fits."""
+    if channel == BRAND_CHANNEL:
+        return BrandEvent.from_json(payload, type=kind)
+    reader = _CHAT_KINDS.get(kind)
+    if reader is None:
+        raise UnknownDelivery(f"unknown outbox kind {kind!r} on channel {channel!r}")
+    try:
+        return reader.from_json(payload)
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, UnknownDelivery):
+            raise
+        raise UnknownDelivery(f"{kind} row with an unreadable payload: {exc}") from None

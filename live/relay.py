@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -30,10 +31,9 @@ from commerce.models import Order, OrderStatus
 from kernel.clock import utcnow
 from kernel.models import OutboxMessage, OutboxStatus
 from kernel.uow import UnitOfWorkProvider
-from live.deliveries import UnknownDelivery, delivery_of
+from live.deliveries import BRAND_CHANNEL, BrandEvent, UnknownDelivery, delivery_of
 from live.platform import ChatPlatform
 from live.transports import (
-    BRAND_CHANNEL,
     BrandWebhookTransport,
     ChatTransport,
     Due,
@@ -46,7 +46,10 @@ from live.transports import (
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-LEASE = timedelta(seconds=60)  # longer than any one send is allowed to take
+# How long a claim lasts without news of its relay. The relay renews the lease of the rows
+# it is still sending every third of this, so a long batch keeps its rows; a relay that
+# died stops renewing and its rows are claimable once the lease runs out.
+LEASE = timedelta(seconds=60)
 _OUTBOX = cast(Table, OutboxMessage.__table__)
 _MINE = (_OUTBOX.c.id == bindparam("row_id")) & (_OUTBOX.c.lease_owner == bindparam("owner"))
 _SENT = (
@@ -134,8 +137,15 @@ class Relay:
         for row in due:
             by_channel[row.channel].append(row)
         report = SendReport()
-        for channel, rows in by_channel.items():
-            results.extend(await self._deliver(self.transports[channel], rows))
+        if due:
+            renewing = asyncio.create_task(self._keep_leased([row.id for row in due], now))
+            try:
+                for channel, rows in by_channel.items():
+                    results.extend(await self._deliver(self.transports[channel], rows))
+            finally:
+                renewing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewing
         if results:
             await asyncio.to_thread(self._record, results, {r.id: r for r in due}, now)
         for result in results:
@@ -149,12 +159,13 @@ class Relay:
 
     async def run(self, stop: asyncio.Event, every_s: float = 0.5) -> None:
         """Drain until `stop` is set; a failing pass is logged and tried again."""
-        last_warning = 0.0
+        last_warning: float | None = None
         loop = asyncio.get_running_loop()
         while not stop.is_set():
             try:
                 report = await self.drain()
-                if BRAND_CHANNEL not in self.transports and loop.time() - last_warning > 60:
+                quiet = last_warning is not None and loop.time() - last_warning < 60
+                if BRAND_CHANNEL not in self.transports and not quiet:
                     waiting = await asyncio.to_thread(self.waiting_for_brand)
                     if waiting:
                         log.warning(
@@ -190,6 +201,19 @@ class Relay:
         except Exception as exc:  # a transport bug must not lose the rows: they are retried
             log.exception("transport %s failed", transport.channel)
             return [Failed(row.id, f"{type(exc).__name__}: {exc}"[:500]) for row in rows]
+
+    async def _keep_leased(self, ids: list[int], claimed_at: datetime) -> None:
+        """Renew the lease of rows still being sent, every third of a lease, until cancelled.
+        Times stay on the claim's clock (`claimed_at` plus the time spent since)."""
+        started = time.monotonic()
+        every = self.lease.total_seconds() / 3
+        while True:
+            await asyncio.sleep(every)
+            until = claimed_at + timedelta(seconds=time.monotonic() - started) + self.lease
+            try:
+                await asyncio.to_thread(self._renew, ids, until)
+            except Exception:  # the next renewal may get through; the lease still runs
+                log.warning("could not renew the relay's lease", exc_info=True)
 
     @staticmethod
     def _last_try(result: Failed, due: list[Due]) -> bool:
@@ -246,6 +270,20 @@ class Relay:
             )
         return due, refused
 
+    def _renew(self, ids: list[int], until: datetime) -> None:
+        """Push back the lease of rows this relay still holds (recorded rows hold none)."""
+        with self.database.unit_of_work() as uow:
+            uow.session.execute(
+                update(_OUTBOX)
+                .where(
+                    _OUTBOX.c.id.in_(ids),
+                    _OUTBOX.c.lease_owner == self.owner,
+                    _OUTBOX.c.status == OutboxStatus.PENDING.value,
+                )
+                .values(lease_until=until)
+            )
+            uow.commit()
+
     def _record(self, results: list[Result], due: dict[int, Due], now: datetime) -> None:
         """What became of each row, in one short transaction; a delivered paid order is
         handed off. Rows whose lease another relay has taken meanwhile are left to it."""
@@ -256,12 +294,13 @@ class Relay:
         ]
         failed = [self._failure(r, due.get(r.id), now) for r in results if isinstance(r, Failed)]
         handed_off = [
-            int(row.delivery.to_json()["order_id"])
+            order_id
             for r in results
             if isinstance(r, Sent)
             and (row := due.get(r.id)) is not None
-            and row.channel == BRAND_CHANNEL
-            and row.kind == "order_paid"
+            and isinstance(row.delivery, BrandEvent)
+            and row.delivery.type == "order_paid"
+            and (order_id := row.delivery.order_id) is not None
         ]
         with self.database.unit_of_work() as uow:
             connection = uow.session.connection()

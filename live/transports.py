@@ -16,6 +16,7 @@ from typing import Protocol
 import httpx
 
 from live.deliveries import (
+    BRAND_CHANNEL,
     BrandEvent,
     Delivery,
     ModerationCommand,
@@ -24,7 +25,6 @@ from live.deliveries import (
 )
 from live.platform import ChatPlatform, DeliveryError
 
-BRAND_CHANNEL = "brand"
 SIGNATURE_HEADER = "Vitrine-Signature"
 
 

@@ -4,13 +4,9 @@ a transaction open while it waits on a platform."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import json
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select, text
@@ -27,7 +23,8 @@ from live.pipeline import LivePipeline
 from live.platform import DeliveryError, PlatformLimits
 from live.relay import Relay, build_transports
 from live.sessions import open_session
-from live.transports import SIGNATURE_HEADER, Sent, batch_texts
+from live.transports import Sent, batch_texts
+from tests.fakes.brand_receiver import BrandReceiver
 from tests.integration.test_checkout_local import claim_for
 from vitrine.bootstrap import open_database
 
@@ -268,46 +265,9 @@ async def test_rows_of_a_relay_that_died_mid_send_are_sent_once_its_lease_ends(d
 # -- the brand's webhook -----------------------------------------------------------------
 
 
-class BrandEndpoint:
-    """A brand's HTTP endpoint on 127.0.0.1 that checks signatures and answers as told."""
-
-    def __init__(self, secret: str) -> None:
-        self.secret = secret
-        self.answers: list[int] = []
-        self.received: list[dict] = []
-        endpoint = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                stamp, mac = (
-                    part.split("=", 1)[1] for part in self.headers[SIGNATURE_HEADER].split(",")
-                )
-                expected = hmac.new(
-                    endpoint.secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256
-                )
-                valid = hmac.compare_digest(mac, expected.hexdigest())
-                endpoint.received.append(
-                    {"valid": valid, "key": self.headers["Idempotency-Key"], **json.loads(body)}
-                )
-                self.send_response(endpoint.answers.pop(0) if endpoint.answers else 200)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/vitrine"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def brand():
-    endpoint = BrandEndpoint("whsec_brand_test")
+    endpoint = BrandReceiver("whsec_brand_test")
     yield endpoint
     endpoint.close()
 
@@ -331,8 +291,9 @@ async def test_a_paid_order_reaches_the_brand_signed_and_is_handed_off(database,
     order_id = _paid_order(database, live)
     relay = Relay(database, build_transports({}, brand_url=brand.url, brand_secret=brand.secret))
     assert (await relay.drain(T0 + timedelta(minutes=2))).sent == 1
-    [event] = brand.received
-    assert event["valid"] and event["type"] == "order_paid" and event["key"] == event["id"]
+    [got] = brand.received
+    event = got.event
+    assert got.valid and event["type"] == "order_paid" and got.idempotency_key == event["id"]
     assert event["data"]["order_id"] == order_id and event["data"]["total_minor"] == 4990
     assert order_by_token_id(database, order_id) == OrderStatus.HANDED_OFF
     assert (await relay.drain(T0 + timedelta(minutes=3))).sent == 0  # delivered once
