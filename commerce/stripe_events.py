@@ -25,7 +25,13 @@ from commerce.models import (
     PaymentEvent,
 )
 from commerce.outcomes import Event
-from commerce.payment_rules import ProviderPayment, record_payment, release_or_reset
+from commerce.payment_rules import (
+    AMOUNT_MISMATCH_NEEDS_REFUND,
+    ProviderPayment,
+    needs_refund,
+    record_payment,
+    release_or_reset,
+)
 
 log = logging.getLogger(__name__)
 
@@ -143,14 +149,17 @@ def _payment(
             return "awaiting_async_payment"  # a bank debit or voucher: wait for its outcome
         return "ignored"
     amount = obj.get("amount_total")
-    if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool)):
-        return "ignored_malformed_amount"  # signed, yet no amount we can compare: take nothing
+    malformed = amount is not None and (not isinstance(amount, int) or isinstance(amount, bool))
     paid = ProviderPayment(
         provider=PROVIDER,
         reference=str(obj.get("id") or ""),
-        amount_minor=amount,
+        amount_minor=None if malformed else amount,
         currency=None if obj.get("currency") is None else str(obj["currency"]),
         payment_intent=None if obj.get("payment_intent") is None else str(obj["payment_intent"]),
         event_id=event_id,
     )
+    if malformed:
+        # Signed, yet no amount we can compare with the cart: never taken as its payment,
+        # and flagged so that whatever was charged reaches the brand to refund.
+        return needs_refund(session, order, paid, AMOUNT_MISMATCH_NEEDS_REFUND, now)
     return record_payment(session, order, paid, now, outcomes)

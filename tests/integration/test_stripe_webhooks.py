@@ -291,3 +291,21 @@ def test_concurrent_redeliveries_apply_once(database, carts, web, stripe_api) ->
     assert order_by_token(database, token).status == "paid"
     assert units(database, "ISA") == (1, 1)
     assert len(outbox(database, channel="brand")) == 1
+
+
+def test_a_signed_amount_that_is_not_a_number_is_flagged_not_taken(
+    database, carts, web, stripe_api
+):
+    token, session_id = carts["ann"]
+    for n, amount in enumerate(["4990", 49.9]):
+        event = stripe_api.event(
+            "checkout.session.completed", session_id, event_id=f"evt_m{n}", amount_total=amount
+        )
+        assert post_event(web, event).json()["outcome"] == "amount_mismatch_needs_refund"
+    assert order_by_token(database, token).status == "awaiting_payment"
+    assert len(payments_needing_refund_of(database)) == 2
+
+
+def payments_needing_refund_of(database) -> list:
+    with database.unit_of_work() as uow:
+        return payments_needing_refund(uow.session)
