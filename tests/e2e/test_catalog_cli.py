@@ -16,7 +16,9 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def vitrine(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "VITRINE_DATA_DIR": str(cwd or Path.cwd())}
+    # Wide enough that an error quoting a long temporary path (a long user name, TMPDIR or
+    # --basetemp) stays on one line: the terminal width is the caller's environment too.
+    env = {**os.environ, "VITRINE_DATA_DIR": str(cwd or Path.cwd()), "COLUMNS": "1000"}
     return subprocess.run(
         [sys.executable, "-m", "vitrine.cli", *args],
         capture_output=True,
