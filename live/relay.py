@@ -331,5 +331,5 @@ def _hand_off(session: Session, order_ids: list[int], now: datetime) -> None:
     session.execute(
         update(Order)
         .where(Order.id.in_(order_ids), Order.status == OrderStatus.PAID)
-        .values(status=OrderStatus.HANDED_OFF, updated_at=now)
+        .values(status=OrderStatus.HANDED_OFF, handed_off_at=now, updated_at=now)
     )
