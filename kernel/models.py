@@ -123,3 +123,15 @@ class OutboxMessage(Base):
     # once the lease has run out (its holder died mid-send).
     lease_until: Mapped[datetime | None]
     lease_owner: Mapped[str | None] = mapped_column(String(64))
+
+
+class JobLease(Base):
+    """Who runs a deployment's scheduled jobs, until when: the holder renews it while it
+    runs; a holder that stops renewing (dead, or frozen) loses it once it runs out."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    acquired_at: Mapped[datetime]

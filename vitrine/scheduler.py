@@ -3,122 +3,67 @@
 APScheduler 3 must not share a job store between processes. Every `vitrine run` process
 starts its own scheduler with a memory job store (jobs are declared at start-up, so
 APScheduler's own table is not needed), and a job only runs in the process holding the
-lease: on PostgreSQL an advisory lock, on SQLite a file lock beside the database. Each run
-checks the lease first and takes it if it is free, so a standby process takes over when the
-holder stops, and the holder takes it back after a database restart freed it.
+lease row `scheduler` (`kernel.leases`): the holder renews it every third of its length,
+and a standby takes it once it has run out, so a holder that is dead *or frozen* is
+replaced within `VITRINE_SCHEDULER_LEASE_SECONDS` and a third, and a holder that finds
+it lost the lease stops running jobs.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import logging
-import os
 from collections.abc import Callable
-from pathlib import Path
-from typing import IO, Any
+from datetime import datetime
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import Connection, text
-from sqlalchemy.exc import DBAPIError
 
 from commerce.checkout.port import CheckoutProvider
 from commerce.checkout_service import end_closed_checkouts
 from kernel.clock import utcnow
+from kernel.leases import Lease
 from live.jobs import HOLD_CHECK_EVERY_S, expire_holds_and_notify
 from vitrine.bootstrap import Database, wire
 from vitrine.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ADVISORY_LOCK_KEY = 0x56495452  # "VITR"
+LEASE_NAME = "scheduler"
 
 
 class SchedulerLease:
-    """Held by the one process whose scheduler runs the jobs; released when it stops."""
+    """This process's view of the scheduler lease: held while it keeps renewing it."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(
+        self,
+        database: Database,
+        seconds: float = 30.0,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.database = database
-        self._connection: Connection | None = None
-        self._file: IO[str] | None = None
+        self.lease = Lease(database.engine, LEASE_NAME, seconds, clock=clock)
+
+    @property
+    def seconds(self) -> float:
+        return self.lease.seconds
 
     def acquire(self) -> bool:
-        """Take the lease if it is free (False when another process holds it, or when the
-        database cannot be reached)."""
-        if self.database.engine.dialect.name == "postgresql":
-            try:
-                conn = self.database.engine.connect()
-            except DBAPIError:
-                log.warning("scheduler lease: database unreachable", exc_info=True)
-                return False
-            try:
-                got = conn.execute(
-                    text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_LOCK_KEY}
-                ).scalar()
-            except DBAPIError:
-                log.warning("scheduler lease: could not ask for the lock", exc_info=True)
-                got = False
-            if got:
-                conn.commit()  # the lock belongs to the session, not to this transaction
-                self._connection = conn  # the lock lives as long as this session
-                return True
-            conn.close()
-            return False
-        path = Path(self.database.url.split("///", 1)[-1] + ".scheduler.lock")
-        handle = path.open("a+")
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            return False
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self._file = handle
-        return True
+        """Take the lease if it is free or has run out (False when another process holds
+        it, or when the database cannot be reached)."""
+        return self.lease.renew()
 
     def holds(self) -> bool:
-        """Whether this process holds the lease now, taking it if it is free. A database
-        restart ends the session that held the advisory lock: the lease is then taken
-        again, unless another process was quicker."""
-        if self._file is not None:
-            return True
-        if self._connection is not None:
-            try:
-                self._connection.execute(text("SELECT 1"))
-                self._connection.commit()
-                return True
-            except DBAPIError:
-                log.warning("scheduler lease: its connection was lost; taking the lease again")
-                self._drop_connection()
-        return self.acquire()
+        """Whether this process holds the lease now: renews it, or takes it if it ran out."""
+        return self.lease.renew()
 
     def release(self) -> None:
-        """Give the lease up; never raises (a lost connection has released it already)."""
-        if self._connection is not None:
-            try:
-                self._connection.execute(
-                    text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY}
-                )
-                self._connection.commit()
-            except DBAPIError:
-                log.info("scheduler lease: connection already lost, nothing to release")
-            self._drop_connection()
-        if self._file is not None:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
-            self._file.close()
-            self._file = None
-
-    def _drop_connection(self) -> None:
-        if self._connection is not None:
-            with contextlib.suppress(DBAPIError):  # already dead
-                self._connection.close()
-            self._connection = None
+        """Give the lease up (a clean stop) so a standby takes over at its next check."""
+        self.lease.release()
 
 
 def leased(lease: SchedulerLease, job: Callable[..., None]) -> Callable[..., None]:
-    """`job`, run only while this process holds the lease."""
+    """`job`, run only while this process holds the lease (checked, and renewed, first)."""
 
     def run_if_leased(*args: Any, **kwargs: Any) -> None:
         if lease.holds():
@@ -145,7 +90,7 @@ def start_scheduler(
 ) -> tuple[BackgroundScheduler, SchedulerLease]:
     """Start this process's scheduler; its jobs run only while it holds the lease."""
     wire(database, settings)
-    lease = SchedulerLease(database)
+    lease = SchedulerLease(database, settings.scheduler_lease_seconds)
     if lease.acquire():
         log.info("this process runs the scheduled jobs")
     else:
@@ -157,6 +102,17 @@ def start_scheduler(
         seconds=HOLD_CHECK_EVERY_S,
         args=[settings, database, provider],
         id="hold_expiry",
+        max_instances=1,
+        coalesce=True,
+        replace_existing=True,
+    )
+    # The renewal runs on its own, so a long job never lets the lease run out under it,
+    # and a standby's renewal is how it takes over.
+    scheduler.add_job(
+        lease.holds,
+        "interval",
+        seconds=lease.seconds / 3,
+        id="lease_renewal",
         max_instances=1,
         coalesce=True,
         replace_existing=True,

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     max_units_per_product: int = Field(default=5, ge=1)
     duplicate_claim_window_s: float = Field(default=30.0, ge=0)
 
+    # The scheduler's lease: its holder renews it every third of this; a standby process
+    # takes over once it has run out (the holder died or froze).
+    scheduler_lease_seconds: float = Field(default=30.0, ge=3, le=3600)
+
     # The console platform (bots/console): comments typed on `vitrine run`'s terminal go to
     # the live session opened on this chat id.
     console_chat: str | None = None

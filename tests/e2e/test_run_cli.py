@@ -1,5 +1,6 @@
 """`vitrine run` as an operator starts it: says what it runs, serves, stops on SIGTERM
-with exit 0, and leaves the scheduler lease to the next process."""
+with exit 0, and leaves the scheduler lease to the next process; a frozen holder loses
+the lease to a standby."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from queue import Empty, Queue
 
 import httpx
 
@@ -20,7 +23,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start(tmp_path: Path, port: int) -> subprocess.Popen[str]:
+def _start(tmp_path: Path, port: int, **env: str) -> subprocess.Popen[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("VITRINE_", "OPENAI_"))}
     return subprocess.Popen(
         [sys.executable, "-m", "vitrine.cli", "run", "--port", str(port)],
@@ -29,6 +32,7 @@ def _start(tmp_path: Path, port: int) -> subprocess.Popen[str]:
             **clean,
             "VITRINE_DATA_DIR": str(tmp_path),
             "VITRINE_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            **env,
         },
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -74,3 +78,55 @@ def test_run_serves_stops_on_sigterm_and_hands_over_the_lease(tmp_path: Path) ->
         _, err = second.communicate(timeout=30)
     assert second.returncode == 0, err
     assert "this process runs the scheduled jobs" in err  # the lease was released
+
+
+def _lines(process: subprocess.Popen[str]) -> Queue[str]:
+    """The process's log lines as they come (read by a thread: a pipe left unread fills)."""
+    lines: Queue[str] = Queue()
+
+    def pump() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.put(line)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def _wait_for(lines: Queue[str], needle: str, seconds: float) -> float | None:
+    """Seconds until a line holding `needle` came, or None if none did in time."""
+    start = time.monotonic()
+    while (left := seconds - (time.monotonic() - start)) > 0:
+        try:
+            if needle in lines.get(timeout=left):
+                return time.monotonic() - start
+        except Empty:
+            return None
+    return None
+
+
+def test_a_frozen_holder_loses_the_lease_to_the_standby(tmp_path: Path) -> None:
+    """SIGSTOP freezes the holder: it keeps no lock, so the standby takes the lease once it
+    runs out (3 s here), and the holder, thawed, says it lost it and runs no more jobs."""
+    processes = []
+    try:
+        holder = _start(tmp_path, _free_port(), VITRINE_SCHEDULER_LEASE_SECONDS="3")
+        processes.append(holder)
+        holder_lines = _lines(holder)
+        assert _wait_for(holder_lines, "this process runs the scheduled jobs", 30) is not None
+        standby = _start(tmp_path, _free_port(), VITRINE_SCHEDULER_LEASE_SECONDS="3")
+        processes.append(standby)
+        standby_lines = _lines(standby)
+        assert _wait_for(standby_lines, "another process runs the scheduled jobs", 30) is not None
+        holder.send_signal(signal.SIGSTOP)
+        took = _wait_for(standby_lines, "lease scheduler: taken by", 15)
+        assert took is not None and took <= 3 + 1 + 2  # run out, one renewal tick, margin
+        holder.send_signal(signal.SIGCONT)
+        assert _wait_for(holder_lines, "lease scheduler: lost", 10) is not None
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGCONT)
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
+    assert [p.returncode for p in processes] == [0, 0]

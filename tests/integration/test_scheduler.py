@@ -1,5 +1,6 @@
 """Exactly one process holds the scheduler lease, on SQLite and on PostgreSQL; a standby
-takes it over, and the holder takes it back after a database restart."""
+takes it over when the holder stops or stops renewing it (frozen), a holder that lost it
+runs no job, and the holder takes it back after a database restart."""
 
 from __future__ import annotations
 
@@ -105,3 +106,36 @@ def test_the_lease_is_taken_again_after_a_database_restart(
     finally:
         database.dispose()
         standby_db.dispose()
+
+
+def test_a_frozen_holder_loses_the_lease_once_it_runs_out(database_url: str) -> None:
+    """The holder stops renewing (frozen, not dead): until the lease runs out the standby
+    waits; after, the standby holds it, and the holder, waking up, runs no job."""
+    from datetime import UTC, datetime, timedelta
+
+    now = [datetime(2026, 12, 5, 12, 0, tzinfo=UTC)]
+    first_db, second_db = open_database(database_url), open_database(database_url)
+    runs: list[str] = []
+    try:
+        first = SchedulerLease(first_db, 30, clock=lambda: now[0])
+        second = SchedulerLease(second_db, 30, clock=lambda: now[0])
+        first_job = leased(first, lambda: runs.append("first"))
+        second_job = leased(second, lambda: runs.append("second"))
+        assert first.acquire()
+        now[0] += timedelta(seconds=20)
+        assert first.holds()  # renewed: runs to 12:00:50 now
+        now[0] += timedelta(seconds=29)  # frozen: no renewal since 12:00:20
+        second_job()
+        assert runs == []  # not run out yet
+        now[0] += timedelta(seconds=2)
+        second_job()
+        first_job()  # wakes up: the lease is the standby's
+        assert runs == ["second"]
+        assert not first.holds()
+        first.release()  # releasing a lease it lost leaves the standby's alone
+        assert second.holds()
+        second_job()
+        assert runs == ["second", "second"]
+    finally:
+        first_db.dispose()
+        second_db.dispose()
