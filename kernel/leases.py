@@ -15,14 +15,17 @@ import socket
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import Engine, case, delete, insert, update
+from sqlalchemy import Engine, Table, case, delete, insert, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from kernel.clock import utcnow
 from kernel.models import JobLease
 
 log = logging.getLogger(__name__)
+
+_LEASES = cast(Table, JobLease.__table__)
 
 
 def holder_name() -> str:
@@ -69,7 +72,7 @@ class Lease:
         return got
 
     def _take(self, now: datetime, until: datetime) -> bool:
-        table = JobLease.__table__
+        table = _LEASES
         with self.engine.begin() as conn:
             renewed = conn.execute(
                 update(table)
@@ -100,7 +103,7 @@ class Lease:
     def release(self) -> None:
         """Give the lease up at once (a clean stop), so a standby need not wait for it to
         run out; never raises."""
-        table = JobLease.__table__
+        table = _LEASES
         try:
             with self.engine.begin() as conn:
                 conn.execute(
