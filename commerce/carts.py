@@ -270,7 +270,8 @@ def add_line(session: Session, line: NewLine, cart: CartView | None) -> CartView
     A checkout session opened for the cart before this line stays recorded: the checkout
     page sees that it no longer fits the cart, ends it and opens another."""
     product = line.product
-    held = HeldLine(product.id, line.variant_id, line.quantity, product.price_minor, line.now)
+    unit_price = product.price_of(line.variant_id)
+    held = HeldLine(product.id, line.variant_id, line.quantity, unit_price, line.now)
     cart = _cart_with_line(
         session,
         line.session_id,
@@ -289,7 +290,7 @@ def add_line(session: Session, line: NewLine, cart: CartView | None) -> CartView
             "product_id": product.id,
             "variant_id": line.variant_id,
             "quantity": line.quantity,
-            "unit_price_minor": product.price_minor,
+            "unit_price_minor": unit_price,
             "status": LineStatus.ACTIVE.value,
             "comment_id": line.comment_id,
             "created_at": line.now,

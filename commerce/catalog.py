@@ -22,6 +22,7 @@ class CatalogVariant:
     sku: str
     options: dict[str, str]
     stock: int
+    price_minor: int | None = None  # None: the product's price
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,9 @@ def import_catalog(session: Session, catalog: Catalog) -> ImportResult:
                 )
             variant.options = dict(v_item.options)
             variant.stock = v_item.stock
+            variant.price_minor = (
+                None if v_item.price_minor in (None, item.price_minor) else v_item.price_minor
+            )
             variants += 1
             units += v_item.stock
     session.flush()
@@ -83,7 +86,12 @@ def load_catalog(session: Session) -> Catalog:
                 aliases=tuple(p.aliases),
                 options={k: tuple(v) for k, v in p.options.items()},
                 variants=tuple(
-                    CatalogVariant(sku=v.sku, options=dict(v.options), stock=v.available)
+                    CatalogVariant(
+                        sku=v.sku,
+                        options=dict(v.options),
+                        stock=v.available,
+                        price_minor=v.price_minor,
+                    )
                     for v in p.variants
                 ),
             )

@@ -58,7 +58,8 @@ class WaitlistStatus(StrEnum):
 
 
 class Product(Base):
-    """A product as shown on stream: on-screen code, names viewers use, one price."""
+    """A product as shown on stream: on-screen code, names viewers use, a price (which a
+    variant may override)."""
 
     __tablename__ = "products"
 
@@ -78,7 +79,8 @@ class Product(Base):
 
 
 class Variant(Base):
-    """A sellable combination of options with its stock; `reserved` units are on hold."""
+    """A sellable combination of options with its stock; `reserved` units are on hold.
+    Its own price when it has one (a 50 ml dearer than a 30 ml), else its product's."""
 
     __tablename__ = "variants"
     __table_args__ = (
@@ -92,6 +94,7 @@ class Variant(Base):
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
     stock: Mapped[int] = mapped_column(default=0)
     reserved: Mapped[int] = mapped_column(default=0)
+    price_minor: Mapped[int | None]
 
     product: Mapped[Product] = relationship(back_populates="variants")
 

@@ -32,6 +32,7 @@ class VariantFacts:
     id: int
     sku: str
     options: Mapping[str, Any]
+    price_minor: int  # its own, or its product's
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,11 @@ class ProductFacts:
     def variant(self, variant_id: int) -> VariantFacts | None:
         return next((v for v in self.variants if v.id == variant_id), None)
 
+    def price_of(self, variant_id: int) -> int:
+        """What one unit of this variant costs (the product's price if it has none)."""
+        variant = self.variant(variant_id)
+        return self.price_minor if variant is None else variant.price_minor
+
     @classmethod
     def of(cls, product: Product) -> ProductFacts:
         return cls(
@@ -56,7 +62,15 @@ class ProductFacts:
             price_minor=product.price_minor,
             currency=product.currency,
             options={k: list(v) for k, v in product.options.items()},
-            variants=tuple(VariantFacts(v.id, v.sku, dict(v.options)) for v in product.variants),
+            variants=tuple(
+                VariantFacts(
+                    v.id,
+                    v.sku,
+                    dict(v.options),
+                    product.price_minor if v.price_minor is None else v.price_minor,
+                )
+                for v in product.variants
+            ),
         )
 
 

@@ -119,7 +119,7 @@ def _product(raw: object, at: str, index: int, currency: str, seen: _Seen) -> Ca
         code=code,
         aliases=tuple(aliases),
         options=options,
-        variants=_variants(raw, sku, options, where, seen),
+        variants=_variants(raw, sku, options, where, seen, currency),
     )
 
 
@@ -154,12 +154,13 @@ def _variants(
     options: dict[str, tuple[str, ...]],
     where: str,
     seen: _Seen,
+    currency: str,
 ) -> tuple[CatalogVariant, ...]:
     raw_variants = raw.get("variants", [])
     if not isinstance(raw_variants, list):
         raise CatalogError("field 'variants' must be a list", where=where)
     variants = [
-        _variant(raw_variant, f"{where}, variant #{v_index + 1}", options, seen)
+        _variant(raw_variant, f"{where}, variant #{v_index + 1}", options, seen, currency)
         for v_index, raw_variant in enumerate(raw_variants)
     ]
     if not variants:
@@ -172,7 +173,11 @@ def _variants(
 
 
 def _variant(
-    raw_variant: object, v_where: str, options: dict[str, tuple[str, ...]], seen: _Seen
+    raw_variant: object,
+    v_where: str,
+    options: dict[str, tuple[str, ...]],
+    seen: _Seen,
+    currency: str,
 ) -> CatalogVariant:
     if not isinstance(raw_variant, dict):
         raise CatalogError("each variant must be an object", where=v_where)
@@ -193,4 +198,11 @@ def _variant(
     stock = _require(raw_variant, "stock", int, v_where)
     if stock < 0:
         raise CatalogError(f"field 'stock' must be >= 0, got {stock}", where=v_where)
-    return CatalogVariant(sku=v_sku, options=v_options, stock=stock)
+    price_minor = None
+    if "price" in raw_variant:
+        price = _require(raw_variant, "price", (str, int), v_where)
+        try:
+            price_minor = to_minor(price, currency)
+        except (ValueError, TypeError) as exc:
+            raise CatalogError(f"field 'price': {exc}", where=v_where) from exc
+    return CatalogVariant(sku=v_sku, options=v_options, stock=stock, price_minor=price_minor)

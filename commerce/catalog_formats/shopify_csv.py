@@ -112,7 +112,9 @@ def _read_row(
     if v_sku in seen_variant_skus:
         raise CatalogError(f"duplicate 'Variant SKU' {v_sku!r}", where=where)
     seen_variant_skus.add(v_sku)
-    head.variants.append(CatalogVariant(sku=v_sku, options=options, stock=stock))
+    head.variants.append(
+        CatalogVariant(sku=v_sku, options=options, stock=stock, price_minor=price_minor)
+    )
 
 
 def _first_row(row: dict[str | Any, str | Any], line: int, where: str) -> _ProductRows:

@@ -72,7 +72,11 @@ class FakeCarts:
             token = secrets.token_urlsafe(18)
             current = CartView(next(self._ids), token, currency, 0, line.expires_at, (), line.now)
         held = HeldLine(
-            line.product.id, line.variant_id, line.quantity, line.product.price_minor, line.now
+            line.product.id,
+            line.variant_id,
+            line.quantity,
+            line.product.price_of(line.variant_id),
+            line.now,
         )
         updated = current.with_line(held, line.expires_at)
         self.open[key] = updated
@@ -170,7 +174,8 @@ class FakeCommerce:
             for variant in product.variants:
                 variant_id = next(variant_ids)
                 fake.stock.stock[variant_id] = variant.stock
-                variants.append(VariantFacts(variant_id, variant.sku, dict(variant.options)))
+                price = product.price_minor if variant.price_minor is None else variant.price_minor
+                variants.append(VariantFacts(variant_id, variant.sku, dict(variant.options), price))
             fake.products.by_sku[product.sku] = ProductFacts(
                 id=product_id,
                 sku=product.sku,

@@ -307,3 +307,35 @@ def test_lines_added_to_one_cart_by_two_workers_at_once_both_count_in_its_total(
         cart = open_cart(uow.session, held.live_id, held.viewer)
         assert cart is not None and len(cart.lines) == 3
         assert cart.total_minor == 4990 + 2450 + 3500
+
+
+def test_each_variant_is_sold_at_its_own_price_from_a_shopify_csv(database, live, tmp_path):
+    """A 50 ml dearer than its 30 ml keeps its own price from import to cart; a variant
+    without one is sold at its product's."""
+    from commerce.product_facts import read_product_facts
+
+    csv_file = tmp_path / "products.csv"
+    csv_file.write_text(
+        "Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Price,"
+        "Variant Inventory Qty,Tags\n"
+        "huile-nuit,Huile de nuit,Size,30 ml,NUIT-30,24.50,5,code:N1\n"
+        "huile-nuit,,,50 ml,NUIT-50,34.50,5,\n",
+        encoding="utf-8",
+    )
+    catalog = load_catalog_file(csv_file, currency="EUR")
+    assert [v.price_minor for v in catalog.products[0].variants] == [2450, 3450]
+    with database.unit_of_work() as uow:
+        import_catalog(uow.session, catalog)
+        uow.commit()
+    with database.unit_of_work() as uow:
+        session = uow.session
+        viewer = _viewer(session, "noa")
+        big = _claim(session, live, viewer, "huile-nuit", 2, size="50 ml")
+        small = _claim(session, live, viewer, "huile-nuit", 1, at=1, size="30 ml")
+        assert isinstance(big, Reserved) and isinstance(small, Reserved)
+        assert small.cart.total_minor == 2 * 3450 + 2450
+        cart = open_cart(session, live, viewer)
+        assert sorted(line.unit_price_minor for line in cart.lines) == [2450, 3450]
+        facts = read_product_facts(session, "COLLIER-ISA")  # no variant price: the product's
+        assert facts is not None and {v.price_minor for v in facts.variants} == {4990}
+        uow.commit()
