@@ -45,6 +45,16 @@ class ForgedEvent(ValueError):
     """A webhook whose signature does not verify (forged, altered, stale or missing)."""
 
 
+class UnreadableEvent(ValueError):
+    """A signed body that is no JSON object (a list, a string, nesting too deep to read):
+    nothing in it can be stored by id."""
+
+
+# The latest moment an event can honestly say it was created at (year 9999).
+_LAST_CREATED = 253_402_300_799
+_MAX_ID = 255
+
+
 @dataclass(frozen=True, slots=True)
 class AppliedEvent:
     """What one delivery did: `outcome` is also stored on the PaymentEvent."""
@@ -61,13 +71,71 @@ def verify(
     if not signature:
         raise ForgedEvent("missing Stripe-Signature header")
     try:
-        stripe.Webhook.construct_event(payload, signature, secret, tolerance=tolerance)
-        event = json.loads(payload)
+        text = payload.decode("utf-8")
+        stripe.WebhookSignature.verify_header(text, signature, secret, tolerance)
     except (stripe.SignatureVerificationError, ValueError) as exc:
         raise ForgedEvent(type(exc).__name__) from exc
-    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
-        raise ForgedEvent("not an event")
+    try:
+        event = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise UnreadableEvent(f"not JSON ({type(exc).__name__})") from exc
+    if not isinstance(event, dict):
+        raise UnreadableEvent(f"the body is a JSON {type(event).__name__}, not an object")
     return event
+
+
+def event_problem(event: dict[str, Any]) -> str | None:
+    """Why a signed event cannot be applied as Stripe documents it (None: it can). Each
+    field this module stores or looks orders up by is checked, so that no odd value (a NUL,
+    an id too long, a date past year 9999) reaches the database as an error."""
+    if not _clean(event.get("id"), _MAX_ID):
+        return "'id' is not a string of 1 to 255 printable characters"
+    if not _clean(event.get("type"), 100):
+        return "'type' is not a string of 1 to 100 printable characters"
+    created = event.get("created")
+    if created is not None and (
+        not isinstance(created, int)
+        or isinstance(created, bool)
+        or not 0 <= created <= _LAST_CREATED
+    ):
+        return "'created' is not a Unix time"
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        return "'data.object' is not an object"
+    obj = data["object"]
+    for key in ("id", "client_reference_id", "payment_intent", "payment_status", "currency"):
+        if obj.get(key) is not None and not _clean(obj[key], _MAX_ID):
+            return f"'data.object.{key}' is not a string of printable characters"
+    metadata = obj.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        return "'data.object.metadata' is not an object"
+    for key in ("order_id", "order_token"):
+        value = (metadata or {}).get(key)
+        if value is not None and not _clean(value, _MAX_ID):
+            return f"'data.object.metadata.{key}' is not a string of printable characters"
+    return None
+
+
+def _clean(value: object, max_length: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= max_length and value.isprintable()
+
+
+def malformed_record(event: dict[str, Any], problem: str, now: datetime) -> PaymentEvent | None:
+    """The row that keeps a signed event we cannot apply, with why; None when even its id
+    cannot be stored (then only the log line records it)."""
+    event_id = event.get("id")
+    if not _clean(event_id, _MAX_ID):
+        return None
+    kind = event.get("type")
+    return PaymentEvent(
+        provider=PROVIDER,
+        event_id=event_id,
+        type=kind[:100] if _clean(kind, 10_000) else "?",
+        payload=event,
+        created=None,
+        received_at=now,
+        outcome=f"ignored_malformed: {problem}",
+    )
 
 
 def _order_for(session: Session, obj: dict[str, Any]) -> Order | None:
@@ -95,9 +163,11 @@ def _order_for(session: Session, obj: dict[str, Any]) -> Order | None:
 def apply_event(session: Session, event: dict[str, Any], now: datetime) -> AppliedEvent:
     """Store a verified event and apply it once, inside the caller's transaction; the
     returned outcomes are for the viewers (`live.announce.notify`)."""
+    problem = event_problem(event)
+    if problem is not None:
+        return _malformed(session, event, problem, now)
     event_id, kind = str(event["id"]), str(event["type"])
-    data = event.get("data")
-    obj: dict[str, Any] = (data.get("object") if isinstance(data, dict) else None) or {}
+    obj: dict[str, Any] = event["data"]["object"]
     created = event.get("created")
     record = PaymentEvent(
         provider=PROVIDER,
@@ -131,6 +201,23 @@ def apply_event(session: Session, event: dict[str, Any], now: datetime) -> Appli
         )
     log.info("stripe event %s (%s) for order %s: %s", event_id, kind, order.id, record.outcome)
     return AppliedEvent(record.outcome, order.id, outcomes)
+
+
+def _malformed(
+    session: Session, event: dict[str, Any], problem: str, now: datetime
+) -> AppliedEvent:
+    """A signed event we cannot apply: kept with why (when its id can be stored) and
+    answered as handled, since Stripe would otherwise retry it for days."""
+    log.warning("stripe event ignored, malformed: %s", problem)
+    record = malformed_record(event, problem, now)
+    if record is None:
+        return AppliedEvent("ignored_malformed")
+    try:
+        with session.begin_nested():
+            session.add(record)
+    except IntegrityError:
+        return AppliedEvent("duplicate")
+    return AppliedEvent("ignored_malformed")
 
 
 def _payment(

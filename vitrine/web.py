@@ -29,7 +29,7 @@ from commerce.checkout_service import (
 )
 from commerce.models import OPEN_ORDER_STATUSES, LineStatus, Order, OrderStatus
 from commerce.orders import SoldOutAtPayment
-from commerce.stripe_events import ForgedEvent, verify
+from commerce.stripe_events import ForgedEvent, UnreadableEvent, verify
 from kernel.clock import utcnow
 from kernel.money import format_money
 from live.announce import ShopVoice
@@ -312,6 +312,9 @@ def _build_app(
         except ForgedEvent as exc:
             log.warning("refused a Stripe webhook: %s", exc)
             return JSONResponse({"error": "invalid signature"}, status_code=400)
+        except UnreadableEvent as exc:
+            log.warning("refused a signed Stripe webhook: %s", exc)
+            return JSONResponse({"error": f"unreadable event: {exc}"}, status_code=400)
         applied = await run_in_threadpool(apply_payment_event, database, event, clock())
         return JSONResponse({"received": True, "outcome": applied.outcome})
 

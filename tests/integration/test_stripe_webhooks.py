@@ -309,3 +309,70 @@ def test_a_signed_amount_that_is_not_a_number_is_flagged_not_taken(
 def payments_needing_refund_of(database) -> list:
     with database.unit_of_work() as uow:
         return payments_needing_refund(uow.session)
+
+
+def _post_signed(web: TestClient, body: str) -> httpx.Response:
+    """A body exactly as given, signed with our webhook secret (as Stripe would sign it)."""
+    import stripe
+
+    header = stripe.WebhookSignature.generate_signature_header(body, WEBHOOK_SECRET)
+    return web.post(
+        "/webhooks/stripe",
+        content=body.encode(),
+        headers={"Stripe-Signature": header, "content-type": "application/json"},
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '[{"id": "evt_list", "type": "checkout.session.completed"}]',
+        '"evt_string"',
+        '{"id": "evt_deep", "type": "x", "data": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    ],
+    ids=["list", "string", "deep-nesting"],
+)
+def test_a_signed_body_that_is_no_event_object_gets_400(database, carts, web, body):
+    response = _post_signed(web, body)
+    assert response.status_code == 400 and "unreadable event" in response.json()["error"]
+    assert events(database) == []
+    assert order_by_token(database, carts["ann"][0]).status == "awaiting_payment"
+
+
+def test_signed_events_of_the_wrong_shape_are_kept_as_malformed_and_change_nothing(
+    database, carts, web, stripe_api
+):
+    """Each answered 200 "ignored_malformed" (Stripe would retry anything else for days),
+    stored by id with why when the id can be stored, and no cart is paid."""
+    token, session_id = carts["ann"]
+
+    def completed(event_id: str, **changes: Any) -> dict[str, Any]:
+        event = stripe_api.event("checkout.session.completed", session_id, event_id=event_id)
+        for path, value in changes.items():
+            *parents, leaf = path.split("__")
+            target = event
+            for key in parents:
+                target = target[key]
+            target[leaf] = value
+        return event
+
+    shapes = {
+        "evt_obj_str": completed("evt_obj_str", data__object="cs_not_an_object"),
+        "evt_meta_str": completed("evt_meta_str", data__object__metadata="order_id=1"),
+        "evt_created": completed("evt_created", created=10**20),
+        "evt_ref_nul": completed("evt_ref_nul", data__object__id="cs_\x00"),
+        "evt_type_nul": completed("evt_type_nul", type="checkout.session.completed\x00"),
+        "long id": completed("evt_" + "x" * 300),
+        "NUL id": completed("evt_\x00nul"),
+    }
+    for name, event in shapes.items():
+        response = post_event(web, event)
+        assert response.status_code == 200, name
+        assert response.json()["outcome"] == "ignored_malformed", name
+    stored = dict(events(database))
+    assert set(stored) == {k for k in shapes if k.startswith("evt_")}
+    assert stored["evt_meta_str"] == ("ignored_malformed: 'data.object.metadata' is not an object")
+    assert all(outcome.startswith("ignored_malformed: ") for outcome in stored.values())
+    assert order_by_token(database, token).status == "awaiting_payment"
+    # The same malformed event again is a duplicate, as any other.
+    assert post_event(web, shapes["evt_created"]).json()["outcome"] == "duplicate"
