@@ -155,6 +155,19 @@ class OrderPaid:
     currency: str
 
 
+@dataclass(frozen=True, slots=True)
+class RefundDue:
+    """Money a viewer paid that buys nothing (the unit went to someone else, a second
+    payment, an amount that is not the cart's): the brand refunds it, the viewer is told."""
+
+    viewer_id: int
+    order_id: int
+    reference: str  # the provider's payment reference: one refund per payment
+    reason: str
+    amount_minor: int | None
+    currency: str
+
+
 Outcome = (
     Reserved
     | Waitlisted
@@ -168,6 +181,7 @@ Outcome = (
     | HoldExpired
     | WaitlistPromoted
     | OrderPaid
+    | RefundDue
 )
 
 # Everything a state change reports: what viewers are told, and what only moves other state.

@@ -27,7 +27,7 @@ from commerce.models import (
     ReservationStatus,
 )
 from commerce.orders import SoldOutAtPayment, expire_cart, mark_paid
-from commerce.outcomes import Event, UnitsReleased
+from commerce.outcomes import Event, RefundDue, UnitsReleased
 from commerce.stock import reserve_units
 from kernel.outbox import enqueue
 
@@ -61,20 +61,20 @@ def record_payment(
     """Apply a payment to its cart; the outcome stored with the provider's event."""
     if order.status in (OrderStatus.PAID, OrderStatus.HANDED_OFF):
         if paid.reference and order.checkout_ref and paid.reference != order.checkout_ref:
-            return needs_refund(session, order, paid, PAID_TWICE_NEEDS_REFUND, now)
+            return needs_refund(session, order, paid, PAID_TWICE_NEEDS_REFUND, now, outcomes)
         return "already_paid"
     amount, currency = paid.amount_minor, paid.currency
     if (amount is not None and amount != order.total_minor) or (
         currency is not None and str(currency).upper() != order.currency.upper()
     ):
         # A session made for an earlier content of the cart: the money is not this cart's price.
-        return needs_refund(session, order, paid, AMOUNT_MISMATCH_NEEDS_REFUND, now)
+        return needs_refund(session, order, paid, AMOUNT_MISMATCH_NEEDS_REFUND, now, outcomes)
     if order.status in OPEN_ORDER_STATUSES:
         try:
             with session.begin_nested():
                 outcomes.append(mark_paid(session, order, now))
         except SoldOutAtPayment:
-            return needs_refund(session, order, paid, SOLD_OUT_NEEDS_REFUND, now)
+            return needs_refund(session, order, paid, SOLD_OUT_NEEDS_REFUND, now, outcomes)
         return "paid"
     return _late_payment(session, order, paid, now, outcomes)
 
@@ -89,7 +89,7 @@ def _late_payment(
     """Paid after the hold ended here: take the units again if they are all still free."""
     lines = [line for line in order.lines if line.status == LineStatus.EXPIRED]
     if order.status != OrderStatus.EXPIRED or not lines:
-        return needs_refund(session, order, paid, PAID_AFTER_EXPIRY_NEEDS_REFUND, now)
+        return needs_refund(session, order, paid, PAID_AFTER_EXPIRY_NEEDS_REFUND, now, outcomes)
     try:
         with session.begin_nested():
             for line in lines:
@@ -112,15 +112,25 @@ def _late_payment(
             outcomes.append(mark_paid(session, order, now))
     except (_StockGone, SoldOutAtPayment):
         session.expire(order)  # reload what the savepoint rolled back
-        return needs_refund(session, order, paid, PAID_AFTER_EXPIRY_NEEDS_REFUND, now)
+        return needs_refund(session, order, paid, PAID_AFTER_EXPIRY_NEEDS_REFUND, now, outcomes)
     return "paid_after_expiry"
 
 
 def needs_refund(
-    session: Session, order: Order, paid: ProviderPayment, reason: str, now: datetime
+    session: Session,
+    order: Order,
+    paid: ProviderPayment,
+    reason: str,
+    now: datetime,
+    outcomes: list[Event],
 ) -> str:
-    """Flag money we took for nothing: the brand's outbox gets it, to refund by hand."""
+    """Flag money we took for nothing: the brand's outbox gets it, to refund by hand, and
+    the viewer is told (`RefundDue`) that they will be refunded."""
     reference = paid.reference or paid.event_id
+    currency = str(paid.currency or order.currency).upper()
+    outcomes.append(
+        RefundDue(order.viewer_id, order.id, reference, reason, paid.amount_minor, currency)
+    )
     log.warning("order %s: payment needs a refund (%s)", order.id, reason)
     enqueue(
         session,
@@ -135,7 +145,7 @@ def needs_refund(
             "payment_intent": paid.payment_intent,
             "event_id": paid.event_id,
             "amount_minor": paid.amount_minor,
-            "currency": str(paid.currency or order.currency).upper(),
+            "currency": currency,
         },
         dedupe_key=f"payment_needs_refund:{paid.provider}:{reference}",
         session_id=order.session_id,

@@ -129,8 +129,8 @@ def malformed_record(event: dict[str, Any], problem: str, now: datetime) -> Paym
     kind = event.get("type")
     return PaymentEvent(
         provider=PROVIDER,
-        event_id=event_id,
-        type=kind[:100] if _clean(kind, 10_000) else "?",
+        event_id=str(event_id),
+        type=str(kind)[:100] if _clean(kind, 10_000) else "?",
         payload=event,
         created=None,
         received_at=now,
@@ -248,5 +248,5 @@ def _payment(
     if malformed:
         # Signed, yet no amount we can compare with the cart: never taken as its payment,
         # and flagged so that whatever was charged reaches the brand to refund.
-        return needs_refund(session, order, paid, AMOUNT_MISMATCH_NEEDS_REFUND, now)
+        return needs_refund(session, order, paid, AMOUNT_MISMATCH_NEEDS_REFUND, now, outcomes)
     return record_payment(session, order, paid, now, outcomes)

@@ -14,7 +14,15 @@ from datetime import datetime
 from typing import Protocol
 
 from commerce.cart_view import CartView
-from commerce.outcomes import Event, HoldExpired, OrderPaid, Outcome, Reserved, WaitlistPromoted
+from commerce.outcomes import (
+    Event,
+    HoldExpired,
+    OrderPaid,
+    Outcome,
+    RefundDue,
+    Reserved,
+    WaitlistPromoted,
+)
 from commerce.product_facts import ProductFactsCache
 from live.messages import Reply
 
@@ -75,6 +83,8 @@ def identity(event: Outcome) -> str | None:
         return f"order_paid:{event.order_id}"
     if isinstance(event, HoldExpired):
         return f"hold_expired:{event.order_id}"
+    if isinstance(event, RefundDue):
+        return f"refund_due:{event.order_id}:{event.reference}"
     if isinstance(event, WaitlistPromoted) and event.entry_id:
         return f"promoted:{event.entry_id}"
     return None

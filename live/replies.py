@@ -18,15 +18,21 @@ from commerce.outcomes import (
     OptionUnavailable,
     OrderPaid,
     Outcome,
+    RefundDue,
     Reserved,
     UnknownProduct,
     Waitlisted,
     WaitlistPromoted,
 )
+from commerce.payment_rules import PAID_AFTER_EXPIRY_NEEDS_REFUND, SOLD_OUT_NEEDS_REFUND
 from kernel.money import format_money
 from live.messages import Reply, ReplyKind
 from moderation.verdict import Verdict
 from prompts.replies import render, templates
+
+# Refunds for a unit that went to another buyer meanwhile; the others are for money that
+# does not fit the cart (a second payment, another amount).
+_LOST_TO_ANOTHER = frozenset({PAID_AFTER_EXPIRY_NEEDS_REFUND, SOLD_OUT_NEEDS_REFUND})
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +145,11 @@ def replies_for(outcome: Outcome, ctx: ReplyContext, now: datetime) -> list[Repl
             ]
         case OrderPaid(order_id=order_id, total_minor=total, currency=currency):
             return [public("paid", order=order_id, total=format_money(total, currency))]
+        case RefundDue(reason=reason, amount_minor=amount, currency=currency):
+            key = "refund_sold_out" if reason in _LOST_TO_ANOTHER else "refund_other"
+            shown = "" if amount is None else f" ({format_money(amount, currency)})"
+            text = render(key, lang, name=name, amount=shown, brand=ctx.brand)
+            return [Reply(ReplyKind.PRIVATE, text, to_author_id=ctx.viewer_platform_id)]
         case UnknownProduct():
             return [public("unknown_product")]
         case DuplicateClaim():

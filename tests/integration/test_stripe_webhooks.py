@@ -194,9 +194,12 @@ def test_payment_after_the_hold_ended_here(database, carts, web, stripe_api, clo
     bob_token, bob_session = carts["bob"]
     expire_holds_and_notify(database, now=clock.now + timedelta(minutes=16))
     assert units(database, "ISA") == (2, 1)  # one unit went to cid, one is free
+    _speaks(database, "bob", "de")
 
     ann = post_event(web, stripe_api.event("checkout.session.completed", ann_session))
-    bob = post_event(web, stripe_api.event("checkout.session.completed", bob_session))
+    bob_paid = stripe_api.event("checkout.session.completed", bob_session)
+    bob = post_event(web, bob_paid)
+    assert post_event(web, bob_paid).json()["outcome"] == "duplicate"  # redelivered
 
     assert ann.json()["outcome"] == "paid_after_expiry"
     assert order_by_token(database, ann_token).status == "paid"
@@ -211,6 +214,19 @@ def test_payment_after_the_hold_ended_here(database, carts, web, stripe_api, clo
         assert [e.outcome for e in payments_needing_refund(uow.session)] == [
             "paid_after_expiry_needs_refund"
         ]
+    # bob is told, privately, once, in his language, that he will be refunded.
+    told = [m.payload["text"] for m in outbox(database, destination="dm:test:bob")]
+    refunds = [text for text in told if "erstattet" in text]
+    assert len(refunds) == 1 and "49.90 EUR" in refunds[0] and "letzte Stück" in refunds[0]
+
+
+def _speaks(database: Database, handle: str, language: str) -> None:
+    from kernel.models import Viewer
+
+    with database.unit_of_work() as uow:
+        viewer = uow.session.scalar(select(Viewer).where(Viewer.platform_user_id == handle))
+        viewer.language = language
+        uow.commit()
 
 
 def test_money_that_does_not_match_the_cart_is_not_taken(database, carts, web, stripe_api):
@@ -219,6 +235,8 @@ def test_money_that_does_not_match_the_cart_is_not_taken(database, carts, web, s
     assert post_event(web, event).json()["outcome"] == "amount_mismatch_needs_refund"
     assert order_by_token(database, token).status == "awaiting_payment"
     assert units(database, "ISA") == (2, 2)
+    told = [m.payload["text"] for m in outbox(database, destination="dm:test:ann")]
+    assert any("ne correspond pas" in text and "1.00 EUR" in text for text in told)
 
 
 def test_unknown_and_foreign_events_are_stored_and_ignored(database, carts, web, stripe_api):
