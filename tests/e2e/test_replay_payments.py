@@ -86,3 +86,54 @@ def test_a_pay_line_that_paid_nothing_pays_nothing_when_replayed(
     assert first["paid_orders"] == 0 and first["carts"] == 1
     again = _replay(str(chat), "--db", database_url, "--session", "s2")
     assert again["paid_orders"] == 0  # the cart opened after the pay line stays unpaid
+
+
+def test_a_feature_of_an_unknown_sku_is_a_skipped_line_not_a_crash(tmp_path: Path) -> None:
+    """The replay goes on with the product featured before; the line is named."""
+    catalog, chat = _inputs(tmp_path)
+    lines = chat.read_text().splitlines()
+    lines[3] = json.dumps({"ts": 3.0, "event": "feature", "sku": "NOT-IN-CATALOG"})
+    chat.write_text("\n".join(lines) + "\n")
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    done = subprocess.run(
+        [sys.executable, "-m", "vitrine.cli", "replay", str(chat), "--catalog", str(catalog)]
+        + ["--db", url, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "skipped line 4: no product with sku 'NOT-IN-CATALOG' to feature" in done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["comments"] == 2 and summary["reserved_units"] == 2  # both totes
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        featured = conn.execute(
+            text(
+                "SELECT p.sku FROM live_sessions s JOIN products p ON p.id = s.featured_product_id"
+            )
+        ).scalar_one()
+    engine.dispose()
+    assert featured == "TOTE"
+
+
+def test_replay_without_a_catalog_on_an_empty_database_opens_nothing(tmp_path: Path) -> None:
+    _, chat = _inputs(tmp_path)
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    done = subprocess.run(
+        [sys.executable, "-m", "vitrine.cli", "replay", str(chat), "--db", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .startswith("error: the database has no catalog: pass --catalog FILE")
+    )
+    assert "Traceback" not in done.stderr
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM live_sessions")).scalar_one() == 0
+    engine.dispose()

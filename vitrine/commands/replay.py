@@ -15,10 +15,17 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bots.transcript.format import TranscriptError, TranscriptLine, load_transcript
+from bots.transcript.format import (
+    FeatureEvent,
+    TranscriptError,
+    TranscriptLine,
+    load_transcript,
+)
 from bots.transcript.playback import Observer, Shard, percentile, run_replay
+from commerce.catalog import CatalogError
 from commerce.catalog_formats.loader import load_catalog_file
 from commerce.catalog_store import import_catalog
+from commerce.models import Product
 from kernel.clock import utcnow
 from kernel.models import LiveSession
 from live.report import session_totals
@@ -47,6 +54,11 @@ def prepare_session(settings: Settings, database: Database, options: ReplayOptio
     with database.unit_of_work() as uow:
         key = options.session_key or f"replay-{options.transcript.stem}-{uuid.uuid4().hex[:8]}"
         joining = uow.session.scalar(select(LiveSession.id).where(LiveSession.key == key))
+        if options.catalog is None and uow.session.scalar(select(Product.id).limit(1)) is None:
+            raise CatalogError(
+                "the database has no catalog: pass --catalog FILE (or import one first "
+                "with `vitrine catalog import FILE`)"
+            )
         if options.catalog is not None and joining is None:
             # Only a new session imports: re-importing into a running one would reset stock
             # that its sales have already moved.
@@ -66,6 +78,26 @@ def prepare_session(settings: Settings, database: Database, options: ReplayOptio
         return live.id
 
 
+def without_unknown_features(
+    database: Database, lines: list[TranscriptLine], bad: list[TranscriptError]
+) -> list[TranscriptLine]:
+    """The lines, less `feature` events naming a SKU the catalog does not have: each is a
+    bad line (added to `bad`, in line order), and the featured product stays as it was."""
+    named = {line.sku for line in lines if isinstance(line, FeatureEvent)}
+    if not named:
+        return lines
+    with database.unit_of_work() as uow:
+        known = set(uow.session.scalars(select(Product.sku).where(Product.sku.in_(named))))
+    kept: list[TranscriptLine] = []
+    for line in lines:
+        if isinstance(line, FeatureEvent) and line.sku not in known:
+            bad.append(TranscriptError(line.line, f"no product with sku {line.sku!r} to feature"))
+        else:
+            kept.append(line)
+    bad.sort(key=lambda error: error.line)
+    return kept
+
+
 def replay_in_process(settings: Settings, options: ReplayOptions) -> dict[str, Any]:
     """Run the whole replay (or one shard of it) in this process."""
     lines, bad = load_transcript(options.transcript)
@@ -74,6 +106,7 @@ def replay_in_process(settings: Settings, options: ReplayOptions) -> dict[str, A
     database = runtime.database
     try:
         live_id = prepare_session(settings, database, options)
+        lines = without_unknown_features(database, lines, bad)
         pipeline = runtime.pipeline_for(live_id)
         counters = run_replay(
             pipeline, lines, shard=options.shard, observer=_observer(options, lines)
@@ -146,10 +179,11 @@ def _summary(
 
 def replay_with_workers(settings: Settings, options: ReplayOptions) -> dict[str, Any]:
     """Prepare the session once, then run one worker process per shard on it."""
-    _, bad = load_transcript(options.transcript)
+    lines, bad = load_transcript(options.transcript)
     database = open_database(options.database_url)
     try:
         live_id = prepare_session(settings, database, options)
+        without_unknown_features(database, lines, bad)
     finally:
         database.dispose()
     with tempfile.TemporaryDirectory(prefix="vitrine-replay-") as tmp:
