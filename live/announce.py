@@ -71,6 +71,9 @@ def delivery(reply: Reply, live: LiveLike) -> Delivery:
         str(reply.to_author_id),
         str(reply.data["action"]),
         int(duration) if duration is not None else None,
+        str(reply.data.get("user_name") or ""),
+        tuple(reply.data.get("reasons") or ()),
+        str(reply.data.get("text") or ""),
     )
 
 

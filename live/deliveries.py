@@ -92,6 +92,11 @@ class ModerationCommand:
     user_id: str
     action: str
     duration_s: int | None = None
+    # For the people who watch it happen (a console, a moderators' log), not the platform:
+    # whose message, why, and what it said.
+    user_name: str = ""
+    reasons: tuple[str, ...] = ()
+    text: str = ""
 
     kind: ClassVar[str] = "moderation"
 
@@ -102,6 +107,9 @@ class ModerationCommand:
             "user_id": self.user_id,
             "action": self.action,
             "duration_s": self.duration_s,
+            "user_name": self.user_name,
+            "reasons": list(self.reasons),
+            "text": self.text,
         }
 
     @classmethod
@@ -113,6 +121,9 @@ class ModerationCommand:
             _text(payload, "user_id"),
             _required(payload, "action", cls.kind),
             int(duration) if duration is not None else None,
+            str(payload.get("user_name") or ""),
+            tuple(str(r) for r in payload.get("reasons") or ()),
+            str(payload.get("text") or ""),
         )
 
 

@@ -56,7 +56,11 @@ def apply_late_verdict(
         )
         if verdict.action.removes and not verdict.dry_run and viewer is not None:
             action = moderation_reply(
-                verdict, author_id=viewer.platform_user_id, message_id=message.message_id
+                verdict,
+                author_id=viewer.platform_user_id,
+                message_id=message.message_id,
+                author_name=viewer.display_name,
+                text=comment.text,
             )
             write_replies(session, [action], live=live, key=f"c:{comment.id}:late", now=now)
         uow.commit()

@@ -511,7 +511,11 @@ class LivePipeline:
         if not verdict.action.removes or verdict.dry_run:
             return False
         action = moderation_reply(
-            verdict, author_id=message.author_id, message_id=message.message_id
+            verdict,
+            author_id=message.author_id,
+            message_id=message.message_id,
+            author_name=message.author_name,
+            text=message.text,
         )
         write_replies(session, [action], live=live, key=f"c:{result.comment_id}:mod", now=now)
         result.replies.append(action)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from live.deliveries import ModerationCommand
 from live.messages import ChatMessage
 
 
@@ -41,9 +42,8 @@ class ChatPlatform(Protocol):
 
     async def send_private(self, user_id: str, text: str) -> None: ...
 
-    async def moderate(
-        self, chat_id: str, message_id: str, user_id: str, action: str, duration_s: int | None
-    ) -> None: ...
+    async def moderate(self, command: ModerationCommand) -> None:
+        """Apply it (delete the message, mute or ban its author, or lift that)."""
 
 
 class Inbox(Protocol):

@@ -157,8 +157,16 @@ def replies_for(outcome: Outcome, ctx: ReplyContext, now: datetime) -> list[Repl
     return []
 
 
-def moderation_reply(verdict: Verdict, *, author_id: str, message_id: str) -> Reply:
-    """The platform action that applies a removing verdict to one message and its author."""
+def moderation_reply(
+    verdict: Verdict,
+    *,
+    author_id: str,
+    message_id: str,
+    author_name: str = "",
+    text: str = "",
+) -> Reply:
+    """The platform action that applies a removing verdict to one message and its author
+    (with the author's name and the removed text, for whoever watches it happen)."""
     return Reply(
         ReplyKind.MODERATION,
         "",
@@ -169,5 +177,7 @@ def moderation_reply(verdict: Verdict, *, author_id: str, message_id: str) -> Re
             "reasons": list(verdict.reasons),
             "duration_s": verdict.duration_s,
             "message_id": message_id,
+            "user_name": author_name,
+            "text": text,
         },
     )

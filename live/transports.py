@@ -111,13 +111,7 @@ class ChatTransport:
             if isinstance(delivery, PrivateReply):
                 await self.platform.send_private(delivery.user_id, delivery.text)
             elif isinstance(delivery, ModerationCommand):
-                await self.platform.moderate(
-                    delivery.chat_id,
-                    delivery.message_id,
-                    delivery.user_id,
-                    delivery.action,
-                    delivery.duration_s,
-                )
+                await self.platform.moderate(delivery)
             else:
                 return Failed(row.id, f"{row.kind} cannot go to a chat", permanent=True)
         except DeliveryError as exc:

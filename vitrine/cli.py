@@ -410,7 +410,11 @@ def sessions(
         return
     table = Table(title="live sessions")
     for column in ("key", "platform", "chat", "status", "started (UTC)", "comments", "paid"):
-        table.add_column(column, justify="right" if column in ("comments", "paid") else "left")
+        table.add_column(
+            column,
+            justify="right" if column in ("comments", "paid") else "left",
+            no_wrap=column == "key",  # the key is copied into other commands: keep it whole
+        )
     for row in rows:
         started = row.started_at.strftime("%Y-%m-%d %H:%M") if row.started_at else ""
         table.add_row(

@@ -11,6 +11,8 @@ from itertools import count
 from rich.console import Console
 from rich.markup import escape
 
+from kernel.printable import printable as safe
+from live.deliveries import ModerationCommand
 from live.messages import ChatMessage
 from live.platform import Inbox, PlatformLimits
 
@@ -32,20 +34,23 @@ class ConsolePlatform:
     async def send_public(self, chat_id: str, text: str, reply_to: str | None = None) -> None:
         self.public += 1
         for line in text.splitlines():
-            self.console.print(f"  [bold cyan]🤖 bot[/] {escape(line)}")
+            self.console.print(f"  [bold cyan]🤖 bot[/] {escape(safe(line, 4096))}")
 
     async def send_private(self, user_id: str, text: str) -> None:
         self.private += 1
-        self.console.print(f"  [magenta]✉️  DM → {escape(user_id)}[/] [dim]{escape(text)}[/]")
-
-    async def moderate(
-        self, chat_id: str, message_id: str, user_id: str, action: str, duration_s: int | None
-    ) -> None:
-        self.actions += 1
-        extra = f" {duration_s}s" if duration_s else ""
         self.console.print(
-            f"  [bold red]🛡  {escape(action)}{extra}[/] message {escape(message_id)} "
-            f"of {escape(user_id)}"
+            f"  [magenta]✉️  DM → {escape(safe(user_id))}[/] [dim]{escape(safe(text, 4096))}[/]"
+        )
+
+    async def moderate(self, command: ModerationCommand) -> None:
+        self.actions += 1
+        extra = f" {command.duration_s // 60} min" if command.duration_s else ""
+        who = command.user_name or command.user_id
+        why = f" ({', '.join(command.reasons)})" if command.reasons else ""
+        said = f': "{command.text}"' if command.text else ""
+        self.console.print(
+            f"  [bold red]🛡  {escape(command.action)}{escape(extra)}[/] "
+            f"{escape(safe(who))}{escape(why)}[dim]{escape(safe(said))}[/]"
         )
 
     def message(self, line: str) -> ChatMessage | None:

@@ -42,6 +42,20 @@ def test_demo_runs_offline_and_writes_the_export(tmp_path: Path) -> None:
     assert {r["status"] for r in rows} & {"paid", "handed_off"}
     assert all(r["unit_price"].count(".") == 1 for r in rows)  # decimal strings, never floats
     assert "🛡" in out and "⏳ waitlist" in out and "✅ reserved" in out
+    # What the moderators see: who (by name), why, and what the removed message said;
+    # who paid, by name, and how much.
+    import re
+
+    removals = [line for line in out.splitlines() if "🛡" in line]
+    assert removals and all(
+        re.search(r"🛡\s+\w+( \d+ min)? \D.* \([a-z]+(, [a-z]+)*\): \".+\"", line)
+        for line in removals
+    ), removals
+    payments = [line for line in out.splitlines() if "💳" in line]
+    assert payments and all(
+        re.search(r"💳 (?!u\d+ )\S.* paid their cart \(\d+\.\d\d [A-Z]{3}\)", line)
+        for line in payments
+    ), payments
 
 
 def _demo(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -95,9 +95,9 @@ def test_a_feature_of_an_unknown_sku_is_a_skipped_line_not_a_crash(tmp_path: Pat
     lines[3] = json.dumps({"ts": 3.0, "event": "feature", "sku": "NOT-IN-CATALOG"})
     chat.write_text("\n".join(lines) + "\n")
     url = f"sqlite:///{tmp_path / 'v.db'}"
+    command = [sys.executable, "-m", "vitrine.cli", "replay", str(chat)]
     done = subprocess.run(
-        [sys.executable, "-m", "vitrine.cli", "replay", str(chat), "--catalog", str(catalog)]
-        + ["--db", url, "--json"],
+        [*command, "--catalog", str(catalog), "--db", url, "--json"],
         capture_output=True,
         text=True,
         timeout=120,

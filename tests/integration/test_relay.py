@@ -51,8 +51,8 @@ class RecordingPlatform:
             raise self.fail_private
         self.private.append((user_id, text))
 
-    async def moderate(self, chat_id, message_id, user_id, action, duration_s) -> None:
-        self.actions.append((message_id, action))
+    async def moderate(self, command) -> None:
+        self.actions.append((command.message_id, command.action))
 
 
 def _add(session, kind: str, key: str, text: str = "hello", **extra) -> None:

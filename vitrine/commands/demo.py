@@ -24,7 +24,7 @@ from bots.transcript.playback import run_replay
 from commerce.catalog_formats.loader import load_catalog_file
 from commerce.catalog_store import import_catalog
 from commerce.export import orders_for_export, write_orders_csv, write_orders_json
-from commerce.outcomes import Reserved, UnitsReleased, Waitlisted
+from commerce.outcomes import OrderPaid, Reserved, UnitsReleased, Waitlisted
 from kernel.clock import utcnow
 from kernel.money import format_money
 from live.pipeline import PipelineResult
@@ -32,6 +32,7 @@ from live.report import session_totals
 from live.sessions import open_session
 from vitrine.bootstrap import build_runtime, new_session_hold
 from vitrine.settings import Settings
+from vitrine.terminal import plain
 
 OUTCOME_LABELS = {
     "OptionNeeded": "❓ asked which option",
@@ -55,6 +56,7 @@ class DemoView:
 
     def __init__(self, console: Console) -> None:
         self.console = console
+        self.names: dict[str, str] = {}  # viewers' names by id, as their comments gave them
 
     def __call__(
         self, line: TranscriptLine, result: PipelineResult | Sequence[object] | None
@@ -65,10 +67,15 @@ class DemoView:
             c.rule(f"[bold yellow]🎬 now showing {escape(line.sku)}[/]")
         elif isinstance(line, PayEvent):
             if isinstance(result, list) and result:
-                c.print(f"{stamp} [bold green]💳 {escape(line.author_id)} paid their cart[/]")
+                who = plain(self.names.get(line.author_id) or line.author_id)
+                paid = [o for o in result if isinstance(o, OrderPaid)]
+                total = f" ({format_money(paid[0].total_minor, paid[0].currency)})" if paid else ""
+                c.print(f"{stamp} [bold green]💳 {escape(who)} paid their cart{total}[/]")
         elif isinstance(line, ChatLine):
+            self.names[line.author_id] = line.author_name
             style = ROLE_STYLE.get(line.role, "white")
-            c.print(f"{stamp} [{style}]{escape(line.author_name)}[/]: {escape(line.text[:200])}")
+            name, text = escape(plain(line.author_name)), escape(plain(line.text, 200))
+            c.print(f"{stamp} [{style}]{name}[/]: {text}")
             if isinstance(result, PipelineResult) and result.intent is not None:
                 tags = []
                 for outcome in result.outcomes:
