@@ -48,6 +48,9 @@ class LiveSession(Base):
     hold_mode: Mapped[str] = mapped_column(String(16), default="timed")
     hold_seconds: Mapped[int] = mapped_column(default=900)
     language: Mapped[str] = mapped_column(String(8), default="fr")
+    # The brand the live sells for, as its replies and checkout pages name it (None: the
+    # deployment's VITRINE_BRAND_NAME).
+    brand: Mapped[str | None] = mapped_column(String(200))
     scheduled_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]

@@ -166,7 +166,7 @@ def announce(session: Session, event: Outcome, cause: Cause, shop: ShopVoice) ->
         or contact.language
         or live.language
         or shop.default_language,
-        brand=shop.brand,
+        brand=live.brand or shop.brand,
         checkout_url=checkout_url(shop, cart) if cart is not None else None,
         cart_summary=cart_summary(session, cart, products) if cart is not None else None,
         cart_total=format_money(cart.total_minor, cart.currency) if cart is not None else None,

@@ -120,10 +120,13 @@ def apply_payment_event(
     return applied
 
 
-def wait_for_sold_out(database: UnitOfWorkProvider, token: str, now: datetime) -> list[str]:
+def wait_for_sold_out(
+    database: UnitOfWorkProvider, token: str, now: datetime
+) -> list[tuple[str, int]]:
     """A "first paid" cart whose items sold out meanwhile: those lines leave the cart (no
-    money moved) and the viewer joins their waitlists; what each line became, for the page."""
-    told: list[str] = []
+    money moved) and the viewer joins their waitlists; each line's product name and place in
+    its waitlist, for the page."""
+    told: list[tuple[str, int]] = []
     with database.unit_of_work() as uow:
         session = uow.session
         order = find_cart(session, token, lock=True)
@@ -142,7 +145,7 @@ def wait_for_sold_out(database: UnitOfWorkProvider, token: str, now: datetime) -
                     comment_id=line.comment_id,
                     now=now,
                 )
-            told.append(f"{line.product.name}: n°{waitlist.position(entry)}")
+            told.append((line.product.name, waitlist.position(entry)))
         recompute_total(order)
         if not any(line.status == LineStatus.ACTIVE for line in order.lines):
             close_cart(order, OrderStatus.CANCELLED, now)

@@ -22,10 +22,11 @@ class LiveInfo:
     chat_id: str
     language: str
     started_at: datetime | None
+    brand: str | None = None
 
     @classmethod
     def of(cls, live: LiveSession) -> LiveInfo:
-        return cls(live.id, live.platform, live.chat_id, live.language, live.started_at)
+        return cls(live.id, live.platform, live.chat_id, live.language, live.started_at, live.brand)
 
 
 def live_info(database: UnitOfWorkProvider, live_session_id: int) -> LiveInfo:
@@ -56,6 +57,7 @@ def open_session(
     title: str = "",
     hold_seconds: int | None = 900,
     language: str = "fr",
+    brand: str | None = None,
 ) -> LiveSession:
     """Start (or rejoin, by key) a live session; several workers may share one."""
     live = session.scalar(select(LiveSession).where(LiveSession.key == key))
@@ -69,6 +71,7 @@ def open_session(
             hold_mode="timed" if hold_seconds else "first_paid",
             hold_seconds=hold_seconds or 0,
             language=language,
+            brand=brand,
             started_at=now,
             created_at=now,
         )

@@ -10,13 +10,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from commerce.carts import cancel
+from commerce.catalog_formats.loader import load_catalog_file
+from commerce.catalog_store import import_catalog
 from commerce.claims import claim
 from commerce.holds import CommercePolicy
 from commerce.intent import ClaimedItem
 from commerce.models import Order, Variant
 from commerce.outcomes import Reserved
 from commerce.sql_ports import SqlCommerce
-from kernel.models import OutboxMessage, Viewer
+from kernel.models import LiveSession, OutboxMessage, Viewer
+from live.sessions import open_session
+from tests.integration.conftest import CATALOG
 from vitrine.bootstrap import Database
 from vitrine.settings import Settings
 from vitrine.web import create_app
@@ -124,6 +128,39 @@ def web(database, clock) -> TestClient:
     return TestClient(create_app(make_settings(), database, clock=clock))
 
 
+def test_the_page_speaks_the_viewers_language_under_the_lives_brand(database, clock, web):
+    """Words, option names and the html lang follow the viewer (else the live); the brand
+    is the one the live sold for, not the deployment's default."""
+    with database.unit_of_work() as uow:
+        import_catalog(uow.session, load_catalog_file(CATALOG))
+        other = open_session(
+            uow.session,
+            key="solene",
+            platform="test",
+            chat_id="c9",
+            now=clock.now,
+            language="it",
+            brand="Atelier Solène",
+        )
+        uow.commit()
+        live_id = other.id
+    options = {"size": "30ml"}
+    greta = claim_for(database, live_id, "greta", "SERUM-ECLAT", clock.now, options=options)
+    gino = claim_for(database, live_id, "gino", "SERUM-ECLAT", clock.now, options=options)
+    with database.unit_of_work() as uow:
+        greta_viewer = select(Viewer).where(Viewer.platform_user_id == "greta")
+        uow.session.scalars(greta_viewer).one().language = "de"
+        assert uow.session.get(LiveSession, live_id).brand == "Atelier Solène"
+        uow.commit()
+
+    german, italian = web.get(f"/checkout/{greta}").text, web.get(f"/checkout/{gino}").text
+
+    assert '<html lang="de">' in german and "Dein Warenkorb — Atelier Solène" in german
+    assert "Größe: 30ml" in german and "Bezahlen (Test)" in german and "TESTZAHLUNG" in german
+    assert '<html lang="it">' in italian and "Il tuo carrello — Atelier Solène" in italian
+    assert "Taglia: 30ml" in italian and "Bijoux" not in german + italian
+
+
 def test_page_shows_the_cart_time_left_and_test_label(database, live, clock, web) -> None:
     token = claim_for(database, live, "ann", "COLLIER-ISA", clock.now)
     claim_for(database, live, "ann", "SERUM-ECLAT", clock.now, quantity=2, options={"size": "30ml"})
@@ -133,8 +170,8 @@ def test_page_shows_the_cart_time_left_and_test_label(database, live, clock, web
     page = web.get(f"/checkout/{token}")
 
     assert page.status_code == 200
-    assert "TEST CHECKOUT" in page.text and "Pay (test)" in page.text
-    assert "Collier Isa" in page.text and "Sérum Éclat" in page.text and "size: 30ml" in page.text
+    assert "PAIEMENT DE TEST" in page.text and "Payer (test)" in page.text
+    assert "Collier Isa" in page.text and "Sérum Éclat" in page.text and "Taille: 30ml" in page.text
     assert "49.90 EUR" in page.text and "24.50 EUR" in page.text and "49.00 EUR" in page.text
     assert "<b id=total>98.90 EUR</b>" in page.text  # 49.90 + 2 x 24.50, integer cents
     assert "11 min 40 s" in page.text  # the claim of the serum restarted the 15-minute hold
@@ -155,7 +192,9 @@ def test_pay_marks_paid_sells_stock_and_tells_brand_and_viewer(database, live, c
     page = web.get(paid.headers["location"])
 
     assert (
-        page.status_code == 200 and "is paid (test)" in page.text and "Pay (test)" not in page.text
+        page.status_code == 200
+        and "est payée (test)" in page.text
+        and "Payer (test)" not in page.text
     )
     assert order_by_token(database, token).status == "paid"
     assert units(database, "ISA") == (1, 0)  # the held unit is sold, not held any more
@@ -166,7 +205,7 @@ def test_pay_marks_paid_sells_stock_and_tells_brand_and_viewer(database, live, c
     assert [m.dedupe_key.split(":")[0] for m in told] == ["order_paid"]
 
     again = web.post(f"/checkout/{token}/pay")  # a double click pays nothing more
-    assert again.status_code == 200 and "is paid" in again.text
+    assert again.status_code == 200 and "est payée" in again.text
     assert len(outbox(database, channel="brand")) == 1
     assert units(database, "ISA") == (1, 0)
 
@@ -185,7 +224,7 @@ def test_ended_hold_and_cancelled_cart_show_a_closed_page(database, live, clock,
         uow.commit()
     clock.now += timedelta(minutes=16)  # ann's hold ended; the scheduler has not run yet
 
-    for token, words in ((ann, "hold on this cart has ended"), (bob, "was cancelled")):
+    for token, words in ((ann, "réservation de ce panier a expiré"), (bob, "a été annulé")):
         page = web.get(f"/checkout/{token}")
         assert page.status_code == 410 and words in page.text
         assert web.post(f"/checkout/{token}/pay").status_code == 410
@@ -225,7 +264,7 @@ def test_sold_out_at_payment_charges_nothing(database, live, clock) -> None:
     for token in tokens[:2]:
         assert web.post(f"/checkout/{token}/pay").status_code == 200
     late = web.post(f"/checkout/{tokens[2]}/pay")
-    assert late.status_code == 409 and "sold out" in late.text
+    assert late.status_code == 409 and "épuisé avant votre paiement" in late.text
     assert order_by_token(database, tokens[2]).status == "reserved"
     assert units(database, "ISA") == (0, 0)
     assert len(outbox(database, channel="brand")) == 2

@@ -26,10 +26,10 @@ def test_the_slower_payer_is_told_before_paying_and_can_wait(database, live) -> 
     paid = web.post(f"/checkout/{bob}/pay", follow_redirects=False)
     assert paid.status_code == 303  # bob pays first: sold
     page = web.get(f"/checkout/{ann}")
-    assert page.status_code == 409 and "nothing was charged" in page.text
-    assert "Pay (test)" not in page.text and f"/checkout/{ann}/waitlist" in page.text
+    assert page.status_code == 409 and "rien n'a été débité" in page.text
+    assert "Payer (test)" not in page.text and f"/checkout/{ann}/waitlist" in page.text
     joined = web.post(f"/checkout/{ann}/waitlist")
-    assert joined.status_code == 200 and "Collier Isa: n°1" in joined.text
+    assert joined.status_code == 200 and "Collier Isa : n°1" in joined.text
     assert order_by_token(database, ann).status == "cancelled"
     with database.unit_of_work() as uow:
         waiting = uow.session.scalars(select(WaitlistEntry)).all()

@@ -236,7 +236,7 @@ def test_provider_down_keeps_the_hold_and_says_so(database, live, clock, web, st
     token = claim_for(database, live, "ann", "COLLIER-ISA", clock.now)
     stripe_api.fail_next = [500, 500, 500]
     page = web.post(f"/checkout/{token}/pay")
-    assert page.status_code == 503 and "stay held" in page.text
+    assert page.status_code == 503 and "restent réservés" in page.text
     order = order_by_token(database, token)
     assert (order.status, order.checkout_ref) == ("reserved", None)
     assert web.post(f"/checkout/{token}/pay").status_code == 303  # back up: the link works
@@ -253,7 +253,7 @@ def test_return_from_stripe_before_the_webhook_shows_confirming(
     reopened = web.post(f"/checkout/{token}/pay")  # the chat link, opened again meanwhile
 
     for page in (returned, reopened):
-        assert page.status_code == 200 and "being confirmed" in page.text
+        assert page.status_code == 200 and "en cours de confirmation" in page.text
     assert len(stripe_api.sessions) == 1
 
 

@@ -65,10 +65,10 @@ def test_local_checkout_over_http(database, live, clock) -> None:
     with serve(app) as base, httpx.Client(base_url=base) as http:
         assert http.get("/healthz").json() == {"status": "ok"}
         page = http.get(f"/checkout/{token}")
-        assert page.status_code == 200 and "TEST CHECKOUT" in page.text
+        assert page.status_code == 200 and "PAIEMENT DE TEST" in page.text
         assert "15 min 00 s" in page.text
         paid = http.post(f"/checkout/{token}/pay", follow_redirects=True)
-        assert paid.status_code == 200 and "is paid" in paid.text
+        assert paid.status_code == 200 and "est payée" in paid.text
         # Webhooks are not configured with the local checkout.
         assert http.post("/webhooks/stripe", content=b"{}").status_code == 404
         assert http.get("/docs").status_code == 404  # nothing else is exposed
@@ -87,7 +87,7 @@ def test_stripe_checkout_and_webhook_over_http(database, live, clock, stripe_api
     with serve(app) as base, httpx.Client(base_url=base) as http:
         # Opening the link (as a chat's link preview does) shows the cart and calls no one.
         page = http.get(f"/checkout/{token}")
-        assert page.status_code == 200 and "TEST CHECKOUT" not in page.text
+        assert page.status_code == 200 and "PAIEMENT DE TEST" not in page.text
         assert f'action="/checkout/{token}/pay"' in page.text
         assert stripe_api.creates() == []
         redirect = http.post(f"/checkout/{token}/pay")  # the Pay button
@@ -107,5 +107,5 @@ def test_stripe_checkout_and_webhook_over_http(database, live, clock, stripe_api
             assert done.status_code == 200
         assert done.json()["outcome"] == "duplicate"
         page = http.get(f"/checkout/{token}?paid=1")
-        assert page.status_code == 200 and "is paid" in page.text
+        assert page.status_code == 200 and "est payée" in page.text
     assert units(database, "ISA") == (1, 0)

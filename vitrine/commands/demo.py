@@ -136,6 +136,7 @@ def run_demo(
                 title="Vitrine demo live",
                 hold_seconds=new_session_hold(settings),
                 language=settings.default_language,
+                brand=settings.brand_name,
             )
             uow.commit()
             live_id, session_key = live.id, live.key

@@ -72,6 +72,7 @@ def prepare_session(settings: Settings, database: Database, options: ReplayOptio
             title=f"replay of {options.transcript.name}",
             hold_seconds=new_session_hold(settings),
             language=settings.default_language,
+            brand=settings.brand_name,
         )
         uow.commit()
         options.session_key = key
