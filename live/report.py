@@ -105,6 +105,14 @@ def session_totals(database: UnitOfWorkProvider, live_session_id: int) -> dict[s
         }
 
 
+def session_currency(database: UnitOfWorkProvider, live_session_id: int) -> str | None:
+    """The currency the session's carts are in (None before its first cart)."""
+    with database.unit_of_work() as uow:
+        return uow.session.scalar(
+            select(Order.currency).where(Order.session_id == live_session_id).limit(1)
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class SessionOverview:
     key: str

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -220,12 +220,26 @@ def replay(
     session: Annotated[
         str | None, typer.Option(help="Live session key to join (shared by several replays)")
     ] = None,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes, each with its share of the viewers. With more than one, "
+            "scarce stock goes to the first worker to reach it, not always to the first "
+            "commenter: keep 1 to replay who-bought-what exactly",
+        ),
+    ] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
     shard: Annotated[str | None, typer.Option(hidden=True)] = None,
     latencies_out: Annotated[Path | None, typer.Option(hidden=True)] = None,
 ) -> None:
-    """Push a recorded chat through the full pipeline as fast as it can; print a summary."""
+    """Push a recorded chat through the full pipeline as fast as it can; print a summary.
+
+    The summary mixes two scopes: comments, removed, claims and the timings count this run;
+    reserved_units, waitlisted, oversold, carts, paid_orders, replies, comments_stored and
+    revenue_minor are the whole live session's, read from the database (earlier runs with
+    the same --session and every worker included)."""
     import json
 
     from bots.transcript.playback import Shard
@@ -266,15 +280,42 @@ def replay(
     if as_json:
         typer.echo(json.dumps(summary))
         return
+    _print_replay_summary(summary, transcript.name, db)
+
+
+def _print_replay_summary(summary: dict[str, Any], name: str, db: str | None) -> None:
+    """The summary as a person reads it: this run, then the whole session, then what to
+    run next (the same figures as --json)."""
+    from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"replay of {transcript.name} (session {summary['session']})")
+    from kernel.money import format_money
+    from vitrine.commands.replay import THIS_RUN, WHOLE_SESSION
+
+    key = summary["session"]
+    table = Table(title=f"replay of {name}", title_justify="left")
     table.add_column("figure")
     table.add_column("value", justify="right")
-    for key, value in summary.items():
-        if key not in ("session", "bad_lines"):
-            table.add_row(key, str(value))
-    Console().print(table)
+    table.add_row("[bold]this run[/]", "")
+    for figure in THIS_RUN:
+        table.add_row(f"  {figure.replace('_', ' ')}", str(summary[figure]))
+    table.add_row("[bold]the whole session (database)[/]", "")
+    for figure in WHOLE_SESSION:
+        if figure == "revenue_minor":
+            table.add_row("  revenue (paid)", format_money(summary[figure], summary["currency"]))
+        else:
+            table.add_row(f"  {figure.replace('_', ' ')}", str(summary[figure]))
+    console = Console()
+    console.print(table)
+    at = f" --db {db}" if db else ""
+    console.print(f"session [bold]{escape(str(key))}[/]. Next:", highlight=False)
+    for command in (
+        f"vitrine export --session {key}{at} --out orders.csv",
+        f"vitrine moderation log --session {key}{at}",
+        f"vitrine sessions{at}",
+    ):
+        console.print(f"  {escape(command)}", highlight=False, soft_wrap=True)
 
 
 @app.command("run")

@@ -310,3 +310,35 @@ def test_progress_is_reported_in_order_up_to_the_whole_transcript(tmp_path: Path
     assert all(total == lines for _, total in reports)
     done = [d for d, _ in reports]
     assert done == sorted(done) and done[-1] == lines and max(done) <= lines
+
+
+def test_the_summary_on_a_terminal_separates_this_run_from_the_session(tmp_path: Path) -> None:
+    """Replayed twice on one session: the run figures count each run, the session figures
+    the whole session (both runs), in a table with the revenue and next steps; `--help`
+    warns that several workers change who gets scarce stock."""
+    catalog, chat = write_inputs(tmp_path, buyers=4, units=10)
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    first = replay(str(chat), "--catalog", str(catalog), "--db", url, "--json")
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    key = json.loads(out)["session"]
+    again = chat.with_name("again.jsonl")
+    again.write_text(chat.read_text().replace('"id": "k', '"id": "again-k'))
+    second = replay(str(again), "--db", url, "--session", key)
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 0, err
+    lines = [" ".join(line.replace("│", " ").split()) for line in out.splitlines()]
+    assert "this run" in lines and "the whole session (database)" in lines
+    assert "comments 4" in lines and "comments stored 8" in lines
+    assert any(line.startswith("revenue (paid) ") and "EUR" in line for line in lines)
+    assert f"vitrine export --session {key} --db {url} --out orders.csv" in lines
+    done = subprocess.run(
+        [sys.executable, "-m", "vitrine.cli", "replay", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        timeout=60,
+    )
+    help_text = " ".join(done.stdout.replace("│", " ").split())
+    assert "scarce stock goes to the first worker to reach it" in help_text
+    assert "the whole live session's, read from the database" in help_text

@@ -28,7 +28,7 @@ from commerce.catalog_store import import_catalog
 from commerce.models import Product
 from kernel.clock import utcnow
 from kernel.models import LiveSession
-from live.report import session_totals
+from live.report import session_currency, session_totals
 from live.sessions import open_session
 from vitrine.bootstrap import Database, build_runtime, new_session_hold, open_database
 from vitrine.settings import Settings
@@ -117,6 +117,7 @@ def replay_in_process(settings: Settings, options: ReplayOptions) -> dict[str, A
         if options.latencies_out is not None:
             options.latencies_out.write_text(json.dumps(counters.latencies_ms))
         totals = session_totals(database, live_id)
+        currency = session_currency(database, live_id) or settings.currency
     finally:
         database.dispose()
     return _summary(
@@ -128,6 +129,7 @@ def replay_in_process(settings: Settings, options: ReplayOptions) -> dict[str, A
         counters.elapsed_s,
         options.session_key,
         bad,
+        currency,
     )
 
 
@@ -158,6 +160,7 @@ def _summary(
     elapsed_s: float,
     key: str | None,
     bad: list[TranscriptError],
+    currency: str,
 ) -> dict[str, Any]:
     return {
         "comments": comments,
@@ -175,7 +178,26 @@ def _summary(
         "elapsed_s": round(elapsed_s, 3),
         "session": key,
         "bad_lines": [str(e) for e in bad],
+        # Added keys (the ones above keep their meaning): the whole session's figures.
+        "comments_stored": totals["comments_stored"],
+        "revenue_minor": totals["revenue_minor"],
+        "currency": currency,
     }
+
+
+# Which figures of the summary count this run only, and which the whole live session (read
+# back from the database: earlier runs and other workers included).
+THIS_RUN = ("comments", "removed", "claims", "p50_ms", "p99_ms", "comments_per_s", "elapsed_s")
+WHOLE_SESSION = (
+    "comments_stored",
+    "reserved_units",
+    "waitlisted",
+    "oversold",
+    "carts",
+    "paid_orders",
+    "replies",
+    "revenue_minor",
+)
 
 
 def replay_with_workers(settings: Settings, options: ReplayOptions) -> dict[str, Any]:
@@ -219,6 +241,7 @@ def replay_with_workers(settings: Settings, options: ReplayOptions) -> dict[str,
     database = open_database(options.database_url)
     try:
         totals = session_totals(database, live_id)
+        currency = session_currency(database, live_id) or settings.currency
     finally:
         database.dispose()
     elapsed = max(r["elapsed_s"] for r in results) if results else 0.0
@@ -231,4 +254,5 @@ def replay_with_workers(settings: Settings, options: ReplayOptions) -> dict[str,
         elapsed,
         options.session_key,
         bad,
+        currency,
     )
