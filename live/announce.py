@@ -63,7 +63,13 @@ def delivery(reply: Reply, live: LiveLike) -> Delivery:
     if reply.kind is ReplyKind.PUBLIC:
         return PublicReply(live.chat_id, reply.text, reply.reply_to_message_id, reply.to_author_id)
     if reply.kind is ReplyKind.PRIVATE:
-        return PrivateReply(str(reply.to_author_id), reply.text, live.chat_id)
+        return PrivateReply(
+            str(reply.to_author_id),
+            reply.text,
+            live.chat_id,
+            str(reply.data.get("user_name") or ""),
+            str(reply.data.get("language") or ""),
+        )
     duration = reply.data.get("duration_s")
     return ModerationCommand(
         live.chat_id,

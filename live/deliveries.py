@@ -67,12 +67,20 @@ class PrivateReply:
 
     user_id: str
     text: str
-    chat_id: str = ""
+    chat_id: str = ""  # the live's chat, where a link to the private chat can be posted
+    user_name: str = ""  # for that link's line, when the viewer's private chat is closed
+    language: str = ""
 
     kind: ClassVar[str] = "private"
 
     def to_json(self) -> dict[str, Any]:
-        return {"user_id": self.user_id, "text": self.text, "chat_id": self.chat_id}
+        return {
+            "user_id": self.user_id,
+            "text": self.text,
+            "chat_id": self.chat_id,
+            "user_name": self.user_name,
+            "language": self.language,
+        }
 
     @classmethod
     def from_json(cls, payload: dict[str, Any]) -> PrivateReply:
@@ -80,6 +88,8 @@ class PrivateReply:
             _required(payload, "user_id", cls.kind),
             _text(payload, "text"),
             _text(payload, "chat_id"),
+            str(payload.get("user_name") or ""),
+            str(payload.get("language") or ""),
         )
 
 

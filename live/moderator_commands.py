@@ -47,6 +47,39 @@ def undo_action(
         return entry
 
 
+def lift_for_viewer(
+    database: UnitOfWorkProvider, *, live: LiveLike, viewer_id: str, action: str, now: datetime
+) -> None:
+    """A moderator's `unmute` or `unban` of a viewer (by platform id): the platform lifts
+    it; the audit log records who did."""
+    if action not in ("unmute", "unban"):
+        raise UnknownCommand(f"unknown lift {action!r} (unmute, unban)")
+    with database.unit_of_work() as uow:
+        session = uow.session
+        viewer = session.scalar(
+            select(Viewer).where(
+                Viewer.platform == live.platform, Viewer.platform_user_id == viewer_id
+            )
+        )
+        entry = audit.record_override(
+            session,
+            action=action,
+            actor="moderator",
+            now=now,
+            session_id=live.id,
+            viewer_id=viewer.id if viewer else None,
+        )
+        session.flush()
+        reply = Reply(
+            ReplyKind.MODERATION,
+            "",
+            to_author_id=viewer_id,
+            data={"action": action, "reasons": [], "message_id": "", "duration_s": None},
+        )
+        write_replies(session, [reply], live=live, key=f"override:{entry.id}", now=now)
+        uow.commit()
+
+
 class UnknownCommand(ValueError):
     """A moderator command Vitrine does not know."""
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from live.chat_commands import ChatCommand
 from live.deliveries import ModerationCommand
 from live.messages import ChatMessage
 
@@ -22,6 +23,14 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
         self.permanent = permanent
         super().__init__(message)
+
+
+class PrivateChatClosed(DeliveryError):
+    """The viewer has not opened a private chat with the bot (Telegram: never started it):
+    the platform cannot deliver a DM until they do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +54,17 @@ class ChatPlatform(Protocol):
     async def moderate(self, command: ModerationCommand) -> None:
         """Apply it (delete the message, mute or ban its author, or lift that)."""
 
+    def private_link(self, user_id: str) -> str | None:
+        """A link that opens the viewer's private chat with the bot and delivers what waits
+        for them there (Telegram's deep link), or None when the platform has none."""
+
 
 class Inbox(Protocol):
-    """Where an adapter hands the comments it receives (the live router)."""
+    """Where an adapter hands the comments and commands it receives (the live router)."""
 
     async def submit(self, message: ChatMessage) -> object: ...
+
+    async def command(self, command: ChatCommand) -> object: ...
 
 
 class PlatformAdapter(ChatPlatform, Protocol):

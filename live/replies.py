@@ -75,7 +75,11 @@ def _checkout_dm(ctx: ReplyContext, expires_at: datetime | None) -> Reply | None
         ReplyKind.PRIVATE,
         text,
         to_author_id=ctx.viewer_platform_id,
-        data={"checkout_url": ctx.checkout_url},
+        data={
+            "checkout_url": ctx.checkout_url,
+            "user_name": ctx.viewer_name,
+            "language": ctx.language,
+        },
     )
 
 

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from kernel.clock import utcnow
+from live.chat_commands import ChatCommand
 from live.messages import ChatMessage
 from live.pipeline import LivePipeline, PipelineResult
 
@@ -39,7 +40,9 @@ class LiveRouter:
         after_batch: AfterBatch | None = None,
         batch_size: int = MAX_BATCH,
         clock: Callable[[], datetime] = utcnow,
+        commands: Callable[[ChatCommand], object] | None = None,
     ) -> None:
+        self._commands = commands
         self._find_session = find_session
         self._pipeline_for = pipeline_for
         self._after_batch = after_batch
@@ -57,6 +60,13 @@ class LiveRouter:
             (message, self._clock(), future)
         )
         return await future
+
+    async def command(self, command: ChatCommand) -> object:
+        """Carry out a chat command in a worker thread (its answer goes to the outbox)."""
+        if self._commands is None:
+            log.info("chat command /%s ignored: no command handler", command.name)
+            return None
+        return await asyncio.to_thread(self._commands, command)
 
     def sessions(self) -> list[int]:
         """The live sessions whose pipeline a consumer holds."""

@@ -9,7 +9,7 @@ import hmac
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -23,9 +23,11 @@ from live.deliveries import (
     PrivateReply,
     PublicReply,
 )
-from live.platform import ChatPlatform, DeliveryError
+from live.platform import ChatPlatform, DeliveryError, PrivateChatClosed
+from prompts.replies import render
 
 SIGNATURE_HEADER = "Vitrine-Signature"
+_CLOSED = "private chat closed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +101,35 @@ class ChatTransport:
         for row in due:
             if isinstance(row.delivery, PublicReply):
                 public.setdefault(row.destination, []).append(row)
+                continue
+            result = await self._send_one(row)
+            link = self._private_link_instead(row, result)
+            if link is not None:
+                # Told in the live's chat, batched with its other replies: the row is
+                # delivered once that line is.
+                public.setdefault(f"chat:{self.channel}:{link.chat_id}", []).append(
+                    replace(row, delivery=link)
+                )
             else:
-                results.append(await self._send_one(row))
+                results.append(result)
         for rows in public.values():
             results.extend(await self._send_public(rows))
         return results
+
+    def _private_link_instead(self, row: Due, result: Result) -> PublicReply | None:
+        """A DM the viewer's closed private chat refused: the line that gives them the
+        link opening it, in the live's chat (None when there is no such link)."""
+        delivery = row.delivery
+        if not isinstance(result, Failed) or not result.error.startswith(_CLOSED):
+            return None
+        if not isinstance(delivery, PrivateReply) or not delivery.chat_id:
+            return None
+        url = self.platform.private_link(delivery.user_id)
+        if url is None:
+            return None
+        name = delivery.user_name or delivery.user_id
+        text = render("private_link", delivery.language or None, name=name, url=url)
+        return PublicReply(delivery.chat_id, text, None, delivery.user_id)
 
     async def _send_one(self, row: Due) -> Result:
         delivery = row.delivery
@@ -114,6 +140,8 @@ class ChatTransport:
                 await self.platform.moderate(delivery)
             else:
                 return Failed(row.id, f"{row.kind} cannot go to a chat", permanent=True)
+        except PrivateChatClosed as exc:
+            return Failed(row.id, f"{_CLOSED}: {exc}"[:500], permanent=True)
         except DeliveryError as exc:
             return _failed(row, exc)
         return Sent(row.id)

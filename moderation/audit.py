@@ -11,7 +11,9 @@ from kernel.clock import utcnow
 from moderation.models import ModerationAction
 from moderation.verdict import Verdict
 
-OVERRIDES = frozenset({"pardon", "mute", "ban", "unban", "allow_domain", "block_word", "dry_run"})
+OVERRIDES = frozenset(
+    {"pardon", "mute", "unmute", "ban", "unban", "allow_domain", "block_word", "dry_run"}
+)
 
 
 class AuditError(LookupError):

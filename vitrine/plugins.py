@@ -11,7 +11,7 @@ from typing import Any
 
 from live.platform import PlatformPlugin
 
-PLATFORMS: tuple[str, ...] = ("bots.console",)
+PLATFORMS: tuple[str, ...] = ("bots.console", "bots.telegram")
 
 
 def known_plugins() -> list[PlatformPlugin]:

@@ -129,12 +129,23 @@ class Runtime:
 
 
 def make_router(runtime: Runtime) -> LiveRouter:
+    from live.chat_commands import ChatCommands, CommandSettings
     from live.sessions import live_session_on_chat
+    from vitrine.bootstrap import new_session_hold, shop_voice
 
+    def engine_for(live_session_id: int) -> Any:
+        return runtime.pipeline_for(live_session_id).moderator
+
+    commands = ChatCommands(
+        runtime.database,
+        CommandSettings(shop_voice(runtime.settings), new_session_hold(runtime.settings)),
+        engine_for,
+    )
     return LiveRouter(
         lambda platform, chat: live_session_on_chat(runtime.database, platform, chat),
         runtime.pipeline_for,
         after_batch=runtime.after_batch,
+        commands=commands.handle,
     )
 
 

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     llm_confidence_threshold: float = Field(default=0.6, ge=0, le=1)
 
     telegram_token: SecretStr | None = None
+    # python-telegram-bot's base_url: the token is appended (tests, self-hosted Bot API).
+    telegram_base_url: str = "https://api.telegram.org/bot"
     discord_token: SecretStr | None = None
 
     moderation_dry_run: bool = False

@@ -53,6 +53,9 @@ class ConsolePlatform:
             f"{escape(safe(who))}{escape(why)}[dim]{escape(safe(said))}[/]"
         )
 
+    def private_link(self, user_id: str) -> str | None:
+        return None  # a console has no private chats to open
+
     def message(self, line: str) -> ChatMessage | None:
         """A typed line (`name: text`) as a comment of this chat; None for a blank line."""
         author, _, text = line.strip().partition(":")

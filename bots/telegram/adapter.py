@@ -1,0 +1,245 @@
+"""The Telegram adapter: python-telegram-bot's Bot API client, translated to Vitrine's
+platform port. It receives by long polling (`getUpdates`, acknowledging an update only once
+its comment or command has been handled) and sends what the relay gives it, within
+Telegram's limits: AIORateLimiter keeps to 30 messages a second overall and 20 a minute
+per group (a 429 is handed back to the relay with its `retry_after`), and a private chat
+gets at most one message a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from telegram import ChatPermissions, Message, ReplyParameters, Update
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import AIORateLimiter, ExtBot
+
+from bots.telegram.links import DeepLinks
+from bots.telegram.translate import (
+    PLATFORM,
+    command_of,
+    is_host,
+    split_chat,
+    to_chat_message,
+)
+from live.deliveries import ModerationCommand
+from live.platform import DeliveryError, Inbox, PlatformLimits, PrivateChatClosed
+
+log = logging.getLogger(__name__)
+
+POLL_S = 10  # long-polling wait per getUpdates
+ADMINS_TTL_S = 60.0  # how long a chat's administrators are trusted from one getChatAdministrators
+PRIVATE_GAP_S = 1.0  # about one message a second per private chat
+UPDATES = ["message", "edited_message", "callback_query"]
+MUTED = ChatPermissions.no_permissions()
+UNMUTED = ChatPermissions.all_permissions()
+
+
+class BadToken(RuntimeError):
+    """Telegram refused the bot token."""
+
+
+class TelegramPlatform:
+    """Sends and receives for one bot token."""
+
+    name = PLATFORM
+    limits = PlatformLimits(max_message_chars=4096, public_messages_per_minute=20)
+
+    def __init__(self, token: str, base_url: str = "https://api.telegram.org/bot") -> None:
+        self.bot = ExtBot(token, base_url=base_url, rate_limiter=AIORateLimiter(max_retries=0))
+        self.links = DeepLinks(token)
+        self._admins: dict[int, tuple[float, frozenset[int]]] = {}
+        self._last_private: dict[int, float] = {}
+        self._ready = False
+
+    async def start(self) -> None:
+        """Connect (getMe): the bot's username is needed for deep links and commands."""
+        if self._ready:
+            return
+        try:
+            await self.bot.initialize()
+        except InvalidToken as exc:
+            raise BadToken(
+                "Telegram refused VITRINE_TELEGRAM_TOKEN (check it with BotFather)"
+            ) from exc
+        self.links.bot_username = self.bot.username
+        self._ready = True
+        log.info("telegram: connected as @%s", self.bot.username)
+
+    # -- sending ---------------------------------------------------------------------------
+
+    async def send_public(self, chat_id: str, text: str, reply_to: str | None = None) -> None:
+        await self.start()
+        chat, topic = split_chat(chat_id)
+        reply = (
+            ReplyParameters(int(reply_to), allow_sending_without_reply=True)
+            if reply_to and reply_to.isdigit()
+            else None
+        )
+        await self._call(
+            self.bot.send_message(
+                chat,
+                text[: self.limits.max_message_chars],
+                message_thread_id=topic,
+                reply_parameters=reply,
+            )
+        )
+
+    async def send_private(self, user_id: str, text: str) -> None:
+        await self.start()
+        user = int(user_id)
+        wait = self._last_private.get(user, 0.0) + PRIVATE_GAP_S - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self._last_private[user] = time.monotonic()
+        try:
+            await self._call(self.bot.send_message(user, text[: self.limits.max_message_chars]))
+        except DeliveryError as exc:
+            if isinstance(exc.__cause__, Forbidden):
+                raise PrivateChatClosed(str(exc)) from exc
+            raise
+
+    async def moderate(self, command: ModerationCommand) -> None:
+        await self.start()
+        chat, _ = split_chat(command.chat_id)
+        user = int(command.user_id) if command.user_id.isdigit() else None
+        action = command.action
+        if command.message_id.isdigit() and action in ("delete", "timeout", "ban"):
+            await self._call(self.bot.delete_message(chat, int(command.message_id)))
+        if user is None:
+            return  # a channel or anonymous admin: nothing to restrict
+        if action == "timeout":
+            until = datetime.now(UTC) + timedelta(seconds=command.duration_s or 600)
+            await self._call(self.bot.restrict_chat_member(chat, user, MUTED, until_date=until))
+        elif action == "ban":
+            await self._call(self.bot.ban_chat_member(chat, user))
+        elif action == "unmute":
+            await self._call(self.bot.restrict_chat_member(chat, user, UNMUTED))
+        elif action == "unban":
+            await self._call(self.bot.unban_chat_member(chat, user, only_if_banned=True))
+
+    def private_link(self, user_id: str) -> str | None:
+        if not user_id.isdigit() or not self.links.bot_username:
+            return None
+        return self.links.url(user_id)
+
+    async def _call(self, request: object) -> object:
+        """One Bot API request, its errors as the relay understands them."""
+        try:
+            return await request  # type: ignore[misc]
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            raise DeliveryError(
+                f"telegram: too many requests ({seconds:g} s)", retry_after=seconds
+            ) from exc
+        except (Forbidden, BadRequest) as exc:
+            raise DeliveryError(f"telegram refused: {exc.message}", permanent=True) from exc
+        except TelegramError as exc:  # network, timeouts, Telegram's own errors: retry
+            raise DeliveryError(f"telegram: {exc.message}") from exc
+
+    # -- receiving -------------------------------------------------------------------------
+
+    async def run(self, inbox: Inbox, stop: asyncio.Event) -> None:
+        """Poll for updates until `stop`; an update is acknowledged (the next offset) only
+        once handled, so a crash redelivers it and the pipeline's message ids drop the
+        duplicates. Network errors are retried with backoff."""
+        await self.start()
+        with contextlib.suppress(TelegramError):
+            await self.bot.delete_webhook()  # polling and a webhook exclude each other
+        offset: int | None = None
+        backoff = 1.0
+        while not stop.is_set():
+            poll = asyncio.ensure_future(
+                self.bot.get_updates(offset=offset, timeout=POLL_S, allowed_updates=UPDATES)
+            )
+            stopped = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({poll, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
+            if not poll.done():
+                poll.cancel()  # unacknowledged: delivered again to the next poller
+                with contextlib.suppress(asyncio.CancelledError, TelegramError):
+                    await poll
+                return
+            try:
+                updates = poll.result()
+            except InvalidToken as exc:
+                raise BadToken("Telegram refused VITRINE_TELEGRAM_TOKEN") from exc
+            except (NetworkError, RetryAfter) as exc:
+                log.warning("telegram: polling failed (%s); again in %.0f s", exc, backoff)
+                await _sleep_unless(stop, backoff)
+                backoff = min(backoff * 2, 60.0)
+                continue
+            backoff = 1.0
+            await asyncio.gather(*(self._handle(inbox, update) for update in updates))
+            if updates:
+                offset = updates[-1].update_id + 1
+
+    async def _handle(self, inbox: Inbox, update: Update) -> None:
+        """One update; a failure is logged and never stops the others."""
+        try:
+            if update.callback_query is not None:
+                await self._call(self.bot.answer_callback_query(update.callback_query.id))
+                return
+            message = update.message
+            if message is None:
+                return  # edits are not read yet: see the README
+            await self._message(inbox, message)
+        except Exception:
+            log.exception("telegram: update %s could not be handled", update.update_id)
+
+    async def _message(self, inbox: Inbox, message: Message) -> None:
+        text = message.text or ""
+        if text.startswith("/"):
+            private = message.chat.type == "private"
+            admin = False if private else await self._is_admin(message)
+            command = command_of(message, self.bot.username, is_admin=admin)
+            if command is None:
+                return
+            if command.name == "start" and command.args:
+                owner = self.links.owner(command.args[0])
+                # the cart behind the link, for its owner only (anyone else gets the help)
+                name = "cart" if owner == command.user_id else "help"
+                command = replace(command, name=name, args=())
+            await inbox.command(command)
+            return
+        comment = to_chat_message(message)
+        if comment is not None:
+            await inbox.submit(comment)
+
+    async def _is_admin(self, message: Message) -> bool:
+        """Whether the author administers the chat (cached briefly per chat)."""
+        if is_host(message):
+            return True
+        user = message.from_user
+        if user is None:
+            return False
+        chat = message.chat.id
+        read_at, admins = self._admins.get(chat, (0.0, frozenset()))
+        if time.monotonic() - read_at > ADMINS_TTL_S:
+            members = await self.bot.get_chat_administrators(chat)
+            admins = frozenset(member.user.id for member in members)
+            self._admins[chat] = (time.monotonic(), admins)
+        return user.id in admins
+
+    async def close(self) -> None:
+        if self._ready:
+            await self.bot.shutdown()
+            self._ready = False
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

@@ -1,0 +1,123 @@
+"""A live in a Telegram group, through python-telegram-bot against a local fake Bot API:
+the host opens it with /live start, viewers claim, the group gets batched replies, buyers
+who started the bot get their link privately, the others a deep link that delivers it,
+spam is deleted and its author restricted, and a non-admin's /live changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bots.telegram import TelegramPlatform
+from bots.telegram.links import DeepLinks
+from commerce.catalog_formats.loader import load_catalog_file
+from commerce.catalog_store import import_catalog
+from tests.fakes.telegram_server import BOT_USERNAME, FakeTelegram
+from vitrine.bootstrap import build_runtime
+from vitrine.settings import Settings
+
+CATALOG = Path(__file__).resolve().parents[1] / "data" / "catalog-bijoux.json"
+GROUP = -100_555
+HOST, STARTED, STRANGER, SPAMMER, NOBODY = 7, 11, 12, 13, 14
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeTelegram]:
+    with FakeTelegram(admins={GROUP: {HOST}}) as fake:
+        fake.started.add(STARTED)
+        yield fake
+
+
+def _wait(condition: Callable[[], bool], seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
+
+
+def _run(database_url: str, telegram: FakeTelegram, script: Callable[[], None]):
+    settings = Settings(
+        _env_file=None,
+        telegram_token=telegram.token,
+        telegram_base_url=telegram.base_url,
+        public_url="http://127.0.0.1:9",
+    )
+    runtime = build_runtime(settings, database_url)
+    with runtime.database.unit_of_work() as uow:
+        import_catalog(uow.session, load_catalog_file(CATALOG))
+        uow.commit()
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        running = asyncio.create_task(runtime.run(stop))
+        await asyncio.to_thread(script)
+        stop.set()
+        await running
+
+    try:
+        asyncio.run(main())
+    finally:
+        runtime.close()
+    return runtime
+
+
+def test_a_live_in_a_telegram_group(database_url: str, telegram: FakeTelegram) -> None:
+    def script() -> None:
+        telegram.group_message(GROUP, STRANGER, "/live start", name="Eve")  # not an admin
+        assert _wait(lambda: any("administrat" in s.text for s in telegram.sent_to(GROUP)))
+        telegram.group_message(GROUP, HOST, "/live start", name="Host")
+        assert _wait(lambda: any("🔴" in s.text for s in telegram.sent_to(GROUP)))
+        telegram.group_message(GROUP, HOST, "/feature 2", name="Host")
+        telegram.group_message(GROUP, STARTED, "je prends le collier Isa", name="Ann")
+        telegram.group_message(GROUP, STRANGER, "I'll take the Isa necklace", name="Eve")
+        telegram.group_message(
+            GROUP, SPAMMER, "gagnez 5000€ en bitcoin, écrivez-moi sur whatsapp", name="Spam"
+        )
+        assert _wait(lambda: any("/checkout/" in s.text for s in telegram.sent_to(STARTED)))
+        assert _wait(lambda: any("?start=" in s.text for s in telegram.sent_to(GROUP)))
+        assert _wait(lambda: telegram.deleted != [])
+        # Eve opens the deep link: /start with her payload gives her the cart privately.
+        link = next(s.text for s in telegram.sent_to(GROUP) if "?start=" in s.text)
+        payload = link.split("?start=")[1].split()[0]
+        telegram.started.add(STRANGER)
+        telegram.private_message(STRANGER, f"/start {payload}", name="Eve")
+        assert _wait(lambda: any("/checkout/" in s.text for s in telegram.sent_to(STRANGER)))
+        # Somebody else's payload delivers nothing of hers.
+        telegram.started.add(NOBODY)
+        telegram.private_message(NOBODY, f"/start {payload}", name="Mallory")
+        assert _wait(lambda: telegram.sent_to(NOBODY) != [])
+
+    _run(database_url, telegram, script)
+
+    group = telegram.sent_to(GROUP)
+    assert all(len(s.text) <= 4096 for s in telegram.sent)
+    assert sum("administrat" in s.text for s in group) == 1  # Eve's /live was refused
+    link_lines = [s.text for s in group if "?start=" in s.text]
+    assert link_lines and all(f"t.me/{BOT_USERNAME}?start=" in t for t in link_lines)
+    assert not any("/checkout/" in s.text for s in group)  # links to carts are private
+    assert [s.text for s in telegram.sent_to(NOBODY) if "/checkout/" in s.text] == []
+    spam_id = max(mid for _, mid in telegram.deleted)
+    assert (GROUP, spam_id) in telegram.deleted
+    assert {user for _, user, _, _ in telegram.restricted} | {
+        user for _, user in telegram.banned
+    } == {SPAMMER}
+
+
+def test_deep_link_payloads_are_bound_to_their_viewer() -> None:
+    links = DeepLinks("123:secret", "shop_bot")
+    payload = links.payload("42")
+    assert len(payload) <= 64 and payload.replace("_", "").replace("-", "").isalnum()
+    assert links.owner(payload) == "42"
+    assert links.owner(payload.replace("c42", "c43")) is None
+    assert DeepLinks("123:other", "shop_bot").owner(payload) is None
+    assert links.url("42") == f"https://t.me/shop_bot?start={payload}"
+
+
+def test_a_refused_token_is_one_clear_error(telegram: FakeTelegram) -> None:
+    platform = TelegramPlatform("999:wrong", base_url=telegram.base_url)
+    with pytest.raises(Exception, match="VITRINE_TELEGRAM_TOKEN"):
+        asyncio.run(platform.start())
