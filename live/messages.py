@@ -22,6 +22,9 @@ class ChatMessage:
     role: str = "viewer"
     language: str | None = None
     stream_ts: float | None = None  # seconds since the stream started, when known
+    # An edit of an earlier message (its id): `message_id` is then the edit's own key. An
+    # edit may turn a comment into a claim, once; it never changes a claim already made.
+    edit_of: str | None = None
 
 
 class ReplyKind(StrEnum):

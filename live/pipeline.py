@@ -265,6 +265,7 @@ class LivePipeline:
         decisions: list[PipelineResult] = []
         featured_now: str | None = None
         looked_up = False
+        acted: set[tuple[str, str]] = set()  # (chat, message) read as a claim or cancel
         for message, _, featured in batch:
             decision = PipelineResult(comment_id=None)
             live = self._live
@@ -274,6 +275,10 @@ class LivePipeline:
             wants_intent = (
                 not decision.verdict.action.removes or decision.verdict.dry_run
             ) and message.role == ViewerRole.VIEWER
+            if wants_intent and message.edit_of is not None:
+                wants_intent = (message.chat_id, message.edit_of) not in acted and not (
+                    read_in_own_unit(self.database, partial(_acted_on_before, message))
+                )
             if wants_intent:
                 if featured is None:
                     if not looked_up:  # the session's featured product, once per batch
@@ -281,6 +286,10 @@ class LivePipeline:
                         looked_up = True
                     featured = featured_now
                 decision.intent = self._parse(message, featured, decision)
+                parsed = decision.intent
+                if parsed is not None and parsed.intent in (IntentKind.BUY, IntentKind.CANCEL):
+                    # an edit later in this batch must see it (it is not stored yet)
+                    acted.add((message.chat_id, message.edit_of or message.message_id))
             decisions.append(decision)
         return decisions
 
@@ -719,3 +728,20 @@ class LivePipeline:
         except Exception:  # moderation failing open keeps the sale; it is logged loudly
             log.exception("moderation failed on comment %s", message.message_id)
             return Verdict()
+
+
+def _acted_on_before(message: ChatMessage, session: Session) -> bool:
+    """Whether the message an edit changes (or an earlier edit of it) was already read as
+    a claim or a cancel: the edit then changes nothing (what was reserved stays)."""
+    original = str(message.edit_of)
+    found = session.scalar(
+        select(Comment.id)
+        .where(
+            Comment.platform == message.platform,
+            Comment.chat_id == message.chat_id,
+            (Comment.message_id == original) | Comment.message_id.startswith(f"{original}:"),
+            Comment.intent.in_([IntentKind.BUY.value, IntentKind.CANCEL.value]),
+        )
+        .limit(1)
+    )
+    return found is not None

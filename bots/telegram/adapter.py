@@ -31,6 +31,7 @@ from bots.telegram.translate import (
     PLATFORM,
     command_of,
     is_host,
+    platform_message_id,
     split_chat,
     to_chat_message,
 )
@@ -116,8 +117,9 @@ class TelegramPlatform:
         chat, _ = split_chat(command.chat_id)
         user = int(command.user_id) if command.user_id.isdigit() else None
         action = command.action
-        if command.message_id.isdigit() and action in ("delete", "timeout", "ban"):
-            await self._call(self.bot.delete_message(chat, int(command.message_id)))
+        message_id = platform_message_id(command.message_id)
+        if message_id is not None and action in ("delete", "timeout", "ban"):
+            await self._call(self.bot.delete_message(chat, message_id))
         if user is None:
             return  # a channel or anonymous admin: nothing to restrict
         if action == "timeout":
@@ -193,10 +195,13 @@ class TelegramPlatform:
             if update.callback_query is not None:
                 await self._call(self.bot.answer_callback_query(update.callback_query.id))
                 return
-            message = update.message
-            if message is None:
-                return  # edits are not read yet: see the README
-            await self._message(inbox, message)
+            if update.edited_message is not None:
+                edit = to_chat_message(update.edited_message, edited=True)
+                if edit is not None:
+                    await inbox.submit(edit)
+                return
+            if update.message is not None:
+                await self._message(inbox, update.message)
         except Exception:
             log.exception("telegram: update %s could not be handled", update.update_id)
 

@@ -56,24 +56,36 @@ def author(message: Message) -> tuple[str, str] | None:
     return str(user.id), name
 
 
-def to_chat_message(message: Message) -> ChatMessage | None:
-    """A comment for the pipeline, or None when the message is not one."""
+def to_chat_message(message: Message, *, edited: bool = False) -> ChatMessage | None:
+    """A comment for the pipeline, or None when the message is not one. An edit is keyed
+    by its message and edit time (`"<id>:e<time>"`), and says which message it edits."""
     text = text_of(message)
     who = author(message)
     if not text or who is None or message.chat.type == "private":
         return None
     user = message.from_user
+    message_id = str(message.message_id)
+    if edited:
+        when = message.edit_date or message.date or datetime.now(UTC)
+        message_id = f"{message.message_id}:e{int(when.timestamp())}"
     return ChatMessage(
         platform=PLATFORM,
         chat_id=chat_key(message),
-        message_id=str(message.message_id),
+        message_id=message_id,
         author_id=who[0],
         author_name=who[1],
         text=text,
         sent_at=(message.date or datetime.now(UTC)).astimezone(UTC),
         role="host" if is_host(message) else "viewer",
         language=_language(user.language_code if user else None),
+        edit_of=str(message.message_id) if edited else None,
     )
+
+
+def platform_message_id(message_id: str) -> int | None:
+    """Telegram's id of the message a stored comment came from (an edit's too)."""
+    head = message_id.split(":", 1)[0]
+    return int(head) if head.isdigit() else None
 
 
 def command_of(message: Message, bot_username: str, *, is_admin: bool) -> ChatCommand | None:

@@ -66,6 +66,7 @@ class FakeTelegram:
         self._updates: deque[dict[str, Any]] = deque()
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(10_000)
+        self._edits = itertools.count(1)  # each edit a second later than the last
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -111,6 +112,24 @@ class FakeTelegram:
             message["is_topic_message"] = True
         self.push({"message": message})
         return mid
+
+    def edit(
+        self, chat_id: int, user_id: int, message_id: int, text: str, *, name: str = ""
+    ) -> None:
+        """The viewer edits an earlier message of theirs."""
+        now = int(time.time())
+        self.push(
+            {
+                "edited_message": {
+                    "message_id": message_id,
+                    "date": now - 5,
+                    "edit_date": now + next(self._edits),
+                    "chat": {"id": chat_id, "type": "supergroup", "title": "Live"},
+                    "from": {"id": user_id, "is_bot": False, "first_name": name or "u"},
+                    "text": text,
+                }
+            }
+        )
 
     def private_message(self, user_id: int, text: str, *, name: str = "") -> int:
         mid = next(self._message_ids)

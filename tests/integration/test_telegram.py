@@ -107,6 +107,39 @@ def test_a_live_in_a_telegram_group(database_url: str, telegram: FakeTelegram) -
     } == {SPAMMER}
 
 
+def test_an_edit_claims_once_and_never_changes_a_claim(database_url, telegram) -> None:
+    """ "hello" edited into a claim reserves once, a second edit changes nothing; a claim
+    edited into a bigger one keeps what was reserved; an edit into spam is deleted."""
+    from sqlalchemy import func, select
+
+    from commerce.models import Reservation
+
+    def script() -> None:
+        telegram.group_message(GROUP, HOST, "/live start", name="Host")
+        assert _wait(lambda: any("🔴" in s.text for s in telegram.sent_to(GROUP)))
+        hello = telegram.group_message(GROUP, STARTED, "bonjour !", name="Ann")
+        claimed = telegram.group_message(GROUP, STRANGER, "je prends le sérum 30ml", name="Eve")
+        assert _wait(lambda: telegram.pending_updates() == 0)
+        telegram.edit(GROUP, STARTED, hello, "je prends le sérum 30ml", name="Ann")
+        telegram.edit(GROUP, STARTED, hello, "je prends 2 sérums 50ml", name="Ann")
+        telegram.edit(GROUP, STRANGER, claimed, "je prends 3 sérums 50ml", name="Eve")
+        spam = telegram.group_message(GROUP, SPAMMER, "coucou", name="Spam")
+        telegram.edit(GROUP, SPAMMER, spam, "gagnez 5000€ en bitcoin, écrivez-moi sur whatsapp")
+        assert _wait(lambda: (GROUP, spam) in telegram.deleted)
+        assert _wait(lambda: len(telegram.sent_to(STARTED)) >= 1)
+
+    runtime = _run(database_url, telegram, script)
+    from vitrine.bootstrap import open_database
+
+    database = open_database(database_url)
+    try:
+        with database.unit_of_work() as uow:
+            held = uow.session.scalar(select(func.sum(Reservation.quantity)))
+    finally:
+        database.dispose()
+    assert runtime is not None and held == 2  # one for Ann's edit, one for Eve's claim
+
+
 def test_deep_link_payloads_are_bound_to_their_viewer() -> None:
     links = DeepLinks("123:secret", "shop_bot")
     payload = links.payload("42")
