@@ -132,7 +132,11 @@ class ChatCommands:
                     )
                 )
             key = "cmd_cart" if lines else "cmd_no_cart"
-            text = "\n\n".join(lines) if lines else render(key, command.language or "en")
+            text = (
+                "\n\n".join(lines)
+                if lines
+                else render(key, command.language or self.settings.shop.default_language)
+            )
             self._write(session, command, text, key, now)
             uow.commit()
         return key
@@ -150,7 +154,13 @@ class ChatCommands:
                 )
                 publish(uow, events, cause)
             key = "cmd_cancelled" if carts else "cmd_no_cart"
-            self._write(session, command, render(key, command.language or "en"), key, now)
+            self._write(
+                session,
+                command,
+                render(key, command.language or self.settings.shop.default_language),
+                key,
+                now,
+            )
             uow.commit()
         return key
 
@@ -179,7 +189,13 @@ class ChatCommands:
             values: dict[str, str] = {}
             if key in ("cmd_featured", "cmd_stock") and product is not None:
                 values = {"product": product.name, "stock": _stock_text(product)}
-            self._write(session, command, render(key, language or "en", **values), key, now)
+            self._write(
+                session,
+                command,
+                render(key, language or self.settings.shop.default_language, **values),
+                key,
+                now,
+            )
             uow.commit()
         return key
 
@@ -253,7 +269,13 @@ class ChatCommands:
     def _answer(self, command: ChatCommand, key: str) -> str:
         now = self.clock()
         with self.database.unit_of_work() as uow:
-            self._write(uow.session, command, render(key, command.language or "en"), key, now)
+            self._write(
+                uow.session,
+                command,
+                render(key, command.language or self.settings.shop.default_language),
+                key,
+                now,
+            )
             uow.commit()
         return key
 

@@ -25,6 +25,11 @@ class DeliveryError(Exception):
         super().__init__(message)
 
 
+class ReceiverStopped(Exception):
+    """A platform that cannot receive at all (its token was refused): retrying cannot
+    help, so the runtime stops it with this message instead of restarting it."""
+
+
 class PrivateChatClosed(DeliveryError):
     """The viewer has not opened a private chat with the bot (Telegram: never started it):
     the platform cannot deliver a DM until they do."""

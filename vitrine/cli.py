@@ -329,6 +329,7 @@ def run(
     import logging
 
     from commerce.checkout.factory import CheckoutConfigError, provider_from_settings
+    from live.platform import ReceiverStopped
     from vitrine.bootstrap import build_runtime
     from vitrine.runtime import serve
     from vitrine.scheduler import start_scheduler
@@ -354,6 +355,8 @@ def run(
     scheduler, lease = start_scheduler(settings, runtime.database, provider)
     try:
         serve(runtime, app_, host=host, port=port)
+    except ReceiverStopped as exc:
+        raise _fail(str(exc)) from exc
     finally:
         scheduler.shutdown(wait=False)
         lease.release()

@@ -17,15 +17,17 @@ from typing import Any
 
 from commerce.checkout.port import CheckoutProvider
 from kernel.clock import utcnow
+from kernel.leases import Lease
 from kernel.uow import Database
 from live.late_moderation import apply_late_verdict
 from live.messages import ChatMessage
 from live.pipeline import LivePipeline, PipelineResult
-from live.platform import ChatPlatform, PlatformAdapter
+from live.platform import ChatPlatform, PlatformAdapter, ReceiverStopped
 from live.relay import Relay
 from live.router import LiveRouter
 from live.sessions import LiveInfo, live_info
 from moderation.verdict import MessageToJudge, Verdict
+from vitrine.receivers import receive
 from vitrine.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -104,8 +106,13 @@ class Runtime:
             self.second_opinion.start()
         tasks = [asyncio.create_task(self.relay.run(stop), name="relay")]
         for adapter in self.adapters():
+            lease = None
+            if getattr(adapter, "single_receiver", False):
+                seconds = self.settings.scheduler_lease_seconds
+                lease = Lease(self.database.engine, f"receiver:{adapter.name}", seconds)
             log.info("platform %s: receiving", adapter.name)
-            tasks.append(asyncio.create_task(adapter.run(self.router, stop), name=adapter.name))
+            receiving = receive(adapter, self.router, stop, lease=lease)
+            tasks.append(asyncio.create_task(receiving, name=adapter.name))
         if web is not None:
             tasks.append(asyncio.create_task(web.serve(), name="web"))
         stopped = asyncio.create_task(stop.wait())
@@ -116,13 +123,19 @@ class Runtime:
         done, pending = await asyncio.wait(tasks, timeout=SHUTDOWN_S)
         for task in pending:
             task.cancel()
+        fatal: ReceiverStopped | None = None
         for task in done:
-            if not task.cancelled() and task.exception() is not None:
-                log.error("%s stopped on an error", task.get_name(), exc_info=task.exception())
+            error = None if task.cancelled() else task.exception()
+            if isinstance(error, ReceiverStopped):
+                fatal = error  # said in one line by whoever runs the runtime
+            elif error is not None:
+                log.error("%s stopped on an error", task.get_name(), exc_info=error)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.router.close(), timeout=SHUTDOWN_S)
         if self.second_opinion is not None:
             await self.second_opinion.stop()
+        if fatal is not None:
+            raise fatal
 
     def close(self) -> None:
         self.database.dispose()

@@ -137,7 +137,7 @@ class Settings(BaseSettings):
         """The database URL, defaulting to an embedded SQLite file."""
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{(self.data_dir / 'kernel.db').as_posix()}"
+        return f"sqlite:///{(self.data_dir / 'vitrine.db').as_posix()}"
 
     @property
     def llm_enabled(self) -> bool:

@@ -36,7 +36,13 @@ from bots.telegram.translate import (
     to_chat_message,
 )
 from live.deliveries import ModerationCommand
-from live.platform import DeliveryError, Inbox, PlatformLimits, PrivateChatClosed
+from live.platform import (
+    DeliveryError,
+    Inbox,
+    PlatformLimits,
+    PrivateChatClosed,
+    ReceiverStopped,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +54,7 @@ MUTED = ChatPermissions.no_permissions()
 UNMUTED = ChatPermissions.all_permissions()
 
 
-class BadToken(RuntimeError):
+class BadToken(ReceiverStopped):
     """Telegram refused the bot token."""
 
 
@@ -57,6 +63,7 @@ class TelegramPlatform:
 
     name = PLATFORM
     limits = PlatformLimits(max_message_chars=4096, public_messages_per_minute=20)
+    single_receiver = True  # Telegram serves one getUpdates consumer per bot
 
     def __init__(self, token: str, base_url: str = "https://api.telegram.org/bot") -> None:
         self.bot = ExtBot(token, base_url=base_url, rate_limiter=AIORateLimiter(max_retries=0))

@@ -16,6 +16,7 @@ from live.chat_commands import ChatCommand
 from live.messages import ChatMessage
 
 PLATFORM = "telegram"
+_ABOUT_A_VIEWER = frozenset({"mute", "unmute", "ban", "unban", "pardon"})
 
 
 def chat_key(message: Message) -> str:
@@ -104,8 +105,8 @@ def command_of(message: Message, bot_username: str, *, is_admin: bool) -> ChatCo
     target = message.reply_to_message
     target_user = target.from_user if target is not None else None
     target_id = str(target_user.id) if target_user and not target_user.is_bot else None
-    if target_id is None and args and args[0].isdigit():
-        target_id, args = args[0], args[1:]
+    if target_id is None and name.lower() in _ABOUT_A_VIEWER and args and args[0].isdigit():
+        target_id, args = args[0], args[1:]  # `/mute 12345 10`: a viewer by their id
     private = message.chat.type == "private"
     user = message.from_user
     return ChatCommand(

@@ -39,6 +39,8 @@ def test_format_money() -> None:
 def test_defaults_work_offline() -> None:
     settings = Settings()
     assert settings.resolved_database_url.startswith("sqlite:///")
+    # the file a deployment already has (the architecture move had renamed it kernel.db)
+    assert settings.resolved_database_url.endswith("/vitrine.db")
     assert settings.checkout_provider == "local" and not settings.llm_enabled
 
 
