@@ -4,7 +4,7 @@ console, and what the runtime needs to receive from them."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -76,6 +76,16 @@ class PlatformAdapter(ChatPlatform, Protocol):
     """A platform adapter: it sends (ChatPlatform) and it receives, until told to stop."""
 
     async def run(self, inbox: Inbox, stop: asyncio.Event) -> None: ...
+
+
+class WebhookReceiver(Protocol):
+    """A platform that receives by webhook: the web app hands it each request to
+    `/platforms/<name>/webhook`; it answers the HTTP status (403 for a request that is not
+    the platform's, 2xx once the update is handled, so that a failure is delivered again)."""
+
+    name: str
+
+    async def accept(self, headers: Mapping[str, str], body: bytes) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

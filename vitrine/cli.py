@@ -342,7 +342,13 @@ def run(
     try:
         provider = provider_from_settings(settings)
         runtime = build_runtime(settings, _database_url(db), provider=provider)
-        app_ = create_app(settings, runtime.database, provider=provider)
+        receivers = [p for p in runtime.platforms.values() if hasattr(p, "accept")]
+        app_ = create_app(
+            settings,
+            runtime.database,
+            provider=provider,
+            receivers=receivers,  # type: ignore[arg-type]
+        )
     except CheckoutConfigError as exc:
         raise _fail(str(exc)) from exc
     log.info("database: %s", _shown_url(runtime.database.url))

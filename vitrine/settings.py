@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     # python-telegram-bot's base_url: the token is appended (tests, self-hosted Bot API).
     telegram_base_url: str = "https://api.telegram.org/bot"
+    # Set: Telegram POSTs updates to this address, served by `vitrine run`'s web app at
+    # /platforms/telegram/webhook; unset: long polling.
+    telegram_webhook_url: str | None = None
     discord_token: SecretStr | None = None
 
     moderation_dry_run: bool = False

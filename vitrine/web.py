@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from fastapi import FastAPI, Request
@@ -33,6 +33,7 @@ from commerce.stripe_events import ForgedEvent, UnreadableEvent, verify
 from kernel.clock import utcnow
 from live.announce import ShopVoice
 from live.payments import apply_payment_event, pay_with_local_checkout, wait_for_sold_out
+from live.platform import WebhookReceiver
 from vitrine.bootstrap import Database, shop_voice, wire
 from vitrine.checkout_pages import CheckoutPages
 from vitrine.settings import CheckoutProviderName, Settings
@@ -50,9 +51,11 @@ def create_app(
     *,
     provider: CheckoutProvider | None = None,
     clock: Callable[[], datetime] = utcnow,
+    receivers: Sequence[WebhookReceiver] = (),
 ) -> FastAPI:
     """The ASGI app; the provider comes from settings (start-up fails if it can't be built),
-    `provider=` overrides it (tests)."""
+    `provider=` overrides it (tests). `receivers` are the platforms that take their updates
+    by webhook (at /platforms/<name>/webhook)."""
     provider = provider or provider_from_settings(settings)
     secret = settings.stripe_webhook_secret
     if provider.name == CheckoutProviderName.STRIPE and secret is None:
@@ -67,6 +70,7 @@ def create_app(
         shop=shop_voice(settings),
         webhook_secret=secret.get_secret_value() if secret else None,
         clock=clock,
+        receivers={receiver.name: receiver for receiver in receivers},
     )
 
 
@@ -77,6 +81,7 @@ def _build_app(
     shop: ShopVoice,
     webhook_secret: str | None,
     clock: Callable[[], datetime],
+    receivers: dict[str, WebhookReceiver],
 ) -> FastAPI:
     """The routes, with everything they need passed in."""
     app = FastAPI(title="Vitrine", docs_url=None, redoc_url=None, openapi_url=None)
@@ -195,6 +200,16 @@ def _build_app(
             return JSONResponse({"error": f"unreadable event: {exc}"}, status_code=400)
         applied = await run_in_threadpool(apply_payment_event, database, event, clock())
         return JSONResponse({"received": True, "outcome": applied.outcome})
+
+    @app.post("/platforms/{name}/webhook")
+    async def platform_webhook(name: str, request: Request) -> Response:
+        """A chat platform's update (Telegram in webhook mode); the platform checks that
+        the request is its own and handles it before we answer."""
+        receiver = receivers.get(name)
+        if receiver is None:
+            return JSONResponse({"error": "no such webhook"}, status_code=404)
+        status = await receiver.accept(request.headers, await request.body())
+        return JSONResponse({"ok": status < 300}, status_code=status)
 
     app.add_middleware(WebGuards)
     return app

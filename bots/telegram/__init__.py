@@ -19,7 +19,9 @@ def _enabled(settings: Any) -> bool:
 
 def _build(settings: Any) -> TelegramPlatform:
     return TelegramPlatform(
-        settings.telegram_token.get_secret_value(), base_url=settings.telegram_base_url
+        settings.telegram_token.get_secret_value(),
+        base_url=settings.telegram_base_url,
+        webhook_url=settings.telegram_webhook_url,
     )
 
 

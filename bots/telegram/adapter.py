@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
+import json
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -63,11 +66,23 @@ class TelegramPlatform:
 
     name = PLATFORM
     limits = PlatformLimits(max_message_chars=4096, public_messages_per_minute=20)
-    single_receiver = True  # Telegram serves one getUpdates consumer per bot
 
-    def __init__(self, token: str, base_url: str = "https://api.telegram.org/bot") -> None:
+    def __init__(
+        self,
+        token: str,
+        base_url: str = "https://api.telegram.org/bot",
+        *,
+        webhook_url: str | None = None,
+    ) -> None:
         self.bot = ExtBot(token, base_url=base_url, rate_limiter=AIORateLimiter(max_retries=0))
         self.links = DeepLinks(token)
+        self.webhook_url = webhook_url
+        # Telegram sends it back in X-Telegram-Bot-Api-Secret-Token ([A-Za-z0-9_-], 1-256).
+        self.webhook_secret = hmac.new(token.encode(), b"vitrine webhook", "sha256").hexdigest()
+        # With a webhook every process may receive (behind a load balancer); polling allows
+        # one consumer per bot.
+        self.single_receiver = webhook_url is None
+        self._inbox: Inbox | None = None
         self._admins: dict[int, tuple[float, frozenset[int]]] = {}
         self._last_private: dict[int, float] = {}
         self._ready = False
@@ -166,6 +181,9 @@ class TelegramPlatform:
         once handled, so a crash redelivers it and the pipeline's message ids drop the
         duplicates. Network errors are retried with backoff."""
         await self.start()
+        if self.webhook_url is not None:
+            await self._serve_webhook(inbox, stop)
+            return
         with contextlib.suppress(TelegramError):
             await self.bot.delete_webhook()  # polling and a webhook exclude each other
         offset: int | None = None
@@ -195,6 +213,39 @@ class TelegramPlatform:
             await asyncio.gather(*(self._handle(inbox, update) for update in updates))
             if updates:
                 offset = updates[-1].update_id + 1
+
+    async def _serve_webhook(self, inbox: Inbox, stop: asyncio.Event) -> None:
+        """Webhook mode: Telegram POSTs updates to the web app, which hands them to
+        `accept`; this only registers the webhook and waits."""
+        await self.bot.set_webhook(
+            str(self.webhook_url), secret_token=self.webhook_secret, allowed_updates=UPDATES
+        )
+        log.info("telegram: updates come by webhook")
+        self._inbox = inbox
+        try:
+            await stop.wait()
+        finally:
+            self._inbox = None
+
+    async def accept(self, headers: Mapping[str, str], body: bytes) -> int:
+        """One webhook request: 403 without Telegram's secret header (nothing changes),
+        503 while not receiving (Telegram delivers it again), 200 once handled."""
+        given = headers.get("x-telegram-bot-api-secret-token", "")
+        if not hmac.compare_digest(given.encode(), self.webhook_secret.encode()):
+            return 403
+        inbox = self._inbox
+        if inbox is None:
+            return 503
+        try:
+            data = json.loads(body)
+            update = Update.de_json(data, self.bot)
+        except (ValueError, TypeError, KeyError):
+            log.warning("telegram: a webhook body that is not an update was refused")
+            return 400
+        if update is None:
+            return 400
+        await self._handle(inbox, update)
+        return 200
 
     async def _handle(self, inbox: Inbox, update: Update) -> None:
         """One update; a failure is logged and never stops the others."""

@@ -154,3 +154,76 @@ def test_a_refused_token_is_one_clear_error(telegram: FakeTelegram) -> None:
     platform = TelegramPlatform("999:wrong", base_url=telegram.base_url)
     with pytest.raises(Exception, match="VITRINE_TELEGRAM_TOKEN"):
         asyncio.run(platform.start())
+
+
+def test_webhook_mode_checks_telegrams_secret_header(database_url, telegram) -> None:
+    """With VITRINE_TELEGRAM_WEBHOOK_URL the bot registers a webhook with a secret; the web
+    app hands updates to it; a request without the secret gets 403 and changes nothing."""
+    import httpx
+
+    from vitrine.web import create_app
+
+    settings = Settings(
+        _env_file=None,
+        telegram_token=telegram.token,
+        telegram_base_url=telegram.base_url,
+        telegram_webhook_url="https://shop.example/platforms/telegram/webhook",
+    )
+    runtime = build_runtime(settings, database_url)
+    adapter = runtime.platforms["telegram"]
+    app = create_app(settings, runtime.database, receivers=[adapter])
+
+    def update(user: int, text: str, message_id: int) -> dict:
+        return {
+            "update_id": message_id,
+            "message": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": GROUP, "type": "supergroup", "title": "Live"},
+                "from": {"id": user, "is_bot": False, "first_name": "U"},
+                "text": text,
+            },
+        }
+
+    async def main() -> list[int]:
+        stop = asyncio.Event()
+        running = asyncio.create_task(runtime.run(stop))
+        for _ in range(200):
+            if telegram.webhook is not None and adapter._inbox is not None:
+                break
+            await asyncio.sleep(0.02)
+        transport = httpx.ASGITransport(app=app)
+        statuses = []
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as web:
+            path = "/platforms/telegram/webhook"
+            forged = await web.post(path, json=update(HOST, "/live start", 1))
+            wrong = await web.post(
+                path,
+                json=update(HOST, "/live start", 2),
+                headers={"X-Telegram-Bot-Api-Secret-Token": "guess"},
+            )
+            good = await web.post(
+                path,
+                json=update(HOST, "/live start", 3),
+                headers={"X-Telegram-Bot-Api-Secret-Token": adapter.webhook_secret},
+            )
+            statuses = [forged.status_code, wrong.status_code, good.status_code]
+        await asyncio.to_thread(_wait, lambda: any("🔴" in s.text for s in telegram.sent_to(GROUP)))
+        stop.set()
+        await running
+        return statuses
+
+    try:
+        statuses = asyncio.run(main())
+        with runtime.database.unit_of_work() as uow:
+            from kernel.models import LiveSession
+
+            lives = uow.session.query(LiveSession).count()
+    finally:
+        runtime.close()
+    assert telegram.webhook is not None
+    assert telegram.webhook["url"] == "https://shop.example/platforms/telegram/webhook"
+    assert telegram.webhook["secret_token"] == adapter.webhook_secret
+    assert "getUpdates" not in telegram.calls  # no polling beside the webhook
+    assert statuses == [403, 403, 200]
+    assert lives == 1  # only the signed /live start opened a live
