@@ -38,6 +38,7 @@ from live.transports import (
     ChatTransport,
     Due,
     Failed,
+    Later,
     Result,
     Sent,
     Transport,
@@ -63,6 +64,11 @@ _SENT = (
         lease_owner=None,
     )
 )
+_LATER = (
+    update(_OUTBOX)
+    .where(_MINE)
+    .values(next_attempt_at=bindparam("retry_at"), lease_until=None, lease_owner=None)
+)
 _FAILED = (
     update(_OUTBOX)
     .where(_MINE)
@@ -84,6 +90,7 @@ class SendReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    waiting: int = 0  # held for their chat's next message slot
 
 
 def backoff(attempts: int, retry_after: float | None) -> timedelta:
@@ -151,6 +158,8 @@ class Relay:
         for result in results:
             if isinstance(result, Sent):
                 report.sent += 1
+            elif isinstance(result, Later):
+                report.waiting += 1
             elif result.permanent or self._last_try(result, due):
                 report.failed += 1
             else:
@@ -293,6 +302,11 @@ class Relay:
             if isinstance(r, Sent)
         ]
         failed = [self._failure(r, due.get(r.id), now) for r in results if isinstance(r, Failed)]
+        later = [
+            {"row_id": r.id, "owner": self.owner, "retry_at": now + timedelta(seconds=r.wait_s)}
+            for r in results
+            if isinstance(r, Later)
+        ]
         handed_off = [
             order_id
             for r in results
@@ -308,6 +322,8 @@ class Relay:
                 connection.execute(_SENT, sent)
             if failed:
                 connection.execute(_FAILED, failed)
+            if later:
+                connection.execute(_LATER, later)
             if handed_off:
                 _hand_off(uow.session, handed_off, now)
             uow.commit()

@@ -57,7 +57,16 @@ class Failed:
     permanent: bool = False
 
 
-Result = Sent | Failed
+@dataclass(frozen=True, slots=True)
+class Later:
+    """Not sent yet, on purpose (the chat's next message slot is `wait_s` away): no
+    attempt is counted, and the row comes back then, batched with what came meanwhile."""
+
+    id: int
+    wait_s: float
+
+
+Result = Sent | Failed | Later
 
 
 class Transport(Protocol):
@@ -91,9 +100,16 @@ class ChatTransport:
     """A chat platform: public replies batched per chat within its message size, DMs one
     by one, moderation actions at once."""
 
-    def __init__(self, platform: ChatPlatform) -> None:
+    def __init__(
+        self, platform: ChatPlatform, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.platform = platform
         self.channel = platform.name
+        self._clock = clock
+        # A chat takes one public message per slot (Telegram: 20 a minute per group): what
+        # comes in between waits and leaves in the next one, as few messages as fit.
+        self._gap_s = 60.0 / max(1, platform.limits.public_messages_per_minute)
+        self._next_slot: dict[str, float] = {}
 
     async def deliver(self, due: list[Due]) -> list[Result]:
         results: list[Result] = []
@@ -147,23 +163,30 @@ class ChatTransport:
         return Sent(row.id)
 
     async def _send_public(self, rows: list[Due]) -> list[Result]:
+        """One message for the chat if its slot has come (as many replies as fit); the
+        others wait for the next slot."""
         limit = self.platform.limits.max_message_chars
         replies = [row.delivery for row in rows]
         texts = [reply.text for reply in replies if isinstance(reply, PublicReply)]
-        results: list[Result] = []
-        for batch in batch_texts(texts, limit):
-            group = [rows[i] for i in batch]
-            first = replies[batch[0]]
-            assert isinstance(first, PublicReply)
-            text = "\n".join(texts[i] for i in batch)[:limit]
-            reply_to = first.reply_to if len(group) == 1 else None
-            try:
-                await self.platform.send_public(first.chat_id, text, reply_to)
-            except DeliveryError as exc:
-                results.extend(_failed(row, exc) for row in group)
-                continue
-            results.extend(Sent(row.id) for row in group)
-        return results
+        first = replies[0]
+        assert isinstance(first, PublicReply)
+        chat = first.chat_id
+        now = self._clock()
+        slot = self._next_slot.get(chat, now)
+        if now < slot:
+            return [Later(row.id, slot - now) for row in rows]
+        batches = batch_texts(texts, limit)
+        batch = batches[0]
+        group = [rows[i] for i in batch]
+        text = "\n".join(texts[i] for i in batch)[:limit]
+        reply_to = first.reply_to if len(group) == 1 else None
+        self._next_slot[chat] = now + self._gap_s
+        results: list[Result] = [Later(rows[i].id, self._gap_s) for b in batches[1:] for i in b]
+        try:
+            await self.platform.send_public(chat, text, reply_to)
+        except DeliveryError as exc:
+            return [*results, *(_failed(row, exc) for row in group)]
+        return [*results, *(Sent(row.id) for row in group)]
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:

@@ -23,7 +23,7 @@ from live.pipeline import LivePipeline
 from live.platform import DeliveryError, PlatformLimits
 from live.relay import Relay, build_transports
 from live.sessions import open_session
-from live.transports import Sent, batch_texts
+from live.transports import ChatTransport, Sent, batch_texts
 from tests.fakes.brand_receiver import BrandReceiver
 from tests.integration.test_checkout_local import claim_for
 from vitrine.bootstrap import open_database
@@ -72,7 +72,9 @@ def test_batch_texts_respects_the_limit() -> None:
     assert batch_texts(["x" * 100], 50) == [[0]]
 
 
-async def test_public_replies_are_batched_and_sent_once(database) -> None:
+async def test_public_replies_are_batched_paced_and_sent_once(database) -> None:
+    """A chat gets one public message per slot (20 a minute: every 3 s), each with as many
+    replies as fit; the rest wait for the next slot, counted as no attempt."""
     with database.unit_of_work() as uow:
         for n in range(5):
             _add(uow.session, "public", f"p{n}", text=f"@viewer{n} reserved")
@@ -80,15 +82,26 @@ async def test_public_replies_are_batched_and_sent_once(database) -> None:
         _add(uow.session, "moderation", "m1", message_id="42", action="delete")
         uow.commit()
     platform = RecordingPlatform()
-    sender = Relay(database, build_transports({"fake": platform}))
-    report = await sender.drain(T0)
-    assert report.sent == 6 and len(platform.public) == 3  # 5 lines of 18 chars, 50 a message
-    assert "\n" in platform.public[0][1] and "duplicate" not in "".join(
-        t for _, t in platform.public
-    )
-    assert platform.actions == [("42", "delete")]
-    again = await sender.drain(T0 + timedelta(seconds=5))
+    clock = [100.0]
+    sender = Relay(database, {"fake": ChatTransport(platform, clock=lambda: clock[0])})
+    first = await sender.drain(T0)
+    # 5 lines of 18 characters, 50 to a message: two fit in the first
+    assert (first.sent, first.waiting) == (3, 3) and len(platform.public) == 1
+    assert platform.public[0][1].count("\n") == 1 and platform.actions == [("42", "delete")]
+    clock[0] += 1
+    assert (await sender.drain(T0 + timedelta(seconds=1))).sent == 0  # the slot is 3 s away
+    for n in (1, 2):
+        clock[0] += 3
+        report = await sender.drain(T0 + timedelta(seconds=1 + 3 * n))
+        assert report.sent == (2 if n == 1 else 1) and len(platform.public) == 1 + n
+    text = "".join(t for _, t in platform.public)
+    assert "duplicate" not in text and all(text.count(f"@viewer{n} ") == 1 for n in range(5))
+    clock[0] += 3
+    again = await sender.drain(T0 + timedelta(seconds=20))
     assert again.sent == 0 and len(platform.public) == 3
+    with database.unit_of_work() as uow:
+        attempts = uow.session.scalars(select(OutboxMessage.attempts)).all()
+    assert set(attempts) == {1}  # waiting for a slot is not an attempt
 
 
 async def test_failures_are_retried_with_backoff_then_given_up(database) -> None:
