@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 POLL_S = 10  # long-polling wait per getUpdates
 ADMINS_TTL_S = 60.0  # how long a chat's administrators are trusted from one getChatAdministrators
 PRIVATE_GAP_S = 1.0  # about one message a second per private chat
+OVERALL_PER_SECOND = 30
 UPDATES = ["message", "edited_message", "callback_query"]
 MUTED = ChatPermissions.no_permissions()
 UNMUTED = ChatPermissions.all_permissions()
@@ -74,7 +75,7 @@ class TelegramPlatform:
         *,
         webhook_url: str | None = None,
     ) -> None:
-        self.bot = ExtBot(token, base_url=base_url, rate_limiter=AIORateLimiter(max_retries=0))
+        self.bot = ExtBot(token, base_url=base_url, rate_limiter=_pacer())
         self.links = DeepLinks(token)
         self.webhook_url = webhook_url
         # Telegram sends it back in X-Telegram-Bot-Api-Secret-Token ([A-Za-z0-9_-], 1-256).
@@ -85,6 +86,9 @@ class TelegramPlatform:
         self._inbox: Inbox | None = None
         self._admins: dict[int, tuple[float, frozenset[int]]] = {}
         self._last_private: dict[int, float] = {}
+        # Users whose private chat refused us (never started the bot): not asked again until
+        # they write to the bot; every refused request would eat into the 30 a second.
+        self._closed: set[int] = set()
         self._ready = False
 
     async def start(self) -> None:
@@ -123,6 +127,8 @@ class TelegramPlatform:
     async def send_private(self, user_id: str, text: str) -> None:
         await self.start()
         user = int(user_id)
+        if user in self._closed:
+            raise PrivateChatClosed(f"user {user} has not started the bot")
         wait = self._last_private.get(user, 0.0) + PRIVATE_GAP_S - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
@@ -131,6 +137,7 @@ class TelegramPlatform:
             await self._call(self.bot.send_message(user, text[: self.limits.max_message_chars]))
         except DeliveryError as exc:
             if isinstance(exc.__cause__, Forbidden):
+                self._closed.add(user)
                 raise PrivateChatClosed(str(exc)) from exc
             raise
 
@@ -265,6 +272,8 @@ class TelegramPlatform:
 
     async def _message(self, inbox: Inbox, message: Message) -> None:
         text = message.text or ""
+        if message.chat.type == "private" and message.from_user is not None:
+            self._closed.discard(message.from_user.id)  # they wrote to us: we may write back
         if text.startswith("/"):
             private = message.chat.type == "private"
             admin = False if private else await self._is_admin(message)
@@ -301,6 +310,21 @@ class TelegramPlatform:
         if self._ready:
             await self.bot.shutdown()
             self._ready = False
+
+
+def _pacer() -> AIORateLimiter:
+    """30 requests a second overall, evenly spaced: a bucket of one, refilled every 1/30 s,
+    never lets 31 through in any one second (a bucket of 30 lets 60 through in a second
+    that starts full, and Telegram answers 429). No per-group limit here: the limiter would
+    count deletions and restrictions against a group's 20 messages a minute and hold every
+    send behind them; the relay paces the group's messages (`ChatTransport`). A 429 is not
+    retried here: the relay does it."""
+    return AIORateLimiter(
+        overall_max_rate=1,
+        overall_time_period=1 / OVERALL_PER_SECOND,
+        group_max_rate=0,
+        max_retries=0,
+    )
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:

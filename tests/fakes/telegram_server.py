@@ -60,6 +60,7 @@ class FakeTelegram:
         self.unbanned: list[tuple[int, int]] = []
         self.answered_callbacks: list[str] = []
         self.calls: list[str] = []
+        self.timeline: list[tuple[float, str, str]] = []  # (when, method, chat) per call
         self.too_many: int = 0
         self.started: set[int] = set()  # users who have started the bot
         self.webhook: dict[str, Any] | None = None
@@ -170,6 +171,7 @@ class FakeTelegram:
     def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with self._lock:
             self.calls.append(method)
+            self.timeline.append((self.clock(), method, str(params.get("chat_id", ""))))
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return 404, _error(404, f"Not Found: method {method} not found")
