@@ -14,7 +14,7 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -217,9 +217,24 @@ class TelegramPlatform:
                 backoff = min(backoff * 2, 60.0)
                 continue
             backoff = 1.0
-            await asyncio.gather(*(self._handle(inbox, update) for update in updates))
+            await self._handle_in_order(inbox, updates)
             if updates:
                 offset = updates[-1].update_id + 1
+
+    async def _handle_in_order(self, inbox: Inbox, updates: Sequence[Update]) -> None:
+        """Comments that arrived together are handed over together (the router batches
+        them); a command waits for what came before it and is done before what follows
+        (`/live start` then `/feature 3` in one poll)."""
+        pending: list[asyncio.Future[None]] = []
+        for update in updates:
+            message = update.message
+            if message is not None and (message.text or "").startswith("/"):
+                await asyncio.gather(*pending)
+                pending = []
+                await self._handle(inbox, update)
+            else:
+                pending.append(asyncio.ensure_future(self._handle(inbox, update)))
+        await asyncio.gather(*pending)
 
     async def _serve_webhook(self, inbox: Inbox, stop: asyncio.Event) -> None:
         """Webhook mode: Telegram POSTs updates to the web app, which hands them to

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.test_run_cli import _free_port, _healthy
 from tests.fakes.telegram_server import FakeTelegram
 
@@ -107,3 +109,77 @@ def test_run_sells_in_a_group_stops_on_sigterm_and_sends_nothing_twice(tmp_path:
         texts = [(s.chat_id, s.text) for s in telegram.sent]
         assert len(telegram.sent) == sent_before  # "bonjour" needs no answer; nothing resent
         assert len(texts) == len(set(texts))
+
+
+@pytest.mark.postgres
+def test_two_processes_on_one_database_poll_once_and_take_over(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    """One polls, the other stands by; comments are handled and answered once; when the
+    poller stops, the standby takes over and goes on from where it stopped."""
+    with FakeTelegram(admins={GROUP: {HOST}}) as telegram:
+        telegram.started.update({ANN, BOB})
+        ports = [_free_port(), _free_port()]
+        envs = [
+            _env(
+                tmp_path / str(n),
+                telegram,
+                port,
+                VITRINE_DATABASE_URL=postgres_url,
+                VITRINE_SCHEDULER_LEASE_SECONDS="3",
+            )
+            for n, port in enumerate(ports)
+        ]
+        for n in (0, 1):
+            (tmp_path / str(n)).mkdir()
+        done = subprocess.run(
+            [sys.executable, "-m", "vitrine.cli", "catalog", "import", str(CATALOG)],
+            cwd=tmp_path / "0",
+            env=envs[0],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        runs = [
+            _vitrine(tmp_path / str(n), envs[n], "run", "--port", str(ports[n])) for n in (0, 1)
+        ]
+        errs: list[str] = []
+        try:
+            assert all(_healthy(port) for port in ports)
+            telegram.group_message(GROUP, HOST, "/live start", name="Host")
+            telegram.group_message(GROUP, HOST, "/feature 3", name="Host")
+            telegram.group_message(GROUP, ANN, "je prends le 30ml", name="Ann")
+            assert _wait(lambda: any("/checkout/" in s.text for s in telegram.sent_to(ANN)))
+            poller = next(run for run in runs if run.pid == _receiver_pid(postgres_url))
+            poller.send_signal(signal.SIGTERM)  # the poller stops: the standby takes over
+            errs.append(poller.communicate(timeout=30)[1])
+            telegram.group_message(GROUP, BOB, "I'll take the 50ml", name="Bob")
+            assert _wait(lambda: any("/checkout/" in s.text for s in telegram.sent_to(BOB)), 30)
+        finally:
+            for run in runs:
+                if run.poll() is None:
+                    run.send_signal(signal.SIGTERM)
+                    errs.append(run.communicate(timeout=30)[1])
+        assert [run.returncode for run in runs] == [0, 0], errs
+        receiving = [err.count("this process receives its updates") for err in errs]
+        assert receiving == [1, 1]  # one at a time: the standby only after the poller stopped
+        texts = [(s.chat_id, s.text) for s in telegram.sent]
+        assert len(texts) == len(set(texts))  # nothing sent twice
+        assert sum("🔴" in s.text for s in telegram.sent) == 1
+        assert "Conflict" not in "".join(errs)
+
+
+def _receiver_pid(url: str) -> int:
+    """The pid in the Telegram receiver lease's holder ("host:pid:tail")."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            holder = conn.execute(
+                text("SELECT holder FROM job_leases WHERE name = 'receiver:telegram'")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return int(holder.split(":")[1])
