@@ -69,6 +69,7 @@ def delivery(reply: Reply, live: LiveLike) -> Delivery:
             live.chat_id,
             str(reply.data.get("user_name") or ""),
             str(reply.data.get("language") or ""),
+            str(reply.data.get("checkout_url") or ""),
         )
     duration = reply.data.get("duration_s")
     return ModerationCommand(

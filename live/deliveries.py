@@ -70,6 +70,7 @@ class PrivateReply:
     chat_id: str = ""  # the live's chat, where a link to the private chat can be posted
     user_name: str = ""  # for that link's line, when the viewer's private chat is closed
     language: str = ""
+    link: str = ""  # the checkout link it carries, for a platform's "pay" button
 
     kind: ClassVar[str] = "private"
 
@@ -80,6 +81,7 @@ class PrivateReply:
             "chat_id": self.chat_id,
             "user_name": self.user_name,
             "language": self.language,
+            "link": self.link,
         }
 
     @classmethod
@@ -90,6 +92,7 @@ class PrivateReply:
             _text(payload, "chat_id"),
             str(payload.get("user_name") or ""),
             str(payload.get("language") or ""),
+            str(payload.get("link") or ""),
         )
 
 

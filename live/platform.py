@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from live.chat_commands import ChatCommand
-from live.deliveries import ModerationCommand
+from live.deliveries import ModerationCommand, PrivateReply
 from live.messages import ChatMessage
 
 
@@ -62,6 +62,14 @@ class ChatPlatform(Protocol):
     def private_link(self, user_id: str) -> str | None:
         """A link that opens the viewer's private chat with the bot and delivers what waits
         for them there (Telegram's deep link), or None when the platform has none."""
+
+
+@runtime_checkable
+class CheckoutButtons(Protocol):
+    """A platform that can send a checkout DM with buttons (pay, cancel) rather than a bare
+    link in the text; the relay uses it when the platform has it."""
+
+    async def send_checkout(self, reply: PrivateReply) -> None: ...
 
 
 class Inbox(Protocol):

@@ -23,7 +23,7 @@ from live.deliveries import (
     PrivateReply,
     PublicReply,
 )
-from live.platform import ChatPlatform, DeliveryError, PrivateChatClosed
+from live.platform import ChatPlatform, CheckoutButtons, DeliveryError, PrivateChatClosed
 from prompts.replies import render
 
 SIGNATURE_HEADER = "Vitrine-Signature"
@@ -151,7 +151,10 @@ class ChatTransport:
         delivery = row.delivery
         try:
             if isinstance(delivery, PrivateReply):
-                await self.platform.send_private(delivery.user_id, delivery.text)
+                if delivery.link and isinstance(self.platform, CheckoutButtons):
+                    await self.platform.send_checkout(delivery)  # with a pay button
+                else:
+                    await self.platform.send_private(delivery.user_id, delivery.text)
             elif isinstance(delivery, ModerationCommand):
                 await self.platform.moderate(delivery)
             else:

@@ -18,7 +18,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from telegram import ChatPermissions, Message, ReplyParameters, Update
+from telegram import (
+    CallbackQuery,
+    ChatPermissions,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+)
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -38,7 +46,8 @@ from bots.telegram.translate import (
     split_chat,
     to_chat_message,
 )
-from live.deliveries import ModerationCommand
+from live.chat_commands import ChatCommand
+from live.deliveries import ModerationCommand, PrivateReply
 from live.platform import (
     DeliveryError,
     Inbox,
@@ -46,6 +55,7 @@ from live.platform import (
     PrivateChatClosed,
     ReceiverStopped,
 )
+from prompts.replies import render
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +134,9 @@ class TelegramPlatform:
             )
         )
 
-    async def send_private(self, user_id: str, text: str) -> None:
+    async def send_private(
+        self, user_id: str, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
         await self.start()
         user = int(user_id)
         if user in self._closed:
@@ -134,12 +146,25 @@ class TelegramPlatform:
             await asyncio.sleep(wait)
         self._last_private[user] = time.monotonic()
         try:
-            await self._call(self.bot.send_message(user, text[: self.limits.max_message_chars]))
+            await self._call(
+                self.bot.send_message(
+                    user, text[: self.limits.max_message_chars], reply_markup=markup
+                )
+            )
         except DeliveryError as exc:
             if isinstance(exc.__cause__, Forbidden):
                 self._closed.add(user)
                 raise PrivateChatClosed(str(exc)) from exc
             raise
+
+    async def send_checkout(self, reply: PrivateReply) -> None:
+        """The checkout DM with a Pay button (Telegram takes only https links in buttons)
+        and a Cancel button, whose press is answered and cancels the cart."""
+        language = reply.language or None
+        buttons = [InlineKeyboardButton(render("button_cancel", language), callback_data="cancel")]
+        if reply.link.startswith("https://"):
+            buttons.insert(0, InlineKeyboardButton(render("button_pay", language), url=reply.link))
+        await self.send_private(reply.user_id, reply.text, InlineKeyboardMarkup([buttons]))
 
     async def moderate(self, command: ModerationCommand) -> None:
         await self.start()
@@ -273,7 +298,7 @@ class TelegramPlatform:
         """One update; a failure is logged and never stops the others."""
         try:
             if update.callback_query is not None:
-                await self._call(self.bot.answer_callback_query(update.callback_query.id))
+                await self._button(inbox, update.callback_query)
                 return
             if update.edited_message is not None:
                 edit = to_chat_message(update.edited_message, edited=True)
@@ -305,6 +330,26 @@ class TelegramPlatform:
         comment = to_chat_message(message)
         if comment is not None:
             await inbox.submit(comment)
+
+    async def _button(self, inbox: Inbox, query: CallbackQuery) -> None:
+        """A button pressed under a DM: answered at once (Telegram shows a spinner until
+        then), then carried out like the command it stands for."""
+        await self._call(self.bot.answer_callback_query(query.id))
+        if query.data != "cancel" or query.from_user is None:
+            return
+        user = query.from_user
+        await inbox.command(
+            ChatCommand(
+                platform=PLATFORM,
+                chat_id=str(user.id),
+                user_id=str(user.id),
+                user_name=user.full_name,
+                name="cancel",
+                private=True,
+                language=(user.language_code or "").split("-")[0] or None,
+                message_id=f"button-{query.id}",
+            )
+        )
 
     async def _is_admin(self, message: Message) -> bool:
         """Whether the author administers the chat (cached briefly per chat)."""

@@ -132,6 +132,28 @@ class FakeTelegram:
             }
         )
 
+    def press(self, user_id: int, data: str, message_id: int) -> str:
+        """The user presses an inline button under a message the bot sent them; the
+        callback query's id."""
+        query_id = f"q{next(self._message_ids)}"
+        self.push(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": {"id": user_id, "is_bot": False, "first_name": "u"},
+                    "chat_instance": "ci",
+                    "data": data,
+                    "message": {
+                        "message_id": message_id,
+                        "date": int(time.time()),
+                        "chat": {"id": user_id, "type": "private", "first_name": "u"},
+                        "text": "",
+                    },
+                }
+            }
+        )
+        return query_id
+
     def private_message(self, user_id: int, text: str, *, name: str = "") -> int:
         mid = next(self._message_ids)
         command = text.split()[0] if text.startswith("/") else ""

@@ -39,12 +39,17 @@ def _wait(condition: Callable[[], bool], seconds: float = 20) -> bool:
     return condition()
 
 
-def _run(database_url: str, telegram: FakeTelegram, script: Callable[[], None]):
+def _run(
+    database_url: str,
+    telegram: FakeTelegram,
+    script: Callable[[], None],
+    public_url: str = "http://127.0.0.1:9",
+):
     settings = Settings(
         _env_file=None,
         telegram_token=telegram.token,
         telegram_base_url=telegram.base_url,
-        public_url="http://127.0.0.1:9",
+        public_url=public_url,
     )
     runtime = build_runtime(settings, database_url)
     with runtime.database.unit_of_work() as uow:
@@ -138,6 +143,28 @@ def test_an_edit_claims_once_and_never_changes_a_claim(database_url, telegram) -
     finally:
         database.dispose()
     assert runtime is not None and held == 2  # one for Ann's edit, one for Eve's claim
+
+
+def test_the_checkout_dm_has_pay_and_cancel_buttons(database_url, telegram) -> None:
+    """The DM carries a Pay button (its https link) and a Cancel button; pressing Cancel
+    is answered at once and cancels the cart, said privately."""
+    box: dict[str, object] = {}
+
+    def script() -> None:
+        telegram.group_message(GROUP, HOST, "/live start", name="Host")
+        telegram.group_message(GROUP, STARTED, "je prends le sérum 30ml", name="Ann")
+        assert _wait(lambda: any("/checkout/" in s.text for s in telegram.sent_to(STARTED)))
+        dm = next(s for s in telegram.sent_to(STARTED) if "/checkout/" in s.text)
+        box["markup"] = dm.reply_markup
+        box["query"] = telegram.press(STARTED, "cancel", dm.message_id)
+        assert _wait(lambda: len(telegram.sent_to(STARTED)) >= 2)
+
+    _run(database_url, telegram, script, public_url="https://shop.example")
+    buttons = box["markup"]["inline_keyboard"][0]
+    assert buttons[0]["url"].startswith("https://shop.example/checkout/")
+    assert buttons[1]["callback_data"] == "cancel"
+    assert box["query"] in telegram.answered_callbacks
+    assert "annulé" in telegram.sent_to(STARTED)[-1].text
 
 
 def test_deep_link_payloads_are_bound_to_their_viewer() -> None:
