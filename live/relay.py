@@ -19,7 +19,7 @@ import os
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -139,7 +139,10 @@ class Relay:
         """One pass: claim what is due, send it, record what became of it."""
         now = now or self.clock()
         due, refused = await asyncio.to_thread(self._claim, now)
+        by_id = {row.id: row for row in due}
         results: list[Result] = list(refused)
+        if refused:
+            await asyncio.to_thread(self._record, refused, by_id, now)
         by_channel: dict[str, list[Due]] = defaultdict(list)
         for row in due:
             by_channel[row.channel].append(row)
@@ -148,13 +151,15 @@ class Relay:
             renewing = asyncio.create_task(self._keep_leased([row.id for row in due], now))
             try:
                 for channel, rows in by_channel.items():
-                    results.extend(await self._deliver(self.transports[channel], rows))
+                    async for done in self._deliver(self.transports[channel], rows):
+                        # recorded as each send completes: a crash resends at most the
+                        # request that was in flight
+                        await asyncio.to_thread(self._record, done, by_id, now)
+                        results.extend(done)
             finally:
                 renewing.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await renewing
-        if results:
-            await asyncio.to_thread(self._record, results, {r.id: r for r in due}, now)
         for result in results:
             if isinstance(result, Sent):
                 report.sent += 1
@@ -204,12 +209,16 @@ class Relay:
             )
             return int(count or 0)
 
-    async def _deliver(self, transport: Transport, rows: list[Due]) -> list[Result]:
+    async def _deliver(self, transport: Transport, rows: list[Due]) -> AsyncIterator[list[Result]]:
+        reported: set[int] = set()
         try:
-            return await transport.deliver(rows)
+            async for done in transport.deliver(rows):
+                reported.update(result.id for result in done)
+                yield done
         except Exception as exc:  # a transport bug must not lose the rows: they are retried
             log.exception("transport %s failed", transport.channel)
-            return [Failed(row.id, f"{type(exc).__name__}: {exc}"[:500]) for row in rows]
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            yield [Failed(row.id, error) for row in rows if row.id not in reported]
 
     async def _keep_leased(self, ids: list[int], claimed_at: datetime) -> None:
         """Renew the lease of rows still being sent, every third of a lease, until cancelled.
@@ -293,7 +302,7 @@ class Relay:
             )
             uow.commit()
 
-    def _record(self, results: list[Result], due: dict[int, Due], now: datetime) -> None:
+    def _record(self, results: Sequence[Result], due: dict[int, Due], now: datetime) -> None:
         """What became of each row, in one short transaction; a delivered paid order is
         handed off. Rows whose lease another relay has taken meanwhile are left to it."""
         sent = [

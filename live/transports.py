@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -70,9 +70,12 @@ Result = Sent | Failed | Later
 
 
 class Transport(Protocol):
+    """Sends rows and yields what became of them as each send completes (the relay records
+    each at once: a crash then resends at most the one request that was in flight)."""
+
     channel: str
 
-    async def deliver(self, due: list[Due]) -> list[Result]: ...
+    def deliver(self, due: list[Due]) -> AsyncIterator[list[Result]]: ...
 
 
 def batch_texts(texts: list[str], max_chars: int) -> list[list[int]]:
@@ -111,8 +114,7 @@ class ChatTransport:
         self._gap_s = 60.0 / max(1, platform.limits.public_messages_per_minute)
         self._next_slot: dict[str, float] = {}
 
-    async def deliver(self, due: list[Due]) -> list[Result]:
-        results: list[Result] = []
+    async def deliver(self, due: list[Due]) -> AsyncIterator[list[Result]]:
         public: dict[str, list[Due]] = {}
         for row in due:
             if isinstance(row.delivery, PublicReply):
@@ -127,10 +129,9 @@ class ChatTransport:
                     replace(row, delivery=link)
                 )
             else:
-                results.append(result)
+                yield [result]
         for rows in public.values():
-            results.extend(await self._send_public(rows))
-        return results
+            yield await self._send_public(rows)
 
     def _private_link_instead(self, row: Due, result: Result) -> PublicReply | None:
         """A DM the viewer's closed private chat refused: the line that gives them the
@@ -228,12 +229,10 @@ class BrandWebhookTransport:
         }
         return json.dumps(event, ensure_ascii=False, sort_keys=True).encode()
 
-    async def deliver(self, due: list[Due]) -> list[Result]:
-        results: list[Result] = []
+    async def deliver(self, due: list[Due]) -> AsyncIterator[list[Result]]:
         async with httpx.AsyncClient(timeout=self._timeout_s) as client:
             for row in due:
-                results.append(await self._post(client, row))
-        return results
+                yield [await self._post(client, row)]
 
     async def _post(self, client: httpx.AsyncClient, row: Due) -> Result:
         body = self.body(row)

@@ -339,3 +339,34 @@ def order_by_token_id(database, order_id: int) -> str:
         order = uow.session.get(Order, order_id)
         assert order is not None
         return order.status
+
+
+async def test_each_send_is_recorded_as_it_completes(database) -> None:
+    """A relay stopped dead in the middle of a pass (a crash) has recorded every send that
+    completed: only the request in flight may go out again."""
+    with database.unit_of_work() as uow:
+        for n in range(3):
+            _add(uow.session, "private", f"d{n}", text=f"link {n}")
+        uow.commit()
+    platform = RecordingPlatform()
+    stuck = asyncio.Event()
+
+    async def send_private(user_id: str, text_: str) -> None:
+        if len(platform.private) == 1:
+            stuck.set()
+            await asyncio.Event().wait()  # the second send never returns
+        platform.private.append((user_id, text_))
+
+    platform.send_private = send_private  # type: ignore[method-assign]
+    sender = Relay(database, build_transports({"fake": platform}))
+    passing = asyncio.create_task(sender.drain(T0))
+    await asyncio.wait_for(stuck.wait(), 10)
+    await asyncio.sleep(0.2)
+    passing.cancel()  # the process dies here
+    with pytest.raises(asyncio.CancelledError):
+        await passing
+    with database.unit_of_work() as uow:
+        statuses = dict(
+            uow.session.execute(select(OutboxMessage.dedupe_key, OutboxMessage.status)).all()
+        )
+    assert statuses == {"d0": "sent", "d1": "pending", "d2": "pending"}
