@@ -19,6 +19,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllPrivateChats,
     CallbackQuery,
     ChatPermissions,
     InlineKeyboardButton,
@@ -64,6 +67,23 @@ ADMINS_TTL_S = 60.0  # how long a chat's administrators are trusted from one get
 PRIVATE_GAP_S = 1.0  # about one message a second per private chat
 OVERALL_PER_SECOND = 30
 UPDATES = ["message", "edited_message", "callback_query"]
+VIEWER_MENU = (
+    ("cart", "your cart and its payment link"),
+    ("cancel", "cancel your cart"),
+    ("help", "how to buy during the live"),
+)
+ADMIN_MENU = (
+    ("live", "start or stop the live: /live start, /live stop"),
+    ("feature", "show a product: /feature 3"),
+    ("stock", "what is left of a product: /stock 3"),
+    ("mute", "reply to a message: mute its author [minutes]"),
+    ("unmute", "reply to a message: let its author speak again"),
+    ("ban", "reply to a message: ban its author"),
+    ("unban", "reply to a message: lift the ban"),
+    ("pardon", "reply to a message: clear its author's strikes"),
+    ("allowdomain", "allow links to a domain: /allowdomain shop.example"),
+    ("blockword", "remove messages with a word: /blockword word"),
+)
 MUTED = ChatPermissions.no_permissions()
 UNMUTED = ChatPermissions.all_permissions()
 
@@ -112,6 +132,15 @@ class TelegramPlatform:
                 "Telegram refused VITRINE_TELEGRAM_TOKEN (check it with BotFather)"
             ) from exc
         self.links.bot_username = self.bot.username
+        with contextlib.suppress(TelegramError):  # the command menu is a convenience
+            await self.bot.set_my_commands(
+                [BotCommand(name, about) for name, about in VIEWER_MENU],
+                scope=BotCommandScopeAllPrivateChats(),
+            )
+            await self.bot.set_my_commands(
+                [BotCommand(name, about) for name, about in ADMIN_MENU],
+                scope=BotCommandScopeAllChatAdministrators(),
+            )
         self._ready = True
         log.info("telegram: connected as @%s", self.bot.username)
 

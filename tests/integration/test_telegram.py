@@ -99,6 +99,7 @@ def test_a_live_in_a_telegram_group(database_url: str, telegram: FakeTelegram) -
     _run(database_url, telegram, script)
 
     group = telegram.sent_to(GROUP)
+    assert telegram.calls.count("setMyCommands") == 2  # the viewers' and the admins' menus
     assert all(len(s.text) <= 4096 for s in telegram.sent)
     assert sum("administrat" in s.text for s in group) == 1  # Eve's /live was refused
     link_lines = [s.text for s in group if "?start=" in s.text]
