@@ -56,6 +56,11 @@ class Lexicon:
     one_pronouns: frozenset[str] = frozenset()  # "the pink one": a pronoun, not a count
     generic_words: frozenset[str] = frozenset()  # too common to name a product on their own
     size_option_names: frozenset[str] = frozenset()  # folded: a catalog option that is a size
+    # Right after a claim verb, it takes the claim back: "je (ne) prends plus", "non lo
+    # prendo più", "no lo quiero más", "ich nehme es nicht mehr", "not taking it anymore".
+    no_longer: frozenset[str] = frozenset()
+    claim_verbs: frozenset[str] = frozenset()  # "prends", "quiero": a claim once negated back
+    negation_particles: frozenset[str] = frozenset()  # "ne": negation only around a verb
     # From common.json: which meaning wins when a phrase is listed under several categories,
     # and the span kinds that flag the clause they are in.
     meaning_precedence: tuple[str, ...] = ()
@@ -145,6 +150,9 @@ def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:
     lexicon.catalog_measures = tokens("catalog_measures")
     lexicon.one_pronouns = tokens("one_pronouns")
     lexicon.generic_words = tokens("generic_words")
+    lexicon.no_longer = tokens("no_longer")
+    lexicon.claim_verbs = tokens("claim_verbs")
+    lexicon.negation_particles = tokens("negation_particles")
     lexicon.size_option_names = frozenset(
         fold(name) for data in files for name in data.get("size_option_names", [])
     )

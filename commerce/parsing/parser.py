@@ -62,6 +62,7 @@ class Clause:
     frames: list[Frame] = field(default_factory=list)
     has_code_ref: bool = False
     after_but: bool = False  # follows "mais", "but", "pero", "aber"
+    withdrawn: bool = False  # a claim verb said as no longer meant ("je prends plus")
 
 
 @dataclass(slots=True)
@@ -305,6 +306,11 @@ class IntentParser:
                 if span.kind == "claim":
                     if self._takes_something_else(spans, position, tokens):
                         continue  # "je prends des notes", "I'll take a break"
+                    if self._no_longer(span, tokens):
+                        clause.flags.discard("claim")
+                        clause.flags.add("cancel")  # "je prends plus le 4": withdrawn
+                        clause.withdrawn = True
+                        continue
                     if span.value == "weak":
                         clause.weak_claim = True
                     else:
@@ -313,10 +319,55 @@ class IntentParser:
                         clause.negated = True
             elif span.kind == "plus":
                 clause.strong_claim = True
-        if "negation" in clause.flags:
+        if not clause.withdrawn and self._negated_no_longer(spans, tokens):
+            clause.flags.discard("claim")
+            clause.flags.discard("negation")
+            clause.flags.add("cancel")  # "je ne prends plus", "non lo prendo più"
+            clause.withdrawn = True
+            clause.strong_claim = clause.weak_claim = clause.negated = False
+        if "negation" in clause.flags and not clause.withdrawn:
             clause.negated = True
         if clause.ends_with_question:
             clause.flags.add("question")
+
+    def _no_longer(self, claim: Span, tokens: list[str]) -> bool:
+        """A claim verb followed, past its object pronouns ("le", "lo", "es", "it"), by
+        "no longer" ("plus", "più", "más", "mehr", "anymore"): the claim is taken back.
+        "Plus de"/"plus" before a number is "more" ("je prends plus de 2"), not that."""
+        lex = self.lexicon
+        after = claim.end
+        while after < len(tokens) and tokens[after] in lex.object_pronouns:
+            after += 1
+        if after < len(tokens) and tokens[after] == "nicht":
+            after += 1  # "ich nehme es nicht mehr"
+        if after >= len(tokens) or tokens[after] not in lex.no_longer:
+            return False
+        following = tokens[after + 1] if after + 1 < len(tokens) else ""
+        return following not in ("de", "d", "que") and not following[:1].isdigit()
+
+    def _negated_no_longer(self, spans: list[Span], tokens: list[str]) -> bool:
+        """Negation, a claim verb, then "no longer": "je ne prends plus", "no lo quiero
+        más", "I'm not taking it anymore". The verb and "no longer" may be apart by object
+        pronouns only; the negation comes at most two words before the verb."""
+        if not spans:
+            return False
+        lex = self.lexicon
+        words = tokens[spans[0].start : spans[-1].end]
+        for k, word in enumerate(words):
+            if word not in lex.no_longer:
+                continue
+            following = words[k + 1] if k + 1 < len(words) else ""
+            if following in ("de", "d", "que", "di", "than") or following[:1].isdigit():
+                continue
+            verb = k - 1
+            while verb >= 0 and words[verb] in lex.object_pronouns:
+                verb -= 1
+            if verb < 0 or words[verb] not in lex.claim_verbs:
+                continue
+            before = words[max(0, verb - 3) : verb]
+            if any(w in lex.negators or w in lex.negation_particles for w in before):
+                return True
+        return False
 
     def _read_reference(
         self, reading: _Reading, clause: Clause, position: int, featured: str | None

@@ -161,7 +161,30 @@ CANCELS = [
     ("ya no quiero el collar", RING, []),
     ("je ne le prends plus finalement", BAG, []),
     ("storniert bitte den Schal", SCARF, []),
+    # "no longer": a claim verb taken back, with or without its negation
+    ("je prends plus le 4", RING, [(BAG, 1, {})]),
+    ("jprend plus le sac", RING, [(BAG, 1, {})]),
+    ("je ne prends plus le sac", RING, [(BAG, 1, {})]),
+    ("non lo prendo più", BAG, []),
+    ("no lo quiero más", BAG, []),
+    ("ich nehme ihn nicht mehr", BAG, []),
+    ("I'm not taking it anymore", BAG, []),
 ]
+
+STILL_BUYS = [
+    # "plus" meaning "and", never a withdrawal
+    ("je prends le 4 plus le 2", RING, {BAG, SWEATER}),
+    ("je prends le sac plus le pull", RING, {BAG, SWEATER}),
+]
+
+
+@pytest.mark.parametrize(("text", "featured", "skus"), STILL_BUYS)
+def test_plus_as_and_or_more_is_still_a_buy(
+    parser: IntentParser, text: str, featured: str, skus: set
+) -> None:
+    result = parser.parse(text, featured)
+    assert result.intent == "buy", result
+    assert {item.sku for item in result.items} == skus
 
 
 @pytest.mark.parametrize(("text", "featured", "expected"), CANCELS)
