@@ -168,6 +168,36 @@ def test_the_checkout_dm_has_pay_and_cancel_buttons(database_url, telegram) -> N
     assert "annulé" in telegram.sent_to(STARTED)[-1].text
 
 
+def test_moderators_mute_and_unmute_by_replying(database_url, telegram) -> None:
+    """/mute 15 in reply to a message restricts its author until 15 minutes from now;
+    /unmute lifts it; a viewer's /mute restricts nobody."""
+
+    def script() -> None:
+        telegram.group_message(GROUP, HOST, "/live start", name="Host")
+        assert _wait(lambda: any("🔴" in s.text for s in telegram.sent_to(GROUP)))
+        loud = telegram.group_message(GROUP, SPAMMER, "bonjour", name="Loud")
+        reply = {
+            "message_id": loud,
+            "date": int(time.time()),
+            "from": {"id": SPAMMER, "is_bot": False, "first_name": "Loud"},
+            "chat": {"id": GROUP, "type": "supergroup"},
+            "text": "bonjour",
+        }
+        telegram.group_message(GROUP, STRANGER, "/mute", name="Eve", reply_to_message=reply)
+        telegram.group_message(GROUP, HOST, "/mute 15", name="Host", reply_to_message=reply)
+        assert _wait(lambda: len(telegram.restricted) == 1)
+        telegram.group_message(GROUP, HOST, "/unmute", name="Host", reply_to_message=reply)
+        assert _wait(lambda: len(telegram.restricted) == 2)
+
+    started = time.time()
+    _run(database_url, telegram, script)
+    (chat, user, muted, until), (_, _, unmuted, lifted) = telegram.restricted
+    assert (chat, user) == (GROUP, SPAMMER) and muted.get("can_send_messages") is False
+    assert until is not None and 14 * 60 <= until - started <= 16 * 60
+    assert unmuted.get("can_send_messages") is True and lifted is None
+    assert telegram.banned == []
+
+
 def test_deep_link_payloads_are_bound_to_their_viewer() -> None:
     links = DeepLinks("123:secret", "shop_bot")
     payload = links.payload("42")
