@@ -66,6 +66,15 @@ class _Found:
     def concept(self, name: str) -> int:
         return self._count("c:" + name, self.lexicon.concepts[name])
 
+    def words_of(self, name: str) -> frozenset[int]:
+        """The positions of the words a concept matched (to tell two cues from one word
+        that two concepts share: "doublée" is not money to earn *and* a promise)."""
+        return frozenset(
+            start + offset
+            for start, phrase in self.lexicon.concepts[name].find(self.tokens)
+            for offset in range(len(phrase))
+        )
+
 
 _NEAR = 4  # words between an insult and the person it is aimed at
 
@@ -195,9 +204,9 @@ def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:
     if not scam and has("prize"):
         scam = firm or (not asks and (bool(has("private")) or bool(has("claim"))))
     if not scam and has("earn"):
-        scam = bool(
-            has("promise") or way_out or (has("earn") >= 2 and amount) or (amount and percent)
-        )
+        # the promise must be words of its own: one word both concepts list is one cue
+        promise = has("promise") and bool(found.words_of("promise") - found.words_of("earn"))
+        scam = bool(promise or way_out or (has("earn") >= 2 and amount) or (amount and percent))
     if not scam and has("elsewhere"):
         scam = bool(has("cheaper") or has("discount")) or (way_out and not asks)
     if not scam and has("cheaper"):

@@ -51,6 +51,8 @@ def test_demo_runs_offline_and_writes_the_export(tmp_path: Path) -> None:
         re.search(r"🛡\s+\w+( \d+ min)? \D.* \([a-z]+(, [a-z]+)*\): \".+\"", line)
         for line in removals
     ), removals
+    # the loyal buyer who asks whether a jacket is lined ("doublée") is never punished
+    assert not any("Justine" in line for line in removals), removals
     payments = [line for line in out.splitlines() if "💳" in line]
     assert payments and all(
         re.search(r"💳 (?!u\d+ )\S.* paid their cart \(\d+\.\d\d [A-Z]{3}\)", line)
