@@ -38,7 +38,14 @@ def checkout_url(shop: ShopVoice, cart: CartView) -> str:
 def cart_summary(session: Session, cart: CartView, products: ProductFactsCache) -> str:
     """The cart's active lines in a few words; names come from `products`, so that a line
     of a product just claimed costs no query."""
-    parts = []
+    return "; ".join(label for _, label in cart_lines(session, cart, products))
+
+
+def cart_lines(
+    session: Session, cart: CartView, products: ProductFactsCache
+) -> list[tuple[str, str]]:
+    """Each active line as (product SKU, "Name (options) x2")."""
+    lines = []
     for line in cart.lines:
         facts = products.by_id(session, line.product_id)
         variant = facts.variant(line.variant_id) if facts is not None else None
@@ -48,8 +55,8 @@ def cart_summary(session: Session, cart: CartView, products: ProductFactsCache) 
         opts = ", ".join(str(v) for v in variant.options.values())
         if opts:
             label += f" ({opts})"
-        parts.append(f"{label} x{line.quantity}" if line.quantity > 1 else label)
-    return "; ".join(parts)
+        lines.append((facts.sku, f"{label} x{line.quantity}" if line.quantity > 1 else label))
+    return lines
 
 
 def destination(kind: ReplyKind, live: LiveLike, user_id: str | None) -> str:
@@ -70,6 +77,7 @@ def delivery(reply: Reply, live: LiveLike) -> Delivery:
             str(reply.data.get("user_name") or ""),
             str(reply.data.get("language") or ""),
             str(reply.data.get("checkout_url") or ""),
+            tuple((str(sku), str(label)) for sku, label in reply.data.get("items") or ()),
         )
     duration = reply.data.get("duration_s")
     return ModerationCommand(
@@ -176,6 +184,7 @@ def announce(session: Session, event: Outcome, cause: Cause, shop: ShopVoice) ->
         brand=live.brand or shop.brand,
         checkout_url=checkout_url(shop, cart) if cart is not None else None,
         cart_summary=cart_summary(session, cart, products) if cart is not None else None,
+        cart_items=tuple(cart_lines(session, cart, products)) if cart is not None else (),
         cart_total=format_money(cart.total_minor, cart.currency) if cart is not None else None,
         reply_to_message_id=cause.reply_to_message_id if own else None,
     )

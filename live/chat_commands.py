@@ -146,11 +146,15 @@ class ChatCommands:
         with self.database.unit_of_work() as uow:
             session = uow.session
             carts = _open_carts(session, command.platform, command.user_id)
+            # "/cancel 3" or a line's button: those products only; else the whole cart
+            wanted = [p.sku for a in command.args if (p := _product_by_code(session, a))]
+            if command.args and not wanted:
+                carts = []
             for order, live in carts:
                 cause = Cause(key=f"cmd:{command.platform}:{command.message_id}", now=now)
                 cause.live = LiveInfo.of(live)
                 events = cancel(
-                    session, session_id=live.id, viewer_id=order.viewer_id, skus=[], now=now
+                    session, session_id=live.id, viewer_id=order.viewer_id, skus=wanted, now=now
                 )
                 publish(uow, events, cause)
             key = "cmd_cancelled" if carts else "cmd_no_cart"

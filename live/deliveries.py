@@ -71,6 +71,7 @@ class PrivateReply:
     user_name: str = ""  # for that link's line, when the viewer's private chat is closed
     language: str = ""
     link: str = ""  # the checkout link it carries, for a platform's "pay" button
+    items: tuple[tuple[str, str], ...] = ()  # (product SKU, label): a "cancel" per line
 
     kind: ClassVar[str] = "private"
 
@@ -82,6 +83,7 @@ class PrivateReply:
             "user_name": self.user_name,
             "language": self.language,
             "link": self.link,
+            "items": [list(item) for item in self.items],
         }
 
     @classmethod
@@ -93,6 +95,7 @@ class PrivateReply:
             str(payload.get("user_name") or ""),
             str(payload.get("language") or ""),
             str(payload.get("link") or ""),
+            tuple((str(s), str(label)) for s, label in payload.get("items") or ()),
         )
 
 

@@ -47,6 +47,7 @@ class ReplyContext:
     cart_summary: str | None = None
     cart_total: str | None = None
     reply_to_message_id: str | None = None
+    cart_items: tuple[tuple[str, str], ...] = ()  # (product SKU, label) of each line
 
 
 def _hold(language: str, expires_at: datetime | None, now: datetime) -> str:
@@ -79,6 +80,7 @@ def _checkout_dm(ctx: ReplyContext, expires_at: datetime | None) -> Reply | None
             "checkout_url": ctx.checkout_url,
             "user_name": ctx.viewer_name,
             "language": ctx.language,
+            "items": [list(item) for item in ctx.cart_items],
         },
     )
 

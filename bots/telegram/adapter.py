@@ -66,6 +66,7 @@ POLL_S = 10  # long-polling wait per getUpdates
 ADMINS_TTL_S = 60.0  # how long a chat's administrators are trusted from one getChatAdministrators
 PRIVATE_GAP_S = 1.0  # about one message a second per private chat
 OVERALL_PER_SECOND = 30
+CALLBACK_DATA_BYTES = 64  # Telegram's limit on a button's callback_data
 UPDATES = ["message", "edited_message", "callback_query"]
 VIEWER_MENU = (
     ("cart", "your cart and its payment link"),
@@ -119,6 +120,7 @@ class TelegramPlatform:
         # Users whose private chat refused us (never started the bot): not asked again until
         # they write to the bot; every refused request would eat into the 30 a second.
         self._closed: set[int] = set()
+        self._usernames: dict[str, int] = {}  # @username -> id, as seen writing (for /mute @x)
         self._ready = False
 
     async def start(self) -> None:
@@ -190,10 +192,17 @@ class TelegramPlatform:
         """The checkout DM with a Pay button (Telegram takes only https links in buttons)
         and a Cancel button, whose press is answered and cancels the cart."""
         language = reply.language or None
-        buttons = [InlineKeyboardButton(render("button_cancel", language), callback_data="cancel")]
+        rows = []
         if reply.link.startswith("https://"):
-            buttons.insert(0, InlineKeyboardButton(render("button_pay", language), url=reply.link))
-        await self.send_private(reply.user_id, reply.text, InlineKeyboardMarkup([buttons]))
+            rows.append([InlineKeyboardButton(render("button_pay", language), url=reply.link)])
+        for sku, label in reply.items:
+            data = f"cancel:{sku}"
+            if len(data.encode()) <= CALLBACK_DATA_BYTES and len(reply.items) > 1:
+                rows.append([InlineKeyboardButton(f"✖ {label}"[:60], callback_data=data)])
+        rows.append(
+            [InlineKeyboardButton(render("button_cancel", language), callback_data="cancel")]
+        )
+        await self.send_private(reply.user_id, reply.text, InlineKeyboardMarkup(rows))
 
     async def moderate(self, command: ModerationCommand) -> None:
         await self.start()
@@ -341,12 +350,17 @@ class TelegramPlatform:
 
     async def _message(self, inbox: Inbox, message: Message) -> None:
         text = message.text or ""
+        author = message.from_user
+        if author is not None and author.username:
+            self._usernames[author.username.lower()] = author.id
         if message.chat.type == "private" and message.from_user is not None:
             self._closed.discard(message.from_user.id)  # they wrote to us: we may write back
         if text.startswith("/"):
             private = message.chat.type == "private"
             admin = False if private else await self._is_admin(message)
-            command = command_of(message, self.bot.username, is_admin=admin)
+            command = command_of(
+                message, self.bot.username, is_admin=admin, user_ids=self._usernames
+            )
             if command is None:
                 return
             if command.name == "start" and command.args:
@@ -364,8 +378,10 @@ class TelegramPlatform:
         """A button pressed under a DM: answered at once (Telegram shows a spinner until
         then), then carried out like the command it stands for."""
         await self._call(self.bot.answer_callback_query(query.id))
-        if query.data != "cancel" or query.from_user is None:
+        data = query.data or ""
+        if not (data == "cancel" or data.startswith("cancel:")) or query.from_user is None:
             return
+        line = data.partition(":")[2]
         user = query.from_user
         await inbox.command(
             ChatCommand(
@@ -374,6 +390,7 @@ class TelegramPlatform:
                 user_id=str(user.id),
                 user_name=user.full_name,
                 name="cancel",
+                args=(line,) if line else (),
                 private=True,
                 language=(user.language_code or "").split("-")[0] or None,
                 message_id=f"button-{query.id}",

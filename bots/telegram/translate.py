@@ -8,6 +8,7 @@ messages, stickers without a caption and other bots are not comments.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from telegram import Message
@@ -89,7 +90,13 @@ def platform_message_id(message_id: str) -> int | None:
     return int(head) if head.isdigit() else None
 
 
-def command_of(message: Message, bot_username: str, *, is_admin: bool) -> ChatCommand | None:
+def command_of(
+    message: Message,
+    bot_username: str,
+    *,
+    is_admin: bool,
+    user_ids: Mapping[str, int] | None = None,
+) -> ChatCommand | None:
     """A `/command args` message (`/cmd@our_bot` too) as a chat command; None otherwise,
     or when it is addressed to another bot."""
     text = message.text or ""
@@ -105,8 +112,15 @@ def command_of(message: Message, bot_username: str, *, is_admin: bool) -> ChatCo
     target = message.reply_to_message
     target_user = target.from_user if target is not None else None
     target_id = str(target_user.id) if target_user and not target_user.is_bot else None
-    if target_id is None and name.lower() in _ABOUT_A_VIEWER and args and args[0].isdigit():
+    about_a_viewer = name.lower() in _ABOUT_A_VIEWER
+    if target_id is None and about_a_viewer and args and args[0].isdigit():
         target_id, args = args[0], args[1:]  # `/mute 12345 10`: a viewer by their id
+    elif target_id is None and about_a_viewer and args and args[0].startswith("@"):
+        # `/mute @ann 10`: the Bot API cannot look a username up; the adapter knows the
+        # ones it has seen write in the chat
+        known = (user_ids or {}).get(args[0][1:].lower())
+        if known is not None:
+            target_id, args = str(known), args[1:]
     private = message.chat.type == "private"
     user = message.from_user
     return ChatCommand(

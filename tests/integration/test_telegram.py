@@ -147,25 +147,50 @@ def test_an_edit_claims_once_and_never_changes_a_claim(database_url, telegram) -
 
 
 def test_the_checkout_dm_has_pay_and_cancel_buttons(database_url, telegram) -> None:
-    """The DM carries a Pay button (its https link) and a Cancel button; pressing Cancel
-    is answered at once and cancels the cart, said privately."""
+    """The DM carries a Pay button (its https link), a button per line and one for the
+    whole cart; a press is answered at once and cancels that line, said privately."""
     box: dict[str, object] = {}
+
+    def dms() -> list:
+        return [s for s in telegram.sent_to(STARTED) if "/checkout/" in s.text]
 
     def script() -> None:
         telegram.group_message(GROUP, HOST, "/live start", name="Host")
         telegram.group_message(GROUP, STARTED, "je prends le sérum 30ml", name="Ann")
-        assert _wait(lambda: any("/checkout/" in s.text for s in telegram.sent_to(STARTED)))
-        dm = next(s for s in telegram.sent_to(STARTED) if "/checkout/" in s.text)
-        box["markup"] = dm.reply_markup
-        box["query"] = telegram.press(STARTED, "cancel", dm.message_id)
-        assert _wait(lambda: len(telegram.sent_to(STARTED)) >= 2)
+        assert _wait(lambda: len(dms()) == 1)
+        telegram.group_message(GROUP, STARTED, "je prends aussi le collier Isa", name="Ann")
+        assert _wait(lambda: len(dms()) == 2)
+        box["markup"] = dms()[-1].reply_markup
+        box["query"] = telegram.press(STARTED, "cancel:COLLIER-ISA", dms()[-1].message_id)
+        assert _wait(lambda: len(telegram.sent_to(STARTED)) >= 3)
 
-    _run(database_url, telegram, script, public_url="https://shop.example")
-    buttons = box["markup"]["inline_keyboard"][0]
-    assert buttons[0]["url"].startswith("https://shop.example/checkout/")
-    assert buttons[1]["callback_data"] == "cancel"
+    runtime = _run(database_url, telegram, script, public_url="https://shop.example")
+    rows = box["markup"]["inline_keyboard"]
+    assert rows[0][0]["url"].startswith("https://shop.example/checkout/")
+    lines = [row[0]["callback_data"] for row in rows[1:-1]]
+    assert sorted(lines) == ["cancel:COLLIER-ISA", "cancel:SERUM-ECLAT"]
+    assert rows[-1][0]["callback_data"] == "cancel"
     assert box["query"] in telegram.answered_callbacks
     assert "annulé" in telegram.sent_to(STARTED)[-1].text
+    from sqlalchemy import select
+
+    from commerce.models import OrderLine, Product
+    from vitrine.bootstrap import open_database
+
+    database = open_database(database_url)
+    try:
+        with database.unit_of_work() as uow:
+            status = dict(
+                uow.session.execute(
+                    select(Product.sku, OrderLine.status).join(
+                        Product, Product.id == OrderLine.product_id
+                    )
+                ).all()
+            )
+    finally:
+        database.dispose()
+    assert runtime is not None
+    assert status == {"SERUM-ECLAT": "active", "COLLIER-ISA": "cancelled"}
 
 
 def test_moderators_mute_and_unmute_by_replying(database_url, telegram) -> None:

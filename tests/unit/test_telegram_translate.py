@@ -80,3 +80,11 @@ def test_commands() -> None:
     feature = command_of(_message(text="/feature 3"), "shop_bot", is_admin=False)
     assert feature is not None and feature.args == ("3",) and feature.target_user_id is None
     assert not feature.is_admin
+
+
+def test_a_viewer_named_by_username_the_bot_has_seen() -> None:
+    known = {"loud_ann": 77}
+    mute = command_of(_message(text="/mute @Loud_Ann 5"), "shop_bot", is_admin=True, user_ids=known)
+    assert mute is not None and (mute.target_user_id, mute.args) == ("77", ("5",))
+    unknown = command_of(_message(text="/ban @nobody"), "shop_bot", is_admin=True, user_ids=known)
+    assert unknown is not None and unknown.target_user_id is None  # answered with the usage
