@@ -238,7 +238,7 @@ def test_sigkilled_worker_restarts_without_loss_or_duplicates(
        buyer at most.
     How many comments are stored when the lock is taken varies from run to run (so the test
     reads the count rather than assuming it); the point where the worker dies does not."""
-    buyers = 3000  # enough that the lock is taken long before the end
+    buyers = 6_000  # enough that the lock is taken long before the end, even on a busy machine
     catalog, chat = write_inputs(tmp_path, buyers=buyers, units=40)
     args = [
         str(chat),
