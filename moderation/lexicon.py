@@ -30,6 +30,41 @@ CATEGORIES = (
 )
 WORD_LISTS = ("second_person", "third_person")
 
+# Words that offend are matched as whole words: a trailing '*' on one stands for its
+# inflections only (plural, gender, a verb's endings), never for any longer word, so that
+# "salope*" finds "salopes" and not "salopette" (the Scunthorpe problem). Endings are of
+# normalised words (doubled letters already squeezed).
+OFFENSIVE = frozenset({"insult_strong", "insult_weak", "body_shaming", "hate", "sexual"})
+INFLECTIONS = frozenset(
+    {
+        "",
+        "s",
+        "e",
+        "es",
+        "x",
+        "a",
+        "as",
+        "o",
+        "os",
+        "i",
+        "n",
+        "en",
+        "er",
+        "ern",
+        "in",
+        "inen",
+        "ne",
+        "nes",
+        "ed",
+        "ing",
+        "ings",
+        "ers",
+        "y",
+        "ies",
+        "z",
+    }
+)
+
 CONCEPTS = (
     "prize",
     "claim",
@@ -70,9 +105,12 @@ def _compile(phrase: str) -> Pattern | None:
     return tuple(out) or None
 
 
-def _token_matches(token: str, pattern: str) -> bool:
+def _token_matches(token: str, pattern: str, inflections: frozenset[str] | None = None) -> bool:
     if pattern[-1] == "*":
-        return token.startswith(pattern[:-1])
+        stem = pattern[:-1]
+        if not token.startswith(stem):
+            return False
+        return inflections is None or token[len(stem) :] in inflections
     return token == pattern
 
 
@@ -83,6 +121,9 @@ class PhraseSet:
     by_first: dict[str, list[Pattern]] = field(default_factory=dict)
     by_prefix: dict[str, list[Pattern]] = field(default_factory=dict)
     prefix_lengths: tuple[int, ...] = ()
+    # None: a trailing '*' is any continuation (scam cues: "crypto*"); else the endings it
+    # may stand for (offensive words)
+    inflections: frozenset[str] | None = None
 
     def add(self, phrase: str) -> None:
         pattern = _compile(phrase)
@@ -121,7 +162,9 @@ class PhraseSet:
                 size = len(pattern)
                 if i + size > count:
                     continue
-                if all(_token_matches(tokens[i + k], pattern[k]) for k in range(size)):
+                if all(
+                    _token_matches(tokens[i + k], pattern[k], self.inflections) for k in range(size)
+                ):
                     found.append((i, pattern))
         return found
 
@@ -163,7 +206,10 @@ def _word_set(entries: list[str]) -> frozenset[str]:
 @cache
 def load_lexicon() -> ModerationLexicon:
     """Merge every language file with the shared one."""
-    phrases = {category: PhraseSet() for category in CATEGORIES}
+    phrases = {
+        category: PhraseSet(inflections=INFLECTIONS if category in OFFENSIVE else None)
+        for category in CATEGORIES
+    }
     concepts = {concept: PhraseSet() for concept in CONCEPTS}
     word_lists: dict[str, set[str]] = {name: set() for name in WORD_LISTS}
     order_words = PhraseSet()

@@ -15,6 +15,8 @@ REMOVED = {
         "elle est trop grosse pour ce manteau la mannequin",
         "t'es un b0uff0n",
         "Ingrid t'es une s.a.l.o.p.e",
+        "bande de salopes",
+        "ces connasses",
         "you're so fat Ingrid lmao",
         "shut up you dumb bitch",
         "Tom you retard",
@@ -74,6 +76,12 @@ def test_offences_are_removed(fresh_judge: Judge, category: str, text: str) -> N
 
 
 ALLOWED = [
+    # a bad word inside an innocent one is never a match (the Scunthorpe problem)
+    "j'adore cette salopette en jean",
+    "Scunthorpe represent!",
+    "assassin's creed fan here",
+    "un cocktail de couleurs",
+    "la salopette existe en M ?",
     # a word that money-making scams also use is not a scam on its own (issue 13: the
     # demo banned a buyer asking whether a jacket is lined)
     "elle est doublée ?",
