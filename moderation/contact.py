@@ -25,6 +25,14 @@ _SPANISH_MOBILE = re.compile(
 )
 _ITALIAN_MOBILE = re.compile(r"^3\d{2}[\s.]?\d{3}[\s.]?\d{3,4}$|^3\d{2}[\s.]?\d{6,7}$")
 _SIZE_LIST = re.compile(r"^\d{2}(?:[\s/-]+\d{2})+$")
+# Letters written for digits inside a group of digits ("O6 l2 34 56 78"): a group of
+# digits and look-alike letters, with at least one real digit, standing on its own.
+_LOOKALIKE_GROUP = re.compile(r"(?<![A-Za-z])[0-9OoIl|]*[0-9][0-9OoIl|]*(?![A-Za-z])")
+_TO_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+
+
+def _digitized(text: str) -> str:
+    return _LOOKALIKE_GROUP.sub(lambda m: m.group(0).translate(_TO_DIGITS), text)
 
 
 def _phone_shape(candidate: str) -> bool:
@@ -47,7 +55,9 @@ def _order_context(tokens: tuple[str, ...], lexicon: ModerationLexicon) -> bool:
 
 
 def has_phone(text: str, tokens: tuple[str, ...], lexicon: ModerationLexicon) -> bool:
-    """A phone number, unless the message says it is an order, a parcel or a reference."""
+    """A phone number, unless the message says it is an order, a parcel or a reference.
+    Look-alike letters in digit groups count as the digits they stand for."""
+    text = _digitized(text)
     if sum(c.isdigit() for c in text) < 9:
         return False
     cue = bool(lexicon.phrases["contact_cues"].find(tokens))

@@ -24,6 +24,10 @@ from tests.unit.moderation.conftest import Judge
         "contacte moi sur whatsapp",
         "schreib mir auf WhatsApp",
         "mi whatsapp es 600112233",
+        # letters for digits, dotted groups, international prefixes
+        "appelez moi au O6 l2 34 56 78",
+        "O6.l2.34.56.78 dispo ce soir",
+        "+44 77OO 9OO l23",
     ],
 )
 def test_contact_details_are_removed(fresh_judge: Judge, text: str) -> None:
@@ -44,6 +48,7 @@ def test_contact_details_are_removed(fresh_judge: Judge, text: str) -> None:
         "My sister is on telegram all day lol",
         "il existe un groupe WhatsApp de la boutique ?",
         "le 06 en bleu svp",
+        "la collection 2O24 en l, dispo ?",
     ],
 )
 def test_numbers_and_app_names_alone_stay(fresh_judge: Judge, text: str) -> None:
