@@ -82,6 +82,8 @@ CONCEPTS = (
     "promise",
     "groups",
     "attack",
+    "traits",  # what a generalisation pins on a group: "dangerous", "voleurs", "faul"
+    "generalizers",  # "all", "sont", "immer": a statement about the whole group
     "sexual_cues",
     "warning",
 )

@@ -170,6 +170,10 @@ def speech_hits(
     hate = (
         bool(found.phrase("hate"))
         or bool(found.concept("groups") and found.concept("attack"))
+        # a generalisation: a group, said to be (all, always) something bad
+        or bool(
+            found.concept("groups") and found.concept("traits") and found.concept("generalizers")
+        )
         or bool(lexicon.hate_patterns and lexicon.hate_patterns.search(folded))
     )
     sexual = bool(found.phrase("sexual"))

@@ -38,6 +38,12 @@ REMOVED = {
         "Ausländer raus",
         "gli immigrati sono tutti criminali",
         "les handicapés devraient pas exister",
+        # generalisations without a slur: a group, said to be (all) something bad
+        "all muslims are dangerous",
+        "les femmes sont toutes hystériques",
+        "los gitanos son todos ladrones",
+        "Ausländer sind kriminell",
+        "gli immigrati sono pericolosi",
     ],
     "sexual": [
         "Ingrid j'ai envie de te baiser",
@@ -76,6 +82,11 @@ def test_offences_are_removed(fresh_judge: Judge, category: str, text: str) -> N
 
 
 ALLOWED = [
+    # a group named with praise or a product colour is not a generalisation
+    "the blacks are gorgeous in this bag",
+    "les femmes sont magnifiques avec cette robe",
+    "all the women in my family love this brand",
+    "mes enfants sont sales après le parc",
     # a bad word inside an innocent one is never a match (the Scunthorpe problem)
     "j'adore cette salopette en jean",
     "Scunthorpe represent!",
