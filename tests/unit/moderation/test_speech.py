@@ -46,6 +46,11 @@ REMOVED = {
         "gli immigrati sono pericolosi",
     ],
     "sexual": [
+        # requests and remarks about the body, aimed at a person
+        "Julie tu peux te déshabiller ?",
+        "envoie moi des photos de toi en maillot",
+        "t'as de beaux seins",
+        "j'aimerais te voir sans rien",
         "Ingrid j'ai envie de te baiser",
         "montre tes seins Ingrid",
         "I want to fuck the model",
@@ -82,6 +87,11 @@ def test_offences_are_removed(fresh_judge: Judge, category: str, text: str) -> N
 
 
 ALLOWED = [
+    # the body as a fitting question, never aimed at a person
+    "le pantalon fait de belles fesses ?",
+    "ce soutien-gorge est pour quelle taille de poitrine ?",
+    "tu as des photos de la robe portée ?",
+    "je peux avoir une photo du dos de la robe ?",
     # a group named with praise or a product colour is not a generalisation
     "the blacks are gorgeous in this bag",
     "les femmes sont magnifiques avec cette robe",
