@@ -61,6 +61,7 @@ class Lexicon:
     no_longer: frozenset[str] = frozenset()
     claim_verbs: frozenset[str] = frozenset()  # "prends", "quiero": a claim once negated back
     negation_particles: frozenset[str] = frozenset()  # "ne": negation only around a verb
+    of_words: frozenset[str] = frozenset()  # "3 du 14", "2 of 7": a count of a product
     # From common.json: which meaning wins when a phrase is listed under several categories,
     # and the span kinds that flag the clause they are in.
     meaning_precedence: tuple[str, ...] = ()
@@ -153,6 +154,7 @@ def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:
     lexicon.no_longer = tokens("no_longer")
     lexicon.claim_verbs = tokens("claim_verbs")
     lexicon.negation_particles = tokens("negation_particles")
+    lexicon.of_words = tokens("of_words")
     lexicon.size_option_names = frozenset(
         fold(name) for data in files for name in data.get("size_option_names", [])
     )

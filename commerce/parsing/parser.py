@@ -282,7 +282,19 @@ class IntentParser:
                 self._read_reference(reading, clause, position, featured)
             elif kind == "number":
                 nxt = spans[position + 1] if position + 1 < len(spans) else None
-                reading.current = self._number(span, prev, nxt, position, reading, clause)
+                after = spans[position + 2] if position + 2 < len(spans) else None
+                # "3 du 14", "2 of 7", "2 del 5": a count, then the product it counts
+                counts_of = (
+                    nxt is not None
+                    and after is not None
+                    and nxt.end - nxt.start == 1
+                    and tokens[nxt.start] in self.lexicon.of_words
+                    and after.kind in ("number", "code")
+                    and str(span.value).isdigit()
+                )
+                reading.current = self._number(
+                    span, prev, nxt, position, reading, clause, counts_of=counts_of
+                )
                 if reading.current is not None and reading.current.sku is not None:
                     reading.product_ctx = reading.current.sku
             elif kind in ("qty", "plus"):
@@ -670,6 +682,8 @@ class IntentParser:
         position: int,
         reading: _Reading,
         clause: Clause,
+        *,
+        counts_of: bool = False,
     ) -> Frame | None:
         """A bare number is a size, a product code or a quantity, by where it stands."""
         lex = self.lexicon
@@ -687,7 +701,7 @@ class IntentParser:
             next_token=str(nxt.value) if nxt is not None and nxt.kind == "word" else None,
         )
         prev_kind, next_token = site.prev_kind, site.next_token
-        if (site.next_kind == "times" or prev_kind == "times") and number.isdigit():
+        if counts_of or ((site.next_kind == "times" or prev_kind == "times") and number.isdigit()):
             postfix = prev_kind == "times"
             return self._quantity(
                 int(number), spans, position, frames, current, product, postfix=postfix

@@ -171,6 +171,36 @@ CANCELS = [
     ("I'm not taking it anymore", BAG, []),
 ]
 
+SECOND_PASS = [
+    # code versus quantity: "N of CODE" counts that product
+    ("3 du 4", None, "buy", [(BAG, 3, {})]),
+    ("2 du 1 et 1 du 4", None, "buy", [(RING, 2, {}), (BAG, 1, {})]),
+    ("quiero 2 del 4", None, "buy", [(BAG, 2, {})]),
+    ("je prends 2 du 5 en M", None, "buy", [(DRESS, 2, {"size": "M"})]),
+    # price and existence questions, even without a question mark
+    ("cb le 4", None, "question", []),
+    ("prix du 4", None, "question", []),
+    ("c'è la M", SWEATER, "question", []),
+    # first-person claims in SMS spelling
+    ("chuis preneur", BAG, "buy", [(BAG, 1, {})]),
+    ("j'le veu", BAG, "buy", [(BAG, 1, {})]),
+    ("mwa", BAG, "buy", [(BAG, 1, {})]),
+    # withdrawing, taking oneself off, polite plural imperatives
+    ("je me désiste", BAG, "cancel", []),
+    ("take me off the list", BAG, "cancel", []),
+    ("annullate per favore", BAG, "cancel", []),
+]
+
+
+@pytest.mark.parametrize(("text", "featured", "intent", "expected"), SECOND_PASS)
+def test_second_pass_rules(
+    parser: IntentParser, text: str, featured: str | None, intent: str, expected: list
+) -> None:
+    result = parser.parse(text, featured)
+    assert result.intent == intent, result
+    assert items(result) == expected
+
+
 STILL_BUYS = [
     # "plus" meaning "and", never a withdrawal
     ("je prends le 4 plus le 2", RING, {BAG, SWEATER}),
