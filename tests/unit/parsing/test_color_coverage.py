@@ -1,0 +1,76 @@
+"""Every colour the lexicons know, in every language and form, reaches the catalog's own
+value, whether the catalog names its colours in English or in French."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+from commerce.catalog import Catalog, CatalogProduct, CatalogVariant
+from commerce.parsing import IntentParser
+
+LANGUAGES = ("en", "fr", "es", "de", "it")
+CLAIM = {
+    "en": "I'll take it in {}",
+    "fr": "je le prends en {}",
+    "es": "lo quiero en {}",
+    "de": "ich nehme es in {}",
+    "it": "lo prendo in {}",
+}
+
+
+def _colors(language: str) -> dict[str, list[str]]:
+    text = resources.files("commerce").joinpath("lexicons", f"{language}.json").read_text("utf-8")
+    return json.loads(text)["colors"]
+
+
+COLORS = {language: _colors(language) for language in LANGUAGES}
+CONCEPTS = sorted(set(COLORS["en"]) & set(COLORS["fr"]))
+
+
+def _catalog(values_language: str) -> tuple[Catalog, dict[str, str]]:
+    """A product per colour concept, in two colours: that one (named as the catalog's
+    language names it) and another."""
+    products, value_of = [], {}
+    for n, concept in enumerate(CONCEPTS):
+        value = COLORS[values_language][concept][0]
+        other_concept = CONCEPTS[(n + len(CONCEPTS) // 2) % len(CONCEPTS)]
+        other = COLORS[values_language][other_concept][0]
+        value_of[concept] = value
+        products.append(
+            CatalogProduct(
+                sku=f"P{n}",
+                name=f"Article {n}",
+                price_minor=1000,
+                code=str(100 + n),
+                options={"color": (value, other)},
+                variants=(
+                    CatalogVariant(f"P{n}-A", {"color": value}, 5),
+                    CatalogVariant(f"P{n}-B", {"color": other}, 5),
+                ),
+            )
+        )
+    return Catalog("EUR", tuple(products)), value_of
+
+
+def test_the_lexicons_know_at_least_fifty_colour_families_in_every_language() -> None:
+    for language in LANGUAGES:
+        assert len(COLORS[language]) >= 50, language
+    assert set(COLORS["en"]) == set(COLORS["fr"]) == set(COLORS["de"])
+
+
+@pytest.mark.parametrize("values_language", ["en", "fr"])
+def test_every_colour_form_reaches_the_catalog_value(values_language: str) -> None:
+    catalog, value_of = _catalog(values_language)
+    parser = IntentParser(catalog)
+    misses = []
+    for n, concept in enumerate(CONCEPTS):
+        for language in LANGUAGES:
+            for form in COLORS[language].get(concept, []):
+                result = parser.parse(CLAIM[language].format(form), f"P{n}")
+                got = [item.options.get("color") for item in result.items]
+                if got != [value_of[concept]]:
+                    misses.append((language, form, got))
+    assert misses == []
