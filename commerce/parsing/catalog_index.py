@@ -11,6 +11,13 @@ from commerce.parsing.text import fold, phrase_tokens
 
 _LETTER_SIZE = re.compile(r"^(x{0,3}[sml]|x{1,3}l|\d?xl)$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+# A size in a sizing system: "EU 42", "US 9.5", "UK 8", "T40", "42 EU"; its number is
+# what viewers say ("en 42", "taille 9,5").
+_SYSTEM_SIZE = re.compile(
+    r"^\s*(?:eu|eur|us|uk|it|fr|de|t|w)\s*(\d+(?:[.,]\d+)?)\s*$"
+    r"|^\s*(\d+(?:[.,]\d+)?)\s*(?:eu|eur|us|uk|it|fr|de)\s*$",
+    re.I,
+)
 OptionHit = tuple[str, str]  # (option name, catalog value)
 
 
@@ -73,6 +80,11 @@ class CatalogIndex:
                 tokens = phrase_tokens(value)
                 if len(tokens) == 2 and tokens[0].isdigit() and tokens[1].isalpha():
                     number_owners.setdefault(tokens[0], set()).add(value)
+                system = _SYSTEM_SIZE.match(value)
+                if system:
+                    number = (system.group(1) or system.group(2)).replace(",", ".")
+                    number_owners.setdefault(number, set()).add(value)
+                    info.size_option = info.size_option or option
                 if len(tokens) < 2:
                     continue
                 for token in tokens:

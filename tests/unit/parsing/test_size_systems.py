@@ -1,0 +1,57 @@
+"""Sizes in sizing systems ("EU 42", "US 9.5", "UK 10", "T40"): a bare number, or one after
+a size word in any language, decimal comma too, reaches the one value it can mean."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce.catalog import Catalog, CatalogProduct, CatalogVariant
+from commerce.parsing import IntentParser
+
+
+def _product(sku: str, code: str, sizes: list[str]) -> CatalogProduct:
+    return CatalogProduct(
+        sku=sku,
+        name=f"Model {sku.title()}",
+        price_minor=9000,
+        code=code,
+        options={"size": tuple(sizes)},
+        variants=tuple(CatalogVariant(f"{sku}-{n}", {"size": s}, 3) for n, s in enumerate(sizes)),
+    )
+
+
+@pytest.fixture(scope="module")
+def parser() -> IntentParser:
+    return IntentParser(
+        Catalog(
+            "EUR",
+            (
+                _product("SNEAK", "11", ["EU 40", "EU 41", "EU 42", "EU 42.5", "EU 43"]),
+                _product("BOOT", "12", ["US 8", "US 8.5", "US 9", "US 9.5"]),
+                _product("DRESS", "13", ["T36", "T38", "T40"]),
+                _product("COAT", "14", ["UK 8", "UK 10", "UK 12"]),
+            ),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "featured", "size"),
+    [
+        ("je prends en 42", "SNEAK", "EU 42"),
+        ("je prends la 42,5", "SNEAK", "EU 42.5"),
+        ("pointure 43", "SNEAK", "EU 43"),
+        ("I'll take size 9.5", "BOOT", "US 9.5"),
+        ("me lo llevo en talla 9,5", "BOOT", "US 9.5"),
+        ("ich nehme Größe 38", "DRESS", "T38"),
+        ("lo prendo taglia 40", "DRESS", "T40"),
+        ("mine in 10", "COAT", "UK 10"),
+        ("je prends en EU 41", "SNEAK", "EU 41"),
+    ],
+)
+def test_a_number_reaches_the_size_in_its_system(
+    parser: IntentParser, text: str, featured: str, size: str
+) -> None:
+    result = parser.parse(text, featured)
+    assert result.intent == "buy", result
+    assert [(i.sku, i.quantity, i.options) for i in result.items] == [(featured, 1, {"size": size})]
