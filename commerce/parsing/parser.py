@@ -418,7 +418,17 @@ class IntentParser:
         """A number word, "x2" or "+1": the count of the item being built, or of a new one."""
         span = spans[position]
         product = reading.product_ctx or reading.upcoming
-        if span.kind == "qty" and span.language == "postfix":
+        if (
+            span.kind == "qty"
+            and span.language == "postfix"
+            and self._before_reference(spans, position)
+            and (reading.current is None or reading.current.quantity is not None)
+        ):
+            # "2x le 4 et 3x le 6": "3x" counts what it comes before, not the 4 again
+            reading.current = self._quantity(
+                _count_of(span), spans, position, reading.frames, None, product
+            )
+        elif span.kind == "qty" and span.language == "postfix":
             reading.current = self._quantity(
                 _count_of(span),
                 spans,
@@ -497,6 +507,21 @@ class IntentParser:
             tokens[article.start] in self.lexicon.indefinite_articles
             and noun.kind == "word"
             and len(str(noun.value)) > 2
+        )
+
+    @staticmethod
+    def _before_reference(spans: list[Span], position: int) -> bool:
+        """Whether a product reference follows ("3x le 6", "2 pull"): a code or a name,
+        right after or after an article."""
+        following = [s.kind for s in spans[position + 1 : position + 3]]
+        if not following:
+            return False
+        if following[0] in ("code", "name"):
+            return True
+        return following[0] == "product_articles" and following[1:2] in (
+            ["code"],
+            ["number"],
+            ["name"],
         )
 
     def _counts(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
@@ -701,10 +726,28 @@ class IntentParser:
             next_token=str(nxt.value) if nxt is not None and nxt.kind == "word" else None,
         )
         prev_kind, next_token = site.prev_kind, site.next_token
+        if (
+            number.isdigit()
+            and site.next_kind == "name"
+            and prev_kind not in ("product_articles", "size_markers")
+            and int(number) <= MAX_QUANTITY
+        ):
+            # "2 pull bleu marine": a count before a product's name, not the code 2
+            return self._quantity(int(number), spans, position, frames, None, product)
         if counts_of or ((site.next_kind == "times" or prev_kind == "times") and number.isdigit()):
             postfix = prev_kind == "times"
+            # "2x le 4 et 3x le 6": a count before a reference starts the next item
+            starts_new = counts_of or (
+                site.next_kind == "times" and self._before_reference(spans, position + 1)
+            )
             return self._quantity(
-                int(number), spans, position, frames, current, product, postfix=postfix
+                int(number),
+                spans,
+                position,
+                frames,
+                None if starts_new else current,
+                product,
+                postfix=postfix,
             )
         if next_token in lex.amount_units or (
             nxt is not None and nxt.kind == "marker" and nxt.value in lex.amount_units

@@ -177,6 +177,20 @@ SECOND_PASS = [
     ("2 du 1 et 1 du 4", None, "buy", [(RING, 2, {}), (BAG, 1, {})]),
     ("quiero 2 del 4", None, "buy", [(BAG, 2, {})]),
     ("je prends 2 du 5 en M", None, "buy", [(DRESS, 2, {"size": "M"})]),
+    # several items, each with its own count and option
+    (
+        "1 pull écru et 2 pull bleu marine",
+        None,
+        "buy",
+        [(SWEATER, 1, {"color": "écru"}), (SWEATER, 2, {"color": "bleu marine"})],
+    ),
+    (
+        "2x le 4 et 3x le 6 argent",
+        None,
+        "buy",
+        [(BAG, 2, {}), ("COLLIER-ETOILE", 3, {"color": "argent"})],
+    ),
+    ("je prends 2 pull écru", None, "buy", [(SWEATER, 2, {"color": "écru"})]),
     # price and existence questions, even without a question mark
     ("cb le 4", None, "question", []),
     ("prix du 4", None, "question", []),
