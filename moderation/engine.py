@@ -23,6 +23,7 @@ from moderation.verdict import Action, MessageToJudge, Verdict
 logger = logging.getLogger(__name__)
 
 MAX_AUTHORS = 100_000
+MAX_STAFF_NAMES = 32  # hosts and moderators remembered per session
 CONTENT_CACHE_SIZE = 20_000
 CACHEABLE_CHARS = 300
 
@@ -55,6 +56,9 @@ class ModerationEngine:
 
     def __init__(self, policy: ModerationPolicy, max_authors: int = MAX_AUTHORS) -> None:
         self._content: dict[tuple[str, str], tuple[str, ...]] = {}  # ("text"|"name", value)
+        # The names the session's hosts and moderators post under: a viewer's name that
+        # imitates one is impersonation, like one imitating a configured protected name.
+        self._staff: tuple[str, ...] = ()
         self.policy = policy
         self.max_authors = max_authors
         self._authors: OrderedDict[str, AuthorState] = OrderedDict()
@@ -66,6 +70,9 @@ class ModerationEngine:
     @policy.setter
     def policy(self, policy: ModerationPolicy) -> None:
         self._policy = policy
+        self._names_policy = replace(
+            policy, protected_names=(*policy.protected_names, *self._staff)
+        )
         self._content.clear()  # what a message says is judged again under the new policy
 
     # -- decisions -------------------------------------------------------------------------
@@ -74,6 +81,7 @@ class ModerationEngine:
         """The verdict on one message; depends on earlier messages only, never raises."""
         policy = self.policy
         if message.role in policy.exempt_roles:
+            self._learn_staff(message.author_name)
             return Verdict(dry_run=policy.dry_run)
         state = self._state(message.author_id)
         reasons = self._history(state, message)
@@ -86,12 +94,22 @@ class ModerationEngine:
         logger.debug("moderation %s %s %s", message.message_id, verdict.action, verdict.reasons)
         return verdict
 
+    def _learn_staff(self, name: str) -> None:
+        name = name.strip()
+        if not name or name in self._staff or name in self._policy.protected_names:
+            return
+        self._staff = (*self._staff, name)[-MAX_STAFF_NAMES:]
+        self._names_policy = replace(
+            self._policy, protected_names=(*self._policy.protected_names, *self._staff)
+        )
+        for key in [k for k in self._content if k[0] == "name"]:
+            del self._content[key]  # names are judged again against the new staff name
+
     def _content_categories(self, text: str, author_name: str) -> tuple[str, ...]:
         """Content rules are pure and a chat repeats itself ("+1", "SOLD", the same emoji,
         the same names): recent short texts and names are judged once per policy."""
-        return self._cached(("name", author_name), name_categories, author_name) + self._cached(
-            ("text", text), text_categories, text
-        )
+        names = self._cached(("name", author_name), name_categories, author_name)
+        return names + self._cached(("text", text), text_categories, text)
 
     def _cached(
         self,
@@ -100,10 +118,11 @@ class ModerationEngine:
         value: str,
     ) -> tuple[str, ...]:
         if len(value) > CACHEABLE_CHARS:
-            return judge(value, self._policy)
+            return judge(value, self._names_policy if key[0] == "name" else self._policy)
         found = self._content.get(key)
         if found is None:
-            found = judge(value, self._policy)
+            policy = self._names_policy if key[0] == "name" else self._policy
+            found = judge(value, policy)
             if len(self._content) >= CONTENT_CACHE_SIZE:
                 del self._content[next(iter(self._content))]  # the oldest entry
             self._content[key] = found

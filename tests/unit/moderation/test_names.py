@@ -46,3 +46,28 @@ def test_namesakes_and_similar_names_are_not_impersonators(fresh_judge: Judge, n
 
 def test_the_host_under_the_protected_name_is_not_acted_on(fresh_judge: Judge) -> None:
     assert fresh_judge("bienvenue !", name="Ingrid", role="host").action.value == "allow"
+
+
+def test_names_of_the_sessions_hosts_and_moderators_are_protected_once_seen() -> None:
+    """The spec compares a name with every host and moderator name of the session, not only
+    the configured ones: once "Julie" has posted as host, "Ju1ie" and "JULIE_officiel" are
+    impersonators; a namesake with a surname is not."""
+    from moderation.engine import ModerationEngine
+    from moderation.policy import ModerationPolicy
+    from moderation.verdict import MessageToJudge
+
+    engine = ModerationEngine(ModerationPolicy.from_settings_json({"brand": "Maison Test"}))
+
+    def action(n: int, name: str, role: str = "viewer") -> str:
+        message = MessageToJudge(f"m{n}", n * 30.0, f"u{n}", name, role, "bonjour")
+        return engine.decide(message).action.value
+
+    assert action(0, "Ju1ie") == "allow"  # before any host spoke: no one to imitate
+    assert action(1, "Julie", "host") == "allow"
+    assert action(2, "Nadia (modo)", "moderator") == "allow"
+    assert [
+        action(n, name) for n, name in enumerate(("Ju1ie", "JULIE_officiel", "Nadia modo"), 3)
+    ] == ["ban"] * 3
+    assert [
+        action(n, name) for n, name in enumerate(("Julie Martin", "Juliette", "Julien"), 6)
+    ] == ["allow"] * 3
