@@ -25,6 +25,11 @@ app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
 moderation_app = typer.Typer(help="The moderation audit log.", no_args_is_help=True)
 app.add_typer(moderation_app, name="moderation")
+outbox_app = typer.Typer(
+    help="What waits to be sent (replies, moderation actions, brand events).",
+    no_args_is_help=True,
+)
+app.add_typer(outbox_app, name="outbox")
 
 DbOption = Annotated[
     str | None, typer.Option("--db", help="Database URL (default: VITRINE_DATABASE_URL or SQLite)")
@@ -426,6 +431,71 @@ def export(
     writer = write_orders_csv if out.suffix.lower() == ".csv" else write_orders_json
     writer(documents, out)
     typer.echo(f"wrote {len(documents)} orders to {out}")
+
+
+@outbox_app.command("list")
+def outbox_list(
+    db: DbOption = None,
+    dead: Annotated[bool, typer.Option("--dead", help="Rows that failed for good")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many")] = 100,
+) -> None:
+    """Rows still to send, oldest first (or, with --dead, those that failed for good)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from kernel.outbox_admin import outbox_rows
+    from vitrine.bootstrap import open_database
+    from vitrine.terminal import cell
+
+    database = open_database(_database_url(db), must_exist=True)
+    try:
+        with database.unit_of_work() as uow:
+            rows = outbox_rows(uow.session, dead=dead, limit=limit)
+    finally:
+        database.dispose()
+    if not rows:
+        typer.echo("no failed rows" if dead else "nothing waits to be sent")
+        return
+    table = Table(title="outbox: failed for good" if dead else "outbox: waiting")
+    for column in ("id", "kind", "channel", "to", "attempts", "next try (UTC)", "last error"):
+        table.add_column(column, justify="right" if column in ("id", "attempts") else "left")
+    for row in rows:
+        table.add_row(
+            str(row.id),
+            row.kind,
+            row.channel,
+            cell(row.destination, 40),
+            str(row.attempts),
+            row.next_attempt_at.strftime("%Y-%m-%d %H:%M:%S"),
+            cell(row.last_error or "", 80),
+        )
+    Console().print(table)
+
+
+@outbox_app.command("retry")
+def outbox_retry(
+    ids: Annotated[list[int] | None, typer.Argument(help="Ids of failed rows")] = None,
+    all_dead: Annotated[bool, typer.Option("--all-dead", help="Every failed row")] = False,
+    db: DbOption = None,
+) -> None:
+    """Send failed rows again, with fresh attempts (after fixing what made them fail)."""
+    from kernel.clock import utcnow
+    from kernel.outbox_admin import NotDead, retry
+    from vitrine.bootstrap import open_database
+
+    if bool(ids) == all_dead:
+        raise _fail("give the ids of failed rows, or --all-dead")
+    database = open_database(_database_url(db), must_exist=True)
+    try:
+        with database.unit_of_work() as uow:
+            try:
+                count = retry(uow.session, None if all_dead else ids, utcnow())
+            except NotDead as exc:
+                raise _fail(str(exc)) from exc
+            uow.commit()
+    finally:
+        database.dispose()
+    typer.echo(f"{count} row(s) will be sent again")
 
 
 @app.command("sessions")
