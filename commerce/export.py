@@ -1,4 +1,6 @@
-"""Order exports for the brand's shop: CSV (one row per line) and JSON (one object per order)."""
+"""Order exports for the brand's shop: CSV (one row per line), JSON (one object per order)
+and Shopify's order-export layout. Orders are read in pages and written as they come: an
+export of any size never holds all orders in memory."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +19,7 @@ from sqlalchemy.orm import Session
 from commerce.models import Order
 from commerce.orders import order_document
 from kernel.csv_cells import safe_row
-from kernel.models import Viewer
+from kernel.models import LiveSession, Viewer
 from kernel.money import format_money
 
 CSV_COLUMNS = [
@@ -56,7 +59,41 @@ def orders_for_export(
     return documents
 
 
-def _atomic_write(path: Path, write: Any) -> None:
+def iter_orders(
+    session: Session,
+    *,
+    session_id: int | None = None,
+    since: datetime | None = None,
+    statuses: Iterable[str] | None = None,
+    page: int = 500,
+) -> Iterator[dict[str, Any]]:
+    """Order documents with their buyer and live session, oldest first, read `page` at a
+    time: of one live session, and/or created since a moment, in some statuses."""
+    query = select(Order).order_by(Order.id).execution_options(yield_per=page)
+    if session_id is not None:
+        query = query.where(Order.session_id == session_id)
+    if since is not None:
+        query = query.where(Order.created_at >= since)
+    if statuses is not None:
+        query = query.where(Order.status.in_(list(statuses)))
+    keys: dict[int, str] = {}
+    for order in session.scalars(query):
+        viewer = session.get(Viewer, order.viewer_id)
+        doc = order_document(session, order)
+        if order.session_id not in keys:
+            live = session.get(LiveSession, order.session_id)
+            keys[order.session_id] = live.key if live else ""
+        doc["session"] = keys[order.session_id]
+        doc["created_at"] = order.created_at.isoformat()
+        doc["buyer"] = {
+            "name": viewer.display_name if viewer else None,
+            "platform": viewer.platform if viewer else None,
+            "platform_user_id": viewer.platform_user_id if viewer else None,
+        }
+        yield doc
+
+
+def atomic_write(path: Path, write: Any) -> None:
     """Write to a temporary file and rename: a reader never sees half an export."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -69,43 +106,132 @@ def _atomic_write(path: Path, write: Any) -> None:
         raise
 
 
-def write_orders_csv(documents: list[dict[str, Any]], path: Path) -> Path:
-    def write(fh: Any) -> None:
-        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        for doc in documents:
-            for line in doc["lines"]:
-                currency = doc["currency"]
-                writer.writerow(
-                    safe_row(
-                        {
-                            "order_id": doc["order_id"],
-                            "status": doc["status"],
-                            "buyer": doc["buyer"]["name"],
-                            "buyer_platform_id": doc["buyer"]["platform_user_id"],
-                            "product_sku": line["product_sku"],
-                            "variant_sku": line["variant_sku"],
-                            "name": line["name"],
-                            "options": ";".join(f"{k}={v}" for k, v in line["options"].items()),
-                            "quantity": line["quantity"],
-                            "unit_price": format_money(line["unit_price_minor"], currency).split()[
-                                0
-                            ],
-                            "line_total": format_money(
-                                line["unit_price_minor"] * line["quantity"], currency
-                            ).split()[0],
-                            "currency": currency,
-                            "paid_at": doc["paid_at"] or "",
-                        }
-                    )
+def write_orders_csv(documents: Iterable[dict[str, Any]], path: Path) -> Path:
+    atomic_write(path, lambda fh: csv_to(documents, fh))
+    return path
+
+
+def csv_to(documents: Iterable[dict[str, Any]], fh: IO[str]) -> int:
+    """Our CSV (a row per order line) to an open file; how many orders were written."""
+    writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    count = 0
+    for doc in documents:
+        currency = doc["currency"]
+        money = partial_money(currency)
+        for line in doc["lines"]:
+            writer.writerow(
+                safe_row(
+                    {
+                        "order_id": doc["order_id"],
+                        "status": doc["status"],
+                        "buyer": doc["buyer"]["name"],
+                        "buyer_platform_id": doc["buyer"]["platform_user_id"],
+                        "product_sku": line["product_sku"],
+                        "variant_sku": line["variant_sku"],
+                        "name": line["name"],
+                        "options": ";".join(f"{k}={v}" for k, v in line["options"].items()),
+                        "quantity": line["quantity"],
+                        "unit_price": money(line["unit_price_minor"]),
+                        "line_total": money(line["unit_price_minor"] * line["quantity"]),
+                        "currency": currency,
+                        "paid_at": doc["paid_at"] or "",
+                    }
                 )
+            )
+        count += 1
+    return count
 
-    _atomic_write(path, write)
+
+def write_orders_json(documents: Iterable[dict[str, Any]], path: Path) -> Path:
+    atomic_write(path, lambda fh: json_to(documents, fh))
     return path
 
 
-def write_orders_json(documents: list[dict[str, Any]], path: Path) -> Path:
-    _atomic_write(
-        path, lambda fh: json.dump({"orders": documents}, fh, ensure_ascii=False, indent=2)
-    )
-    return path
+def json_to(documents: Iterable[dict[str, Any]], fh: IO[str]) -> int:
+    """`{"orders": [...]}`, an order at a time; how many orders were written."""
+    count = 0
+    fh.write('{"orders": [')
+    for doc in documents:
+        fh.write(",\n" if count else "\n")
+        fh.write(json.dumps(doc, ensure_ascii=False))
+        count += 1
+    fh.write("\n]}\n")
+    return count
+
+
+# Shopify's order export: one row per line item, the order's own fields on its first row
+# (the columns a Shopify order import reads; what Vitrine does not know stays empty).
+SHOPIFY_COLUMNS = [
+    "Name",
+    "Email",
+    "Financial Status",
+    "Paid at",
+    "Fulfillment Status",
+    "Currency",
+    "Subtotal",
+    "Shipping",
+    "Taxes",
+    "Total",
+    "Created at",
+    "Lineitem quantity",
+    "Lineitem name",
+    "Lineitem price",
+    "Lineitem sku",
+    "Lineitem requires shipping",
+    "Billing Name",
+    "Shipping Name",
+    "Notes",
+    "Payment Method",
+    "Id",
+    "Tags",
+    "Source",
+]
+_FINANCIAL = {"paid": "paid", "handed_off": "paid", "refunded": "refunded"}
+
+
+def shopify_csv_to(documents: Iterable[dict[str, Any]], fh: IO[str]) -> int:
+    """Shopify's order-export layout; how many orders were written."""
+    writer = csv.DictWriter(fh, fieldnames=SHOPIFY_COLUMNS)
+    writer.writeheader()
+    count = 0
+    for doc in documents:
+        currency = doc["currency"]
+        money = partial_money(currency)
+        for n, line in enumerate(doc["lines"]):
+            options = " / ".join(str(v) for v in line["options"].values())
+            row: dict[str, Any] = {
+                "Name": f"#VIT{doc['order_id']}",
+                "Lineitem quantity": line["quantity"],
+                "Lineitem name": f"{line['name']} - {options}" if options else line["name"],
+                "Lineitem price": money(line["unit_price_minor"]),
+                "Lineitem sku": line["variant_sku"],
+                "Lineitem requires shipping": "true",
+            }
+            if n == 0:
+                row |= {
+                    "Financial Status": _FINANCIAL.get(doc["status"], "pending"),
+                    "Paid at": doc["paid_at"] or "",
+                    "Fulfillment Status": "unfulfilled",
+                    "Currency": currency,
+                    "Subtotal": money(doc["total_minor"]),
+                    "Shipping": money(0),
+                    "Taxes": money(0),
+                    "Total": money(doc["total_minor"]),
+                    "Created at": doc.get("created_at") or "",
+                    "Billing Name": doc["buyer"]["name"] or "",
+                    "Shipping Name": doc["buyer"]["name"] or "",
+                    "Notes": f"Vitrine order {doc['order_id']}, live {doc.get('session', '')}",
+                    "Payment Method": "vitrine",
+                    "Id": doc["order_id"],
+                    "Tags": f"vitrine, vitrine-order-{doc['order_id']}",
+                    "Source": "vitrine",
+                }
+            writer.writerow(safe_row(row))
+        count += 1
+    return count
+
+
+def partial_money(currency: str) -> Callable[[int], str]:
+    """Minor units as the decimal string an import reads ("49.90"), never a float."""
+    return lambda minor: format_money(minor, currency).split()[0]

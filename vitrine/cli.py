@@ -398,39 +398,70 @@ def _warn_if_links_miss(public_url: str, host: str, port: int, log: object) -> N
 
 @app.command("export")
 def export(
-    session: Annotated[str, typer.Option(help="Live session key")],
-    out: Annotated[Path, typer.Option(help="File to write (.csv or .json)")],
+    out: Annotated[str, typer.Option(help="File to write, or - for standard output")],
+    session: Annotated[str | None, typer.Option(help="Only this live session's orders")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only orders created since (ISO date or date-time, UTC)")
+    ] = None,
+    format_: Annotated[
+        str | None,
+        typer.Option("--format", help="csv, json or shopify-csv (default: from --out's extension)"),
+    ] = None,
     db: DbOption = None,
     status: Annotated[
         list[str] | None, typer.Option(help="Only orders in this status (repeatable)")
     ] = None,
 ) -> None:
-    """Export a live session's orders for the brand's shop (CSV: a row per line; JSON)."""
+    """Export orders for the brand's shop: CSV (a row per line), JSON, or Shopify's order
+    export layout. Orders are read and written as they come, never all held in memory."""
+    from datetime import UTC, datetime
+
     from sqlalchemy import select
 
-    from commerce.export import orders_for_export, write_orders_csv, write_orders_json
+    from commerce.export import atomic_write, csv_to, iter_orders, json_to, shopify_csv_to
     from commerce.models import OrderStatus
     from kernel.models import LiveSession
     from vitrine.bootstrap import open_database
 
-    if out.suffix.lower() not in (".csv", ".json"):
-        raise _fail("--out must end in .csv or .json")
+    writers = {"csv": csv_to, "json": json_to, "shopify-csv": shopify_csv_to}
+    chosen = format_ or {".csv": "csv", ".json": "json"}.get(Path(out).suffix.lower())
+    if chosen not in writers:
+        raise _fail("give --format csv, json or shopify-csv (or an --out ending in .csv/.json)")
     unknown = sorted(set(status or ()) - {s.value for s in OrderStatus})
     if unknown:
         known = ", ".join(s.value for s in OrderStatus)
         raise _fail(f"unknown --status {', '.join(unknown)} (one of: {known})")
+    moment = None
+    if since is not None:
+        try:
+            moment = datetime.fromisoformat(since)
+        except ValueError as exc:
+            raise _fail(
+                f"--since {since!r} is not a date (e.g. 2026-12-05 or 2026-12-05T20:00)"
+            ) from exc
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     database = open_database(_database_url(db), must_exist=True)
     try:
         with database.unit_of_work() as uow:
-            live_id = uow.session.scalar(select(LiveSession.id).where(LiveSession.key == session))
-            if live_id is None:
-                raise _fail(f"no live session with key {session!r}")
-            documents = orders_for_export(uow.session, live_id, status)
+            live_id = None
+            if session is not None:
+                live_id = uow.session.scalar(
+                    select(LiveSession.id).where(LiveSession.key == session)
+                )
+                if live_id is None:
+                    raise _fail(f"no live session with key {session!r}")
+            orders = iter_orders(uow.session, session_id=live_id, since=moment, statuses=status)
+            write = writers[chosen]
+            if out == "-":
+                count = write(orders, sys.stdout)
+                sys.stdout.flush()
+                typer.echo(f"wrote {count} orders", err=True)
+                return
+            counted: list[int] = []
+            atomic_write(Path(out), lambda fh: counted.append(write(orders, fh)))
     finally:
         database.dispose()
-    writer = write_orders_csv if out.suffix.lower() == ".csv" else write_orders_json
-    writer(documents, out)
-    typer.echo(f"wrote {len(documents)} orders to {out}")
+    typer.echo(f"wrote {counted[0]} orders to {out}")
 
 
 @outbox_app.command("list")
