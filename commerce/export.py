@@ -66,6 +66,8 @@ def iter_orders(
     since: datetime | None = None,
     statuses: Iterable[str] | None = None,
     page: int = 500,
+    after_id: int | None = None,
+    limit: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Order documents with their buyer and live session, oldest first, read `page` at a
     time: of one live session, and/or created since a moment, in some statuses."""
@@ -76,6 +78,10 @@ def iter_orders(
         query = query.where(Order.created_at >= since)
     if statuses is not None:
         query = query.where(Order.status.in_(list(statuses)))
+    if after_id is not None:
+        query = query.where(Order.id > after_id)  # a cursor: the last order already read
+    if limit is not None:
+        query = query.limit(limit)
     keys: dict[int, str] = {}
     for order in session.scalars(query):
         viewer = session.get(Viewer, order.viewer_id)

@@ -224,3 +224,17 @@ class PaymentEvent(Base):
     created: Mapped[datetime | None]
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     outcome: Mapped[str | None] = mapped_column(Text)
+
+
+class ApiKey(Base):
+    """A key the brand's systems use on the brand API (`Authorization: Bearer vit_...`),
+    stored as its SHA-256 only: the key itself is shown once, when created."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]

@@ -30,6 +30,8 @@ outbox_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(outbox_app, name="outbox")
+apikey_app = typer.Typer(help="Keys for the brand API (GET /api/orders).", no_args_is_help=True)
+app.add_typer(apikey_app, name="apikey")
 
 DbOption = Annotated[
     str | None, typer.Option("--db", help="Database URL (default: VITRINE_DATABASE_URL or SQLite)")
@@ -462,6 +464,75 @@ def export(
     finally:
         database.dispose()
     typer.echo(f"wrote {counted[0]} orders to {out}")
+
+
+@apikey_app.command("create")
+def apikey_create(
+    name: Annotated[str, typer.Option(help="Who uses it (the brand's shop, a script)")],
+    db: DbOption = None,
+) -> None:
+    """Make a key for the brand API; it is printed once and stored only as a hash."""
+    from commerce.api_keys import ApiKeyError, create_key
+    from kernel.clock import utcnow
+    from vitrine.bootstrap import open_database
+
+    database = open_database(_database_url(db), must_exist=True)
+    try:
+        with database.unit_of_work() as uow:
+            try:
+                row, key = create_key(uow.session, name, utcnow())
+            except ApiKeyError as exc:
+                raise _fail(str(exc)) from exc
+            uow.commit()
+            key_id = row.id
+    finally:
+        database.dispose()
+    typer.echo(f"API key {key_id} ({name}), shown once - keep it now:", err=True)
+    typer.echo(key)
+
+
+@apikey_app.command("list")
+def apikey_list(db: DbOption = None) -> None:
+    """The keys: id, name, created, last used, revoked (never the key itself)."""
+    from commerce.api_keys import list_keys
+    from vitrine.bootstrap import open_database
+    from vitrine.terminal import plain
+
+    database = open_database(_database_url(db), must_exist=True)
+    try:
+        with database.unit_of_work() as uow:
+            rows = [
+                (k.id, k.name, k.created_at, k.last_used_at, k.revoked_at)
+                for k in list_keys(uow.session)
+            ]
+    finally:
+        database.dispose()
+    if not rows:
+        typer.echo("no API key yet: vitrine apikey create --name NAME")
+    for key_id, name, created, used, revoked in rows:
+        state = f"revoked {revoked:%Y-%m-%d}" if revoked else "active"
+        last = f"{used:%Y-%m-%d %H:%M}" if used else "never used"
+        typer.echo(f"{key_id}\t{plain(name)}\tcreated {created:%Y-%m-%d}\t{last}\t{state}")
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(key_id: Annotated[int, typer.Argument(help="The key's id")], db: DbOption = None):
+    """Revoke a key: requests with it get 401 from now on."""
+    from commerce.api_keys import ApiKeyError, revoke
+    from kernel.clock import utcnow
+    from vitrine.bootstrap import open_database
+
+    database = open_database(_database_url(db), must_exist=True)
+    try:
+        with database.unit_of_work() as uow:
+            try:
+                revoke(uow.session, key_id, utcnow())
+            except ApiKeyError as exc:
+                raise _fail(str(exc)) from exc
+            uow.commit()
+    finally:
+        database.dispose()
+    typer.echo(f"API key {key_id} revoked")
 
 
 @outbox_app.command("list")

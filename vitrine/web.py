@@ -8,15 +8,17 @@ redirects to it, so the chat pipeline never waits on Stripe.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from commerce.api_keys import authenticate
 from commerce.checkout.factory import CheckoutConfigError, provider_from_settings
 from commerce.checkout.port import CheckoutProvider
 from commerce.checkout_service import (
@@ -27,6 +29,7 @@ from commerce.checkout_service import (
     find_cart,
     sold_out_lines,
 )
+from commerce.export import csv_to, iter_orders, shopify_csv_to
 from commerce.models import OPEN_ORDER_STATUSES, OrderStatus
 from commerce.orders import SoldOutAtPayment
 from commerce.stripe_events import ForgedEvent, UnreadableEvent, verify
@@ -200,6 +203,47 @@ def _build_app(
             return JSONResponse({"error": f"unreadable event: {exc}"}, status_code=400)
         applied = await run_in_threadpool(apply_payment_event, database, event, clock())
         return JSONResponse({"received": True, "outcome": applied.outcome})
+
+    @app.get("/api/orders")
+    def api_orders(
+        request: Request,
+        since: str | None = None,
+        cursor: int | None = None,
+        limit: int = 100,
+        format: str = "json",
+    ) -> Response:
+        """The brand API: orders as the exports give them, a page at a time (cursor =
+        the last order id read), for a bearer key made with `vitrine apikey create`."""
+        scheme, _, key = (request.headers.get("authorization") or "").partition(" ")
+        now = clock()
+        with database.unit_of_work() as uow:
+            if scheme.lower() != "bearer" or authenticate(uow.session, key.strip(), now) is None:
+                return JSONResponse(
+                    {"error": "a valid API key is needed (Authorization: Bearer vit_...)"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+            uow.commit()  # last_used_at
+        if format not in ("json", "csv", "shopify-csv"):
+            return JSONResponse({"error": "format is json, csv or shopify-csv"}, 400)
+        if not 1 <= limit <= 1000:
+            return JSONResponse({"error": "limit is 1 to 1000"}, 400)
+        moment = None
+        if since is not None:
+            try:
+                moment = datetime.fromisoformat(since)
+            except ValueError:
+                return JSONResponse({"error": "since is an ISO date or date-time"}, 400)
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        with database.unit_of_work() as uow:
+            orders = list(iter_orders(uow.session, since=moment, after_id=cursor, limit=limit))
+        next_cursor = str(orders[-1]["order_id"]) if len(orders) == limit else None
+        if format == "json":
+            return JSONResponse({"orders": orders, "next_cursor": next_cursor})
+        buffer = io.StringIO()
+        (csv_to if format == "csv" else shopify_csv_to)(orders, buffer)
+        headers = {"Vitrine-Next-Cursor": next_cursor} if next_cursor else {}
+        return Response(buffer.getvalue(), media_type="text/csv", headers=headers)
 
     @app.post("/platforms/{name}/webhook")
     async def platform_webhook(name: str, request: Request) -> Response:

@@ -86,3 +86,43 @@ def test_orders_are_read_a_page_at_a_time(database, live) -> None:
         rest = list(documents)
     assert first["buyer"]["platform_user_id"] == "buyer0"
     assert len(rest) == 6 and [d["order_id"] for d in rest] == sorted(d["order_id"] for d in rest)
+
+
+def test_the_brand_api_needs_a_live_key_and_pages_with_a_cursor(
+    database, database_url, live
+) -> None:
+    """A key made with `vitrine apikey create` reads /api/orders a page at a time; no key,
+    a wrong one or a revoked one gets 401; the key is stored only as a hash."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from commerce.models import ApiKey
+    from tests.integration.test_checkout_local import make_settings
+    from vitrine.web import create_app
+
+    _orders(database, live)
+    claim_for(database, live, "cid", "SERUM-ECLAT", T0, options={"size": "30ml"})
+    made = _vitrine("apikey", "create", "--name", "shop sync", "--db", database_url)
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip()
+    assert key.startswith("vit_") and len(key) > 40
+    with database.unit_of_work() as uow:
+        stored = uow.session.scalars(select(ApiKey)).one()
+        assert key not in (stored.key_hash, stored.name)
+        key_id = stored.id
+    web = TestClient(create_app(make_settings(), database))
+    auth = {"Authorization": f"Bearer {key}"}
+    first = web.get("/api/orders?limit=2", headers=auth)
+    assert first.status_code == 200, first.text
+    page = first.json()
+    assert len(page["orders"]) == 2 and page["next_cursor"] == str(page["orders"][1]["order_id"])
+    rest = web.get(f"/api/orders?limit=2&cursor={page['next_cursor']}", headers=auth).json()
+    assert len(rest["orders"]) == 1 and rest["next_cursor"] is None
+    shopify = web.get("/api/orders?format=shopify-csv", headers=auth)
+    assert shopify.headers["content-type"].startswith("text/csv") and "#VIT" in shopify.text
+    for headers in ({}, {"Authorization": "Bearer vit_guess"}, {"Authorization": key}):
+        assert web.get("/api/orders", headers=headers).status_code == 401
+    assert _vitrine("apikey", "revoke", str(key_id), "--db", database_url).returncode == 0
+    assert web.get("/api/orders", headers=auth).status_code == 401
+    listed = _vitrine("apikey", "list", "--db", database_url).stdout
+    assert "shop sync" in listed and "revoked" in listed and key not in listed
