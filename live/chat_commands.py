@@ -30,7 +30,7 @@ from live.bus import publish
 from live.deliveries import PrivateReply, PublicReply
 from live.events import Cause
 from live.moderator_commands import UnknownCommand, apply_override, lift_for_viewer
-from live.sessions import LiveInfo, end_session, open_session
+from live.sessions import LiveInfo, end_session, open_session, running_live
 from moderation.engine import ModerationEngine
 from prompts.replies import render
 
@@ -132,11 +132,7 @@ class ChatCommands:
                     )
                 )
             key = "cmd_cart" if lines else "cmd_no_cart"
-            text = (
-                "\n\n".join(lines)
-                if lines
-                else render(key, command.language or self.settings.shop.default_language)
-            )
+            text = "\n\n".join(lines) if lines else self._say(command, key)
             self._write(session, command, text, key, now)
             uow.commit()
         return key
@@ -158,13 +154,7 @@ class ChatCommands:
                 )
                 publish(uow, events, cause)
             key = "cmd_cancelled" if carts else "cmd_no_cart"
-            self._write(
-                session,
-                command,
-                render(key, command.language or self.settings.shop.default_language),
-                key,
-                now,
-            )
+            self._write(session, command, self._say(command, key), key, now)
             uow.commit()
         return key
 
@@ -174,7 +164,7 @@ class ChatCommands:
         now = self.clock()
         with self.database.unit_of_work() as uow:
             session = uow.session
-            live = _live_on(session, command.platform, command.chat_id)
+            live = running_live(session, command.platform, command.chat_id)
             language = command.language or (live.language if live else None)
             product: Product | None = None
             if name == "live":
@@ -237,7 +227,7 @@ class ChatCommands:
         now = self.clock()
         live_id = None
         with self.database.unit_of_work() as uow:
-            live = _live_on(uow.session, command.platform, command.chat_id)
+            live = running_live(uow.session, command.platform, command.chat_id)
             info = LiveInfo.of(live) if live is not None else None
             live_id = live.id if live is not None else None
         if info is None or live_id is None:
@@ -270,16 +260,15 @@ class ChatCommands:
 
     # -- answers ---------------------------------------------------------------------------
 
+    def _say(self, command: ChatCommand, key: str, **values: object) -> str:
+        """A reply template in the author's language (else the shop's)."""
+        language = command.language or self.settings.shop.default_language
+        return render(key, language, **values)
+
     def _answer(self, command: ChatCommand, key: str) -> str:
         now = self.clock()
         with self.database.unit_of_work() as uow:
-            self._write(
-                uow.session,
-                command,
-                render(key, command.language or self.settings.shop.default_language),
-                key,
-                now,
-            )
+            self._write(uow.session, command, self._say(command, key), key, now)
             uow.commit()
         return key
 
@@ -306,19 +295,6 @@ class ChatCommands:
             ],
             now,
         )
-
-
-def _live_on(session: Session, platform: str, chat_id: str) -> LiveSession | None:
-    return session.scalar(
-        select(LiveSession)
-        .where(
-            LiveSession.platform == platform,
-            LiveSession.chat_id == chat_id,
-            LiveSession.status == SessionStatus.LIVE,
-        )
-        .order_by(LiveSession.id.desc())
-        .limit(1)
-    )
 
 
 def _open_carts(session: Session, platform: str, user_id: str) -> list[tuple[Order, LiveSession]]:

@@ -108,19 +108,25 @@ def feature(database: UnitOfWorkProvider, live_session_id: int, sku: str) -> Pro
         return product
 
 
-def live_session_on_chat(database: UnitOfWorkProvider, platform: str, chat_id: str) -> int | None:
+def running_live(session: Session, platform: str, chat_id: str) -> LiveSession | None:
     """The live session running on a chat (the newest, if several were opened)."""
+    return session.scalar(
+        select(LiveSession)
+        .where(
+            LiveSession.platform == platform,
+            LiveSession.chat_id == chat_id,
+            LiveSession.status == SessionStatus.LIVE,
+        )
+        .order_by(LiveSession.id.desc())
+        .limit(1)
+    )
+
+
+def live_session_on_chat(database: UnitOfWorkProvider, platform: str, chat_id: str) -> int | None:
+    """The id of the live session running on a chat, read in a unit of work of its own."""
 
     def read(session: Session) -> int | None:
-        return session.scalar(
-            select(LiveSession.id)
-            .where(
-                LiveSession.platform == platform,
-                LiveSession.chat_id == chat_id,
-                LiveSession.status == SessionStatus.LIVE,
-            )
-            .order_by(LiveSession.id.desc())
-            .limit(1)
-        )
+        live = running_live(session, platform, chat_id)
+        return None if live is None else live.id
 
     return read_in_own_unit(database, read)
