@@ -228,8 +228,8 @@ class IntentParser:
                 return Span(i, i + 1, category)
         if sku is not None:  # an alphabetic code such as "AA": only where nothing else fits
             return Span(i, i + 1, "code", sku)
-        if token in lex.fillers:
-            return Span(i, i + 1, "filler")
+        if token in lex.fillers or token in lex.of_words:
+            return Span(i, i + 1, "filler")  # "of", "von": they say nothing on their own
         if token in lex.negators:
             return Span(i, i + 1, "negator")
         if token in lex.ordinal_markers:
@@ -282,16 +282,8 @@ class IntentParser:
                 self._read_reference(reading, clause, position, featured)
             elif kind == "number":
                 nxt = spans[position + 1] if position + 1 < len(spans) else None
-                after = spans[position + 2] if position + 2 < len(spans) else None
                 # "3 du 14", "2 of 7", "2 del 5": a count, then the product it counts
-                counts_of = (
-                    nxt is not None
-                    and after is not None
-                    and nxt.end - nxt.start == 1
-                    and tokens[nxt.start] in self.lexicon.of_words
-                    and after.kind in ("number", "code")
-                    and str(span.value).isdigit()
-                )
+                counts_of = str(span.value).isdigit() and self._counts_of(spans, position, tokens)
                 reading.current = self._number(
                     span, prev, nxt, position, reading, clause, counts_of=counts_of
                 )
@@ -454,8 +446,10 @@ class IntentParser:
         ):
             reading.unknown += 1  # "très bien" is not "tres" (three)
         else:
+            # "deux du 22": the count starts the item of the code that follows
+            current = None if self._counts_of(spans, position, tokens) else reading.current
             reading.current = self._quantity(
-                _count_of(span), spans, position, reading.frames, reading.current, product
+                _count_of(span), spans, position, reading.frames, current, product
             )
 
     def _read_option(
@@ -509,6 +503,17 @@ class IntentParser:
             and len(str(noun.value)) > 2
         )
 
+    def _counts_of(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
+        """A count, then "of" and a product's code: "3 du 14", "deux du 22", "2 of 7"."""
+        if position + 2 >= len(spans):
+            return False
+        of, ref = spans[position + 1], spans[position + 2]
+        return (
+            of.end - of.start == 1
+            and tokens[of.start] in self.lexicon.of_words
+            and ref.kind in ("number", "code")
+        )
+
     @staticmethod
     def _before_reference(spans: list[Span], position: int) -> bool:
         """Whether a product reference follows ("3x le 6", "2 pull"): a code or a name,
@@ -546,6 +551,8 @@ class IntentParser:
             return True
         if nxt.kind == "word" and str(nxt.value) in self.lexicon.measures:
             return True
+        if self._counts_of(spans, position, tokens):
+            return True  # "deux du 22", "two of 7"
         return tokens[nxt.start] in self.lexicon.for_words or (
             nxt.kind == "word" and len(str(nxt.value)) == 1
         )

@@ -1,0 +1,161 @@
+"""The intent spec's rules, generated across the five languages and three catalogs of
+different kinds of brand (sneakers with English values, jewellery with French values, home
+goods with Italian values). Templates of our own, never lines of an evaluation corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce.catalog import Catalog, CatalogProduct, CatalogVariant
+from commerce.parsing import IntentParser
+
+
+def _product(sku, code, name, colors, sizes=()) -> CatalogProduct:
+    options = {"color": tuple(colors)}
+    if sizes:
+        options["size"] = tuple(sizes)
+    variants = [
+        CatalogVariant(f"{sku}-{c}-{s}", {"color": c, **({"size": s} if s else {})}, 4)
+        for c in colors
+        for s in (sizes or ("",))
+    ]
+    return CatalogProduct(sku, name, 5000, code, (), options, tuple(variants))
+
+
+CATALOGS = {
+    "sneakers-en": Catalog(
+        "EUR",
+        (
+            _product("RUNNER", "21", "Runner Volt", ["black", "white"], ["EU 41", "EU 42"]),
+            _product("COURT", "22", "Court Classic", ["navy", "green"], ["EU 41", "EU 42"]),
+        ),
+    ),
+    "jewels-fr": Catalog(
+        "EUR",
+        (
+            _product("ANNEAU", "31", "Anneau Lys", ["doré", "argenté"], ["52", "54"]),
+            _product("CHAINE", "32", "Chaîne Perle", ["doré", "rose"]),
+        ),
+    ),
+    "home-it": Catalog(
+        "EUR",
+        (
+            _product("VASO", "41", "Vaso Onda", ["blu", "bianco"]),
+            _product("CIOTOLA", "42", "Ciotola Luna", ["verde", "nero"]),
+        ),
+    ),
+}
+FIRST = {name: catalog.products[0] for name, catalog in CATALOGS.items()}
+SECOND = {name: catalog.products[1] for name, catalog in CATALOGS.items()}
+
+CLAIM = {
+    "fr": "je prends",
+    "en": "I'll take it",
+    "es": "lo quiero",
+    "de": "ich nehme es",
+    "it": "lo prendo",
+}
+CLAIM_CODE = {
+    "fr": "je prends le {code}",
+    "en": "I'll take {code}",
+    "es": "quiero el {code}",
+    "de": "ich nehme die {code}",
+    "it": "prendo il {code}",
+}
+TWO_OF = {
+    "fr": "deux du {code} svp",
+    "en": "two of {code} please",
+    "es": "dos del {code}",
+    "de": "zwei von {code} bitte",
+    "it": "due del {code}",
+}
+CANCEL = {
+    "fr": "annule ma commande",
+    "en": "cancel my order please",
+    "es": "cancela mi pedido",
+    "de": "bitte stornieren",
+    "it": "annulla il mio ordine",
+}
+NO_LONGER = {
+    "fr": "je ne le prends plus",
+    "en": "I don't want it anymore",
+    "es": "ya no lo quiero",
+    "de": "ich will es nicht mehr",
+    "it": "non lo voglio più",
+}
+PRICE = {
+    "fr": "combien le {code}",
+    "en": "how much is {code}",
+    "es": "cuánto cuesta el {code}",
+    "de": "was kostet {code}",
+    "it": "quanto costa il {code}",
+}
+NOT_FOR_ME = {
+    "fr": "pas pour moi cette fois",
+    "en": "not for me this time",
+    "es": "esta vez no, gracias",
+    "de": "diesmal nicht, danke",
+    "it": "no grazie, non fa per me",
+}
+GREETING = {
+    "fr": "coucou tout le monde",
+    "en": "hi everyone from Leeds",
+    "es": "hola a todas",
+    "de": "hallo zusammen",
+    "it": "ciao a tutti",
+}
+
+LANGUAGES = tuple(CLAIM)
+CASES = [(catalog, language) for catalog in CATALOGS for language in LANGUAGES]
+
+
+@pytest.fixture(scope="module")
+def parsers() -> dict[str, IntentParser]:
+    return {name: IntentParser(catalog) for name, catalog in CATALOGS.items()}
+
+
+def _items(result) -> list[tuple[str, int]]:
+    return [(item.sku, item.quantity) for item in result.items]
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_a_bare_claim_takes_the_featured_product(parsers, catalog, language) -> None:
+    product = FIRST[catalog]
+    result = parsers[catalog].parse(CLAIM[language], product.sku)
+    assert result.intent == "buy" and _items(result) == [(product.sku, 1)], result
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_a_claim_with_a_code_takes_that_product(parsers, catalog, language) -> None:
+    product = SECOND[catalog]
+    text = CLAIM_CODE[language].format(code=product.code)
+    result = parsers[catalog].parse(text, FIRST[catalog].sku)
+    assert result.intent == "buy" and _items(result) == [(product.sku, 1)], result
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_a_number_word_of_a_code_counts_it(parsers, catalog, language) -> None:
+    product = SECOND[catalog]
+    result = parsers[catalog].parse(TWO_OF[language].format(code=product.code), None)
+    assert result.intent == "buy" and _items(result) == [(product.sku, 2)], result
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_cancels_and_withdrawals(parsers, catalog, language) -> None:
+    for text in (CANCEL[language], NO_LONGER[language]):
+        result = parsers[catalog].parse(text, FIRST[catalog].sku)
+        assert result.intent == "cancel", (text, result)
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_price_questions_are_questions(parsers, catalog, language) -> None:
+    text = PRICE[language].format(code=SECOND[catalog].code)
+    result = parsers[catalog].parse(text, FIRST[catalog].sku)
+    assert result.intent == "question" and result.items == (), result
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_refusals_and_chatter_are_other(parsers, catalog, language) -> None:
+    for text in (NOT_FOR_ME[language], GREETING[language]):
+        result = parsers[catalog].parse(text, FIRST[catalog].sku)
+        assert result.intent == "other" and result.items == (), (text, result)
