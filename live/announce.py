@@ -174,6 +174,8 @@ def announce(session: Session, event: Outcome, cause: Cause, shop: ShopVoice) ->
         else None
     )
     products = cause.products if cause.products is not None else ProductFactsCache()
+    # the cart's lines, read once: its summary and a button per line come from them
+    items = tuple(cart_lines(session, cart, products)) if cart is not None else ()
     ctx = ReplyContext(
         viewer_name=contact.name,
         viewer_platform_id=contact.platform_user_id,
@@ -183,8 +185,8 @@ def announce(session: Session, event: Outcome, cause: Cause, shop: ShopVoice) ->
         or shop.default_language,
         brand=live.brand or shop.brand,
         checkout_url=checkout_url(shop, cart) if cart is not None else None,
-        cart_summary=cart_summary(session, cart, products) if cart is not None else None,
-        cart_items=tuple(cart_lines(session, cart, products)) if cart is not None else (),
+        cart_summary="; ".join(label for _, label in items) if cart is not None else None,
+        cart_items=items,
         cart_total=format_money(cart.total_minor, cart.currency) if cart is not None else None,
         reply_to_message_id=cause.reply_to_message_id if own else None,
     )
