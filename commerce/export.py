@@ -16,17 +16,28 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commerce.buyer import ADDRESS_KEYS
 from commerce.models import Order
 from commerce.orders import order_document
 from kernel.csv_cells import safe_row
-from kernel.models import LiveSession, Viewer
 from kernel.money import format_money
 
 CSV_COLUMNS = [
     "order_id",
     "status",
+    "session",
+    "platform",
     "buyer",
     "buyer_platform_id",
+    "buyer_full_name",
+    "buyer_email",
+    "buyer_phone",
+    "ship_line1",
+    "ship_line2",
+    "ship_postal_code",
+    "ship_city",
+    "ship_state",
+    "ship_country",
     "product_sku",
     "variant_sku",
     "name",
@@ -34,29 +45,15 @@ CSV_COLUMNS = [
     "quantity",
     "unit_price",
     "line_total",
+    "order_total",
     "currency",
+    "payment_provider",
+    "payment_reference",
+    "created_at",
     "paid_at",
+    "cancelled_at",
+    "refunded_at",
 ]
-
-
-def orders_for_export(
-    session: Session, session_id: int, statuses: Iterable[str] | None = None
-) -> list[dict[str, Any]]:
-    """Order documents of a live session, with the buyer, oldest first."""
-    query = select(Order).where(Order.session_id == session_id).order_by(Order.id)
-    if statuses is not None:
-        query = query.where(Order.status.in_(list(statuses)))
-    documents = []
-    for order in session.scalars(query):
-        viewer = session.get(Viewer, order.viewer_id)
-        doc = order_document(session, order)
-        doc["buyer"] = {
-            "name": viewer.display_name if viewer else None,
-            "platform": viewer.platform if viewer else None,
-            "platform_user_id": viewer.platform_user_id if viewer else None,
-        }
-        documents.append(doc)
-    return documents
 
 
 def iter_orders(
@@ -69,8 +66,9 @@ def iter_orders(
     after_id: int | None = None,
     limit: int | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Order documents with their buyer and live session, oldest first, read `page` at a
-    time: of one live session, and/or created since a moment, in some statuses."""
+    """Order documents (`order_document`: buyer, address, live session, payment), oldest
+    first, read `page` at a time: of one live session, and/or created since a moment, in
+    some statuses, after a cursor (the last order id already read)."""
     query = select(Order).order_by(Order.id).execution_options(yield_per=page)
     if session_id is not None:
         query = query.where(Order.session_id == session_id)
@@ -79,24 +77,12 @@ def iter_orders(
     if statuses is not None:
         query = query.where(Order.status.in_(list(statuses)))
     if after_id is not None:
-        query = query.where(Order.id > after_id)  # a cursor: the last order already read
+        query = query.where(Order.id > after_id)
     if limit is not None:
         query = query.limit(limit)
-    keys: dict[int, str] = {}
+    # The identity map holds objects weakly: an order written is let go with its lines.
     for order in session.scalars(query):
-        viewer = session.get(Viewer, order.viewer_id)
-        doc = order_document(session, order)
-        if order.session_id not in keys:
-            live = session.get(LiveSession, order.session_id)
-            keys[order.session_id] = live.key if live else ""
-        doc["session"] = keys[order.session_id]
-        doc["created_at"] = order.created_at.isoformat()
-        doc["buyer"] = {
-            "name": viewer.display_name if viewer else None,
-            "platform": viewer.platform if viewer else None,
-            "platform_user_id": viewer.platform_user_id if viewer else None,
-        }
-        yield doc
+        yield order_document(session, order)
 
 
 def atomic_write(path: Path, write: Any) -> None:
@@ -125,14 +111,22 @@ def csv_to(documents: Iterable[dict[str, Any]], fh: IO[str]) -> int:
     for doc in documents:
         currency = doc["currency"]
         money = partial_money(currency)
+        buyer, ship = doc["buyer"], doc.get("shipping_address") or {}
+        payment = doc.get("payment") or {}
         for line in doc["lines"]:
             writer.writerow(
                 safe_row(
                     {
                         "order_id": doc["order_id"],
                         "status": doc["status"],
-                        "buyer": doc["buyer"]["name"],
-                        "buyer_platform_id": doc["buyer"]["platform_user_id"],
+                        "session": doc.get("session") or "",
+                        "platform": doc.get("platform") or "",
+                        "buyer": buyer["name"],
+                        "buyer_platform_id": buyer["platform_user_id"],
+                        "buyer_full_name": buyer.get("full_name") or "",
+                        "buyer_email": buyer.get("email") or "",
+                        "buyer_phone": buyer.get("phone") or "",
+                        **{f"ship_{key}": ship.get(key) or "" for key in ADDRESS_KEYS},
                         "product_sku": line["product_sku"],
                         "variant_sku": line["variant_sku"],
                         "name": line["name"],
@@ -140,8 +134,14 @@ def csv_to(documents: Iterable[dict[str, Any]], fh: IO[str]) -> int:
                         "quantity": line["quantity"],
                         "unit_price": money(line["unit_price_minor"]),
                         "line_total": money(line["unit_price_minor"] * line["quantity"]),
+                        "order_total": money(doc["total_minor"]),
                         "currency": currency,
+                        "payment_provider": payment.get("provider") or "",
+                        "payment_reference": payment.get("reference") or "",
+                        "created_at": doc.get("created_at") or "",
                         "paid_at": doc["paid_at"] or "",
+                        "cancelled_at": doc.get("cancelled_at") or "",
+                        "refunded_at": doc.get("refunded_at") or "",
                     }
                 )
             )
@@ -180,6 +180,7 @@ SHOPIFY_COLUMNS = [
     "Taxes",
     "Total",
     "Created at",
+    "Cancelled at",
     "Lineitem quantity",
     "Lineitem name",
     "Lineitem price",
@@ -187,13 +188,21 @@ SHOPIFY_COLUMNS = [
     "Lineitem requires shipping",
     "Billing Name",
     "Shipping Name",
+    "Shipping Street",
+    "Shipping Address1",
+    "Shipping Address2",
+    "Shipping City",
+    "Shipping Zip",
+    "Shipping Province",
+    "Shipping Country",
+    "Shipping Phone",
     "Notes",
     "Payment Method",
     "Id",
     "Tags",
     "Source",
 ]
-_FINANCIAL = {"paid": "paid", "handed_off": "paid", "refunded": "refunded"}
+_FINANCIAL = {"paid": "paid", "handed_off": "paid", "cancelled": "paid", "refunded": "refunded"}
 
 
 def shopify_csv_to(documents: Iterable[dict[str, Any]], fh: IO[str]) -> int:
@@ -215,8 +224,21 @@ def shopify_csv_to(documents: Iterable[dict[str, Any]], fh: IO[str]) -> int:
                 "Lineitem requires shipping": "true",
             }
             if n == 0:
+                buyer, ship = doc["buyer"], doc.get("shipping_address") or {}
+                shipping_name = buyer.get("full_name") or buyer["name"] or ""
+                street = ", ".join(v for v in (ship.get("line1"), ship.get("line2")) if v)
                 row |= {
-                    "Financial Status": _FINANCIAL.get(doc["status"], "pending"),
+                    "Email": buyer.get("email") or "",
+                    "Shipping Street": street,
+                    "Shipping Address1": ship.get("line1") or "",
+                    "Shipping Address2": ship.get("line2") or "",
+                    "Shipping City": ship.get("city") or "",
+                    "Shipping Zip": ship.get("postal_code") or "",
+                    "Shipping Province": ship.get("state") or "",
+                    "Shipping Country": ship.get("country") or "",
+                    "Shipping Phone": buyer.get("phone") or "",
+                    "Financial Status": _financial(doc),
+                    "Cancelled at": doc.get("cancelled_at") or "",
                     "Paid at": doc["paid_at"] or "",
                     "Fulfillment Status": "unfulfilled",
                     "Currency": currency,
@@ -225,8 +247,8 @@ def shopify_csv_to(documents: Iterable[dict[str, Any]], fh: IO[str]) -> int:
                     "Taxes": money(0),
                     "Total": money(doc["total_minor"]),
                     "Created at": doc.get("created_at") or "",
-                    "Billing Name": doc["buyer"]["name"] or "",
-                    "Shipping Name": doc["buyer"]["name"] or "",
+                    "Billing Name": shipping_name,
+                    "Shipping Name": shipping_name,
                     "Notes": f"Vitrine order {doc['order_id']}, live {doc.get('session', '')}",
                     "Payment Method": "vitrine",
                     "Id": doc["order_id"],
@@ -236,6 +258,13 @@ def shopify_csv_to(documents: Iterable[dict[str, Any]], fh: IO[str]) -> int:
             writer.writerow(safe_row(row))
         count += 1
     return count
+
+
+def _financial(doc: dict[str, Any]) -> str:
+    """Shopify's financial status: a cart cancelled before payment was never paid."""
+    if doc["status"] == "cancelled" and not doc.get("paid_at"):
+        return "voided"
+    return _FINANCIAL.get(doc["status"], "pending")
 
 
 def partial_money(currency: str) -> Callable[[int], str]:

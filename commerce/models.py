@@ -14,7 +14,8 @@ from kernel.db import Base
 
 
 class OrderStatus(StrEnum):
-    """reserved -> awaiting_payment -> paid -> handed_off; or expired / cancelled."""
+    """reserved -> awaiting_payment -> paid -> handed_off; or expired / cancelled; a paid
+    order can still be cancelled (not to ship) or refunded by the brand."""
 
     RESERVED = "reserved"
     AWAITING_PAYMENT = "awaiting_payment"
@@ -22,6 +23,7 @@ class OrderStatus(StrEnum):
     HANDED_OFF = "handed_off"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
+    REFUNDED = "refunded"
 
 
 ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
@@ -31,11 +33,18 @@ ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.AWAITING_PAYMENT: frozenset(
         {OrderStatus.RESERVED, OrderStatus.PAID, OrderStatus.EXPIRED, OrderStatus.CANCELLED}
     ),
-    OrderStatus.PAID: frozenset({OrderStatus.HANDED_OFF}),
-    OrderStatus.HANDED_OFF: frozenset(),
+    OrderStatus.PAID: frozenset(
+        {OrderStatus.HANDED_OFF, OrderStatus.CANCELLED, OrderStatus.REFUNDED}
+    ),
+    OrderStatus.HANDED_OFF: frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED}),
     OrderStatus.EXPIRED: frozenset(),
-    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.CANCELLED: frozenset({OrderStatus.REFUNDED}),
+    OrderStatus.REFUNDED: frozenset(),
 }
+# Paid at some point: what the brand hears of and exports count.
+SOLD_ORDER_STATUSES = frozenset(
+    {OrderStatus.PAID, OrderStatus.HANDED_OFF, OrderStatus.CANCELLED, OrderStatus.REFUNDED}
+)
 OPEN_ORDER_STATUSES = frozenset({OrderStatus.RESERVED, OrderStatus.AWAITING_PAYMENT})
 
 
@@ -127,6 +136,15 @@ class Order(Base):
     paid_at: Mapped[datetime | None]
     handed_off_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # What the checkout collected to ship the order (NULL until then; pseudonymised when
+    # the viewer asks to be forgotten).
+    buyer_name: Mapped[str | None] = mapped_column(String(200))
+    buyer_email: Mapped[str | None] = mapped_column(String(254))
+    buyer_phone: Mapped[str | None] = mapped_column(String(40))
+    shipping_address: Mapped[dict[str, Any] | None]
+    payment_intent: Mapped[str | None] = mapped_column(String(255), index=True)
+    cancelled_at: Mapped[datetime | None]
+    refunded_at: Mapped[datetime | None]
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan"
@@ -238,3 +256,16 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+
+class WebhookEndpoint(Base):
+    """A URL of the brand's that hears of every paid, cancelled or refunded order, signed
+    with its own secret (`vitrine webhook add`). The secret is kept to sign with."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None]

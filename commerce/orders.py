@@ -19,8 +19,16 @@ from commerce.models import (
     Reservation,
     ReservationStatus,
 )
-from commerce.outcomes import Event, HoldExpired, OrderPaid, UnitsReleased, item_ref
+from commerce.outcomes import (
+    Event,
+    HoldExpired,
+    OrderClosedAfterPayment,
+    OrderPaid,
+    UnitsReleased,
+    item_ref,
+)
 from commerce.stock import sell_free_units, sell_units
+from kernel.models import LiveSession, Viewer
 
 
 class InvalidTransition(ValueError):
@@ -79,7 +87,8 @@ def expire_cart(session: Session, cart: Order, now: datetime) -> tuple[HoldExpir
 
 
 def order_document(session: Session, order: Order) -> dict[str, Any]:
-    """The order as the brand receives it (exports, webhooks): no float anywhere."""
+    """The order as the brand receives it (exports, webhooks, the brand API): its lines,
+    buyer, shipping address and payment, no float anywhere."""
     lines = []
     for line in order.lines:
         if line.status != LineStatus.ACTIVE:
@@ -96,16 +105,54 @@ def order_document(session: Session, order: Order) -> dict[str, Any]:
                 "unit_price_minor": line.unit_price_minor,
             }
         )
+    viewer = session.get(Viewer, order.viewer_id)
+    live = session.get(LiveSession, order.session_id)
     return {
         "order_id": order.id,
         "status": order.status,
+        "session": live.key if live else None,
         "session_id": order.session_id,
+        "platform": viewer.platform if viewer else None,
         "viewer_id": order.viewer_id,
+        "buyer": {
+            "name": viewer.display_name if viewer else None,
+            "platform": viewer.platform if viewer else None,
+            "platform_user_id": viewer.platform_user_id if viewer else None,
+            "full_name": order.buyer_name,
+            "email": order.buyer_email,
+            "phone": order.buyer_phone,
+        },
+        "shipping_address": dict(order.shipping_address) if order.shipping_address else None,
         "currency": order.currency,
         "total_minor": order.total_minor,
-        "paid_at": order.paid_at.isoformat() if order.paid_at else None,
+        "payment": {
+            "provider": order.checkout_provider,
+            "reference": order.payment_intent or order.checkout_ref,
+        },
+        "created_at": _iso(order.created_at),
+        "paid_at": _iso(order.paid_at),
+        "cancelled_at": _iso(order.cancelled_at),
+        "refunded_at": _iso(order.refunded_at),
         "lines": lines,
     }
+
+
+def close_paid_order(order: Order, status: OrderStatus, now: datetime) -> OrderClosedAfterPayment:
+    """A paid order the brand cancels (will not ship) or has refunded: the status moves and
+    the brand's endpoints hear of it. Units sold stay sold: restocking is the brand's call
+    (`/stock`). Raises `InvalidTransition` for an order never paid, or already closed so."""
+    if status not in (OrderStatus.CANCELLED, OrderStatus.REFUNDED) or order.paid_at is None:
+        raise InvalidTransition(order.id, order.status, status)
+    transition(order, status, now)
+    if status == OrderStatus.CANCELLED:
+        order.cancelled_at = now
+    else:
+        order.refunded_at = now
+    return OrderClosedAfterPayment(order.viewer_id, order.id, status.value)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 class SoldOutAtPayment(RuntimeError):

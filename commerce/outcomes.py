@@ -168,6 +168,16 @@ class RefundDue:
     currency: str
 
 
+@dataclass(frozen=True, slots=True)
+class OrderClosedAfterPayment:
+    """A paid order the brand will not ship (`cancelled`) or paid back (`refunded`): the
+    brand's endpoints hear of it; the viewer was told by whoever decided it."""
+
+    viewer_id: int
+    order_id: int
+    status: str  # "cancelled" or "refunded"
+
+
 Outcome = (
     Reserved
     | Waitlisted
@@ -185,4 +195,4 @@ Outcome = (
 )
 
 # Everything a state change reports: what viewers are told, and what only moves other state.
-Event = Outcome | UnitsReleased
+Event = Outcome | UnitsReleased | OrderClosedAfterPayment

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commerce.brand_events import PAYMENT_NEEDS_REFUND, enqueue_brand_event
 from commerce.models import (
     OPEN_ORDER_STATUSES,
     LineStatus,
@@ -29,7 +30,6 @@ from commerce.models import (
 from commerce.orders import SoldOutAtPayment, expire_cart, mark_paid
 from commerce.outcomes import Event, RefundDue, UnitsReleased
 from commerce.stock import reserve_units
-from kernel.outbox import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def record_payment(
     session: Session, order: Order, paid: ProviderPayment, now: datetime, outcomes: list[Event]
 ) -> str:
     """Apply a payment to its cart; the outcome stored with the provider's event."""
-    if order.status in (OrderStatus.PAID, OrderStatus.HANDED_OFF):
+    if order.paid_at is not None:  # paid already (maybe cancelled or refunded since)
         if paid.reference and order.checkout_ref and paid.reference != order.checkout_ref:
             return needs_refund(session, order, paid, PAID_TWICE_NEEDS_REFUND, now, outcomes)
         return "already_paid"
@@ -132,12 +132,11 @@ def needs_refund(
         RefundDue(order.viewer_id, order.id, reference, reason, paid.amount_minor, currency)
     )
     log.warning("order %s: payment needs a refund (%s)", order.id, reason)
-    enqueue(
+    enqueue_brand_event(
         session,
-        kind="payment_needs_refund",
-        channel="brand",
-        destination="brand",
-        payload={
+        type=PAYMENT_NEEDS_REFUND,
+        event_id=f"payment_needs_refund:{paid.provider}:{reference}",
+        data={
             "order_id": order.id,
             "reason": reason,
             "provider": paid.provider,
@@ -147,7 +146,6 @@ def needs_refund(
             "amount_minor": paid.amount_minor,
             "currency": currency,
         },
-        dedupe_key=f"payment_needs_refund:{paid.provider}:{reference}",
         session_id=order.session_id,
         now=now,
     )

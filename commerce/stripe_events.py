@@ -1,8 +1,10 @@
 """Payment events from Stripe: verified, stored by id, applied once, in any order.
 
 `checkout.session.completed` (paid) and `checkout.session.async_payment_succeeded` mark the
-cart paid; `checkout.session.expired` and `checkout.session.async_payment_failed` release
-its hold. A duplicate delivery changes nothing; an expiry after a payment changes nothing.
+cart paid and keep what Checkout collected to ship it; `checkout.session.expired` and
+`checkout.session.async_payment_failed` release its hold; `charge.refunded` (in full)
+marks the paid order refunded. A duplicate delivery changes nothing; an expiry after a
+payment changes nothing.
 What a payment means for the cart is `commerce.payment_rules`'s, which this module feeds
 with a provider-neutral `ProviderPayment`.
 """
@@ -20,10 +22,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from commerce.buyer import BuyerDetails, record_buyer
 from commerce.models import (
     Order,
+    OrderStatus,
     PaymentEvent,
 )
+from commerce.orders import InvalidTransition, close_paid_order
 from commerce.outcomes import Event
 from commerce.payment_rules import (
     AMOUNT_MISMATCH_NEEDS_REFUND,
@@ -38,6 +43,7 @@ log = logging.getLogger(__name__)
 PROVIDER = "stripe"
 PAID = frozenset({"checkout.session.completed", "checkout.session.async_payment_succeeded"})
 RELEASED = frozenset({"checkout.session.expired", "checkout.session.async_payment_failed"})
+REFUNDED = "charge.refunded"  # a full refund made in Stripe's dashboard or API
 WEBHOOK_TOLERANCE_S = 300
 
 
@@ -182,6 +188,8 @@ def apply_event(session: Session, event: dict[str, Any], now: datetime) -> Appli
             session.add(record)
     except IntegrityError:
         return AppliedEvent("duplicate")
+    if kind == REFUNDED and obj.get("object") == "charge":
+        return _refunded(session, record, obj, now)
     if kind not in PAID | RELEASED or obj.get("object") not in (None, "checkout.session"):
         record.outcome = "ignored"
         return AppliedEvent(record.outcome)
@@ -201,6 +209,63 @@ def apply_event(session: Session, event: dict[str, Any], now: datetime) -> Appli
         )
     log.info("stripe event %s (%s) for order %s: %s", event_id, kind, order.id, record.outcome)
     return AppliedEvent(record.outcome, order.id, outcomes)
+
+
+def _refunded(
+    session: Session, record: PaymentEvent, charge: dict[str, Any], now: datetime
+) -> AppliedEvent:
+    """A charge refunded in full: the paid order it paid for is refunded (the brand's
+    endpoints hear of it). A partial refund changes nothing here."""
+    intent = charge.get("payment_intent")
+    if charge.get("refunded") is not True or not isinstance(intent, str) or not intent:
+        record.outcome = "ignored_partial_refund" if intent else "ignored"
+        return AppliedEvent(record.outcome)
+    order = session.scalar(select(Order).where(Order.payment_intent == intent))
+    if order is None:
+        record.outcome = "ignored_not_our_order"
+        return AppliedEvent(record.outcome)
+    record.order_id = order.id
+    if order.status == OrderStatus.REFUNDED:
+        record.outcome = "already_refunded"
+        return AppliedEvent(record.outcome, order.id)
+    try:
+        closed = close_paid_order(order, OrderStatus.REFUNDED, now)
+    except InvalidTransition:
+        record.outcome = "ignored_not_paid"
+        return AppliedEvent(record.outcome, order.id)
+    record.outcome = "refunded"
+    log.info("stripe refund for order %s", order.id)
+    return AppliedEvent(record.outcome, order.id, [closed])
+
+
+def buyer_details(obj: dict[str, Any]) -> BuyerDetails:
+    """What Checkout collected: the customer's e-mail, name and phone, and the shipping
+    address (`collected_information.shipping_details`, `shipping_details` before)."""
+    details = obj.get("customer_details")
+    customer: dict[str, Any] = details if isinstance(details, dict) else {}
+    collected = obj.get("collected_information")
+    shipping = collected.get("shipping_details") if isinstance(collected, dict) else None
+    if not isinstance(shipping, dict):
+        shipping = obj.get("shipping_details")
+    address = shipping.get("address") if isinstance(shipping, dict) else None
+    return BuyerDetails(
+        name=_text(shipping.get("name") if isinstance(shipping, dict) else None)
+        or _text(customer.get("name")),
+        email=_text(customer.get("email")) or _text(obj.get("customer_email")),
+        phone=_text(customer.get("phone")),
+        address=(
+            {
+                key: _text(address.get(key))
+                for key in ("line1", "line2", "postal_code", "city", "state", "country")
+            }
+            if isinstance(address, dict)
+            else None
+        ),
+    )
+
+
+def _text(value: object) -> str | None:
+    return value.strip()[:254] if isinstance(value, str) and value.strip() else None
 
 
 def _malformed(
@@ -245,8 +310,12 @@ def _payment(
         payment_intent=None if obj.get("payment_intent") is None else str(obj["payment_intent"]),
         event_id=event_id,
     )
+    record_buyer(order, buyer_details(obj))
     if malformed:
         # Signed, yet no amount we can compare with the cart: never taken as its payment,
         # and flagged so that whatever was charged reaches the brand to refund.
         return needs_refund(session, order, paid, AMOUNT_MISMATCH_NEEDS_REFUND, now, outcomes)
-    return record_payment(session, order, paid, now, outcomes)
+    outcome = record_payment(session, order, paid, now, outcomes)
+    if order.paid_at is not None and paid.payment_intent and not order.payment_intent:
+        order.payment_intent = paid.payment_intent  # how a later refund finds the order
+    return outcome

@@ -3,7 +3,8 @@
 - units released → the waitlist of that variant moves, first come, first served;
 - a claim reserved, waitlisted, cancelled, an ended hold, a promotion, a payment → the
   viewer is told (replies rendered into the outbox);
-- an order paid → it is handed to the brand (a brand row in the outbox).
+- an order paid, or cancelled or refunded after payment → the brand's endpoints hear of it
+  (a brand row per endpoint in the outbox).
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
+from commerce.brand_events import ORDER_PAID, enqueue_brand_event
 from commerce.holds import CommercePolicy
 from commerce.models import Order
 from commerce.orders import order_document
-from commerce.outcomes import Event, OrderPaid, UnitsReleased
+from commerce.outcomes import Event, OrderClosedAfterPayment, OrderPaid, UnitsReleased
 from commerce.sql_ports import SqlCommerce
 from commerce.waitlist import promote_waitlist
-from kernel.outbox import enqueue
 from kernel.uow import UnitOfWork
 from live.announce import ShopVoice, announce
 from live.events import Cause
@@ -35,22 +36,22 @@ def _promote(bus: LiveBus, uow: UnitOfWork, event: Event, cause: Cause) -> None:
 
 
 def _announce(bus: LiveBus, uow: UnitOfWork, event: Event, cause: Cause) -> None:
-    assert not isinstance(event, UnitsReleased)  # moves stock, tells no one
+    assert not isinstance(event, UnitsReleased | OrderClosedAfterPayment)  # tells no one
     announce(uow.session, event, cause, bus.shop)
 
 
 def _hand_off(bus: LiveBus, uow: UnitOfWork, event: Event, cause: Cause) -> None:
-    """The paid order goes to the brand's outbox, once whatever path reported it."""
-    assert isinstance(event, OrderPaid)
+    """The order goes to each of the brand's endpoints, once whatever path reported it:
+    paid, or cancelled or refunded after payment."""
+    assert isinstance(event, OrderPaid | OrderClosedAfterPayment)
     order = uow.session.get(Order, event.order_id)
     assert order is not None
-    enqueue(
+    kind = ORDER_PAID if isinstance(event, OrderPaid) else f"order_{event.status}"
+    enqueue_brand_event(
         uow.session,
-        kind="order_paid",
-        channel="brand",
-        destination="brand",
-        payload=order_document(uow.session, order),
-        dedupe_key=f"order_paid:{order.id}",
+        type=kind,
+        event_id=f"{kind}:{order.id}",
+        data=order_document(uow.session, order),
         session_id=order.session_id,
         now=cause.now,
     )
@@ -60,6 +61,7 @@ def _hand_off(bus: LiveBus, uow: UnitOfWork, event: Event, cause: Cause) -> None
 HANDLERS: dict[type, tuple[Handler, ...]] = {
     UnitsReleased: (_promote,),
     OrderPaid: (_announce, _hand_off),
+    OrderClosedAfterPayment: (_hand_off,),
 }
 DEFAULT_HANDLERS: tuple[Handler, ...] = (_announce,)
 

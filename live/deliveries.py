@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-BRAND_CHANNEL = "brand"
+from commerce.brand_events import BRAND_CHANNEL
 
 
 class UnknownDelivery(ValueError):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from commerce.buyer import BuyerDetails, record_buyer
 from commerce.carts import close_cart, open_cart, recompute_total, release_line
 from commerce.checkout_service import (
     CartNotPayable,
@@ -35,10 +36,17 @@ from live.sessions import LiveInfo
 PLAYBACK = "transcript"
 
 
-def pay_with_local_checkout(database: UnitOfWorkProvider, token: str, now: datetime) -> OrderPaid:
-    """The local checkout's pay button. Raises `CartNotPayable` (unknown, closed, hold
-    ended) or `SoldOutAtPayment`, and then nothing changed."""
+def pay_with_local_checkout(
+    database: UnitOfWorkProvider, token: str, now: datetime, *, buyer: BuyerDetails | None = None
+) -> OrderPaid:
+    """The local checkout's pay button, with what its form collected to ship the order.
+    Raises `CartNotPayable` (unknown, closed, hold ended) or `SoldOutAtPayment`, and then
+    nothing changed."""
     with database.unit_of_work() as uow:
+        if buyer is not None:
+            cart = find_cart(uow.session, token, lock=True)
+            if cart is not None and cart.status in OPEN_ORDER_STATUSES:
+                record_buyer(cart, buyer)
         paid = pay_locally(uow.session, token, now)
         publish(uow, [paid], Cause(key=f"local:{paid.order_id}", now=now))
         uow.commit()

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import random
 import time
 import uuid
 from collections import defaultdict
@@ -37,6 +38,7 @@ from live.transports import (
     BrandWebhookTransport,
     ChatTransport,
     Due,
+    EndpointDirectory,
     Failed,
     Later,
     Result,
@@ -93,25 +95,50 @@ class SendReport:
     waiting: int = 0  # held for their chat's next message slot
 
 
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How a channel's failed sends are tried again: doubling waits up to `max_wait_s`,
+    each shortened by a random part of up to `jitter` (so that rows failed together by an
+    outage do not all come back in the same second), and failed for good (dead-lettered,
+    `vitrine outbox list --dead`) after `max_attempts`."""
+
+    max_attempts: int = MAX_ATTEMPTS
+    max_wait_s: float = 300.0
+    jitter: float = 0.5
+
+    def wait(
+        self, attempts: int, retry_after: float | None, rand: Callable[[], float] = random.random
+    ) -> timedelta:
+        """How long to wait before the next try: what the other side asked, else doubling."""
+        if retry_after is not None:
+            return timedelta(seconds=retry_after)
+        full = min(self.max_wait_s, 2.0**attempts)
+        return timedelta(seconds=full * (1 - self.jitter * rand()))
+
+
+_DEFAULT_POLICY = RetryPolicy()  # chat platforms: 8 attempts, waits doubling up to 5 min
+# The brand's endpoints: a shop down for hours must still get every order (25 attempts,
+# waits up to an hour: 7 to 14 hours in all). `VITRINE_WEBHOOK_*` settings change it.
+WEBHOOK_POLICY = RetryPolicy(max_attempts=25, max_wait_s=3600.0)
+
+
 def backoff(attempts: int, retry_after: float | None) -> timedelta:
-    """How long to wait before the next try: what the other side asked, else doubling."""
-    if retry_after is not None:
-        return timedelta(seconds=retry_after)
-    return timedelta(seconds=min(300, 2**attempts))
+    """The default policy's wait without jitter (its upper bound)."""
+    return RetryPolicy(jitter=0.0).wait(attempts, retry_after)
 
 
 def build_transports(
     platforms: Mapping[str, ChatPlatform],
     *,
-    brand_url: str | None = None,
-    brand_secret: str | None = None,
+    brand: EndpointDirectory | None = None,
 ) -> dict[str, Transport]:
-    """A transport per channel: each chat platform, and the brand's endpoint if set."""
+    """A transport per channel: each chat platform, and the brand's endpoints if any may
+    be registered (`brand` reads them)."""
     transports: dict[str, Transport] = {
         name: ChatTransport(platform) for name, platform in platforms.items()
     }
-    if brand_url and brand_secret:
-        transports[BRAND_CHANNEL] = BrandWebhookTransport(brand_url, brand_secret)
+    if brand is not None:
+        transports[BRAND_CHANNEL] = BrandWebhookTransport(brand)
     return transports
 
 
@@ -127,9 +154,13 @@ class Relay:
         batch_size: int = 200,
         lease: timedelta = LEASE,
         clock: Callable[[], datetime] = utcnow,
+        retry: Mapping[str, RetryPolicy] | None = None,
+        rand: Callable[[], float] = random.random,
     ) -> None:
         self.database = database
         self.transports = dict(transports)
+        self.retry = dict(retry or {})
+        self._rand = rand
         self.owner = owner or f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         self.batch_size = batch_size
         self.lease = lease
@@ -233,10 +264,15 @@ class Relay:
             except Exception:  # the next renewal may get through; the lease still runs
                 log.warning("could not renew the relay's lease", exc_info=True)
 
-    @staticmethod
-    def _last_try(result: Failed, due: list[Due]) -> bool:
-        attempts = next((row.attempts for row in due if row.id == result.id), 0)
-        return attempts + 1 >= MAX_ATTEMPTS
+    def policy(self, channel: str) -> RetryPolicy:
+        default = WEBHOOK_POLICY if channel == BRAND_CHANNEL else _DEFAULT_POLICY
+        return self.retry.get(channel) or default
+
+    def _last_try(self, result: Failed, due: list[Due]) -> bool:
+        row = next((row for row in due if row.id == result.id), None)
+        if row is None:
+            return False
+        return row.attempts + 1 >= self.policy(row.channel).max_attempts
 
     # -- the two short transactions ----------------------------------------------------
 
@@ -339,7 +375,8 @@ class Relay:
 
     def _failure(self, result: Failed, row: Due | None, now: datetime) -> dict[str, Any]:
         attempts = (row.attempts if row is not None else 0) + 1
-        final = result.permanent or attempts >= MAX_ATTEMPTS
+        policy = self.policy(row.channel) if row is not None else _DEFAULT_POLICY
+        final = result.permanent or attempts >= policy.max_attempts
         if final:
             log.warning("outbox message %s failed for good: %s", result.id, result.error)
         return {
@@ -347,7 +384,7 @@ class Relay:
             "owner": self.owner,
             "new_status": (OutboxStatus.FAILED if final else OutboxStatus.PENDING).value,
             "error": result.error[:500],
-            "retry_at": now + backoff(attempts, result.retry_after),
+            "retry_at": now + policy.wait(attempts, result.retry_after, self._rand),
         }
 
 

@@ -4,17 +4,20 @@ database (the relay records the results)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
+import logging
 import time
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
+from commerce.brand_events import event_id_of
 from live.deliveries import (
     BRAND_CHANNEL,
     BrandEvent,
@@ -25,6 +28,8 @@ from live.deliveries import (
 )
 from live.platform import ChatPlatform, CheckoutButtons, DeliveryError, PrivateChatClosed
 from prompts.replies import render
+
+log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "Vitrine-Signature"
 _CLOSED = "private chat closed"
@@ -199,30 +204,51 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={mac.hexdigest()}"
 
 
+@dataclass(frozen=True, slots=True)
+class BrandEndpoint:
+    """Where one copy of the brand's events goes, and the secret it is signed with."""
+
+    url: str
+    secret: str = field(repr=False)
+
+
+# Destination of an outbox row -> its endpoint, read afresh for each batch (endpoints are
+# added and removed while `vitrine run` runs). A destination it lacks waits.
+EndpointDirectory = Callable[[], Mapping[str, BrandEndpoint]]
+
+
 class BrandWebhookTransport:
-    """POSTs each brand event as signed JSON to the brand's endpoint: 2xx is delivered,
-    408/429/5xx or no answer is retried, any other answer is a permanent failure."""
+    """POSTs each brand event as signed JSON to its endpoint: 2xx is delivered, 408/429/5xx
+    or no answer is retried, any other answer is a permanent failure. Every copy of an
+    event carries the event's id, as its `id` and as the `Idempotency-Key` header."""
 
     channel = BRAND_CHANNEL
 
     def __init__(
         self,
-        url: str,
-        secret: str,
+        directory: EndpointDirectory,
         *,
         timeout_s: float = 10.0,
         clock: Callable[[], float] = time.time,
+        unrouted_wait_s: float = 30.0,
     ) -> None:
-        self.url = url
-        self._secret = secret
+        self._directory = directory
         self._timeout_s = timeout_s
         self._clock = clock
+        self._unrouted_wait_s = unrouted_wait_s
+        self._warned_at: float | None = None
+
+    @classmethod
+    def single(cls, url: str, secret: str, **options: Any) -> BrandWebhookTransport:
+        """One endpoint for every brand row (tests, and tools that post to one URL)."""
+        endpoint = BrandEndpoint(url, secret)
+        return cls(lambda: _Everywhere(endpoint), **options)
 
     def body(self, row: Due) -> bytes:
         delivery = row.delivery
         assert isinstance(delivery, BrandEvent)
         event = {
-            "id": row.dedupe_key,
+            "id": event_id_of(row.dedupe_key),
             "type": delivery.type,
             "created": int(row.created_at.timestamp()),
             "data": delivery.data,
@@ -230,19 +256,36 @@ class BrandWebhookTransport:
         return json.dumps(event, ensure_ascii=False, sort_keys=True).encode()
 
     async def deliver(self, due: list[Due]) -> AsyncIterator[list[Result]]:
+        directory = await asyncio.to_thread(self._directory)
+        unrouted = [row for row in due if directory.get(row.destination) is None]
+        if unrouted:
+            self._warn(len(unrouted))
+            yield [Later(row.id, self._unrouted_wait_s) for row in unrouted]
         async with httpx.AsyncClient(timeout=self._timeout_s) as client:
             for row in due:
-                yield [await self._post(client, row)]
+                endpoint = directory.get(row.destination)
+                if endpoint is not None:
+                    yield [await self._post(client, endpoint, row)]
 
-    async def _post(self, client: httpx.AsyncClient, row: Due) -> Result:
+    def _warn(self, waiting: int) -> None:
+        now = time.monotonic()
+        if self._warned_at is None or now - self._warned_at >= 60:
+            self._warned_at = now
+            log.warning(
+                "%d brand event(s) wait for an endpoint: add one with `vitrine webhook add "
+                "URL` (or set VITRINE_BRAND_WEBHOOK_URL)",
+                waiting,
+            )
+
+    async def _post(self, client: httpx.AsyncClient, endpoint: BrandEndpoint, row: Due) -> Result:
         body = self.body(row)
         headers = {
             "Content-Type": "application/json",
-            SIGNATURE_HEADER: sign(self._secret, int(self._clock()), body),
-            "Idempotency-Key": row.dedupe_key,
+            SIGNATURE_HEADER: sign(endpoint.secret, int(self._clock()), body),
+            "Idempotency-Key": event_id_of(row.dedupe_key),
         }
         try:
-            answer = await client.post(self.url, content=body, headers=headers)
+            answer = await client.post(endpoint.url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             return Failed(row.id, f"brand endpoint unreachable ({type(exc).__name__})")
         if 200 <= answer.status_code < 300:
@@ -253,3 +296,19 @@ class BrandWebhookTransport:
             wait = float(retry_after) if retry_after.isdigit() else None
             return Failed(row.id, error, retry_after=wait)
         return Failed(row.id, error, permanent=True)
+
+
+class _Everywhere(Mapping[str, BrandEndpoint]):
+    """Every destination maps to one endpoint."""
+
+    def __init__(self, endpoint: BrandEndpoint) -> None:
+        self._endpoint = endpoint
+
+    def __getitem__(self, key: str) -> BrandEndpoint:
+        return self._endpoint
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0

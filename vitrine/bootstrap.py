@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+from commerce.brand_events import BRAND_CHANNEL
 from commerce.holds import CommercePolicy
 from commerce.sql_ports import session_policy
+from kernel.clock import utcnow
 from kernel.db import make_engine, make_session_factory
 from kernel.models import LiveSession
 from kernel.uow import Database
 from live.announce import ShopVoice
 from live.bus import LiveBus
 from live.pipeline import IntentParserPort, LivePipeline
+from live.relay import RetryPolicy
+from live.transports import BrandEndpoint
 from vitrine import migrations
 from vitrine.settings import HoldMode, Settings
 
@@ -178,17 +182,51 @@ def build_runtime(
     adapters: dict[str, ChatPlatform] = dict(platforms or {})
     for plugin in enabled_plugins(settings) if plugins else []:
         adapters.setdefault(plugin.name, plugin.build(settings))
-    secret = settings.brand_webhook_secret
-    transports = build_transports(
-        adapters,
-        brand_url=settings.brand_webhook_url,
-        brand_secret=secret.get_secret_value() if secret else None,
-    )
-    runtime = Runtime(settings, database, provider, adapters, Relay(database, transports))
+    register_configured_endpoint(database, settings)
+    transports = build_transports(adapters, brand=endpoint_directory(database))
+    relay = Relay(database, transports, retry={BRAND_CHANNEL: webhook_retry_policy(settings)})
+    runtime = Runtime(settings, database, provider, adapters, relay)
     runtime.router = make_router(runtime)
     if settings.llm_enabled:
         runtime.second_opinion = _second_opinion(settings, runtime)
     return runtime
+
+
+def register_configured_endpoint(database: Database, settings: Settings) -> None:
+    """`VITRINE_BRAND_WEBHOOK_URL`, if set, is one of the brand's endpoints (registered
+    once, its secret kept in step); endpoints are otherwise added with `vitrine webhook`."""
+    from commerce.brand_events import ensure_endpoint
+
+    secret = settings.brand_webhook_secret
+    if not settings.brand_webhook_url or secret is None:
+        return
+    with database.unit_of_work() as uow:
+        added = ensure_endpoint(
+            uow.session, settings.brand_webhook_url, secret.get_secret_value(), utcnow()
+        )
+        uow.commit()
+    if added.routed:
+        log.info("%d brand event(s) that waited for an endpoint go to it now", added.routed)
+
+
+def endpoint_directory(database: Database) -> Callable[[], dict[str, BrandEndpoint]]:
+    """Reads the brand's registered endpoints (the relay asks before each batch)."""
+    from commerce.brand_events import destination, endpoints
+
+    def directory() -> dict[str, BrandEndpoint]:
+        with database.unit_of_work() as uow:
+            return {
+                destination(e.id): BrandEndpoint(e.url, e.secret) for e in endpoints(uow.session)
+            }
+
+    return directory
+
+
+def webhook_retry_policy(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(
+        max_attempts=settings.webhook_max_attempts,
+        max_wait_s=settings.webhook_max_wait_seconds,
+    )
 
 
 def _second_opinion(settings: Settings, runtime: Runtime) -> object:

@@ -6,7 +6,7 @@ paid. Viewer-given and catalog text is escaped here; the words come from
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from fastapi.responses import HTMLResponse, Response
@@ -24,8 +24,20 @@ _PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 .test{{background:#fff3cd;border:2px solid #e0a800;padding:.6rem;border-radius:.4rem}}
 table{{width:100%;border-collapse:collapse}}td,th{{padding:.35rem 0;border-bottom:1px solid #eee}}
 th{{text-align:left}}.n{{text-align:right}}.opt{{color:#555;font-size:.9em}}
+.err{{color:#b00020}}input,select{{font-size:1rem;padding:.4rem;width:100%;box-sizing:border-box}}
+fieldset{{border:0;padding:0;margin:1rem 0}}label{{display:block;margin-top:.5rem}}
 button{{font-size:1.3rem;padding:.9rem 2rem;margin-top:1rem;width:100%;cursor:pointer}}
 </style></head><body><h1>{title}</h1>{body}</body></html>"""
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerForm:
+    """The shipping form as shown: the countries offered, what was typed, what is wrong."""
+
+    countries: tuple[str, ...]
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
 
 _CLOSED = {OrderStatus.EXPIRED: "closed_expired", OrderStatus.CANCELLED: "closed_cancelled"}
 
@@ -71,16 +83,73 @@ class CheckoutPages:
             headers={"Cache-Control": "no-store"},  # a cart's page changes with every payment
         )
 
-    def cart(self, order: Order, now: datetime, *, action: str, test: bool) -> Response:
-        """The cart, the time it is held, and the pay button."""
+    def cart(
+        self,
+        order: Order,
+        now: datetime,
+        *,
+        action: str,
+        test: bool,
+        buyer_form: BuyerForm | None = None,
+    ) -> Response:
+        """The cart, the time it is held, and the pay button; with `buyer_form`, the
+        fields the brand needs to ship it (a provider's own page asks for them instead)."""
         warning = f"<p class=test>{self.text('test_warning')}</p>" if test else ""
         title = self.text("cart_title_test" if test else "cart_title")
         button = self.text("pay_test" if test else "pay")
+        fields = self._buyer_fields(buyer_form) if buyer_form is not None else ""
+        errors = ""
+        if buyer_form is not None and buyer_form.errors:
+            errors = f"<p class=err role=alert>{self.text('form_has_errors')}</p>"
         form = (
             f'<form method="post" action="{html.escape(action, quote=True)}">'
-            f"<button type=submit>{button}</button></form>"
+            f"{fields}<button type=submit>{button}</button></form>"
         )
-        return self.page(title, warning + self.table(order) + self._time_left(order, now) + form)
+        body = warning + errors + self.table(order) + self._time_left(order, now) + form
+        return self.page(title, body, 422 if errors else 200)
+
+    def _buyer_fields(self, form: BuyerForm) -> str:
+        """Labelled inputs, refilled with what was typed, each error said beside its field."""
+        wanted = [
+            ("name", "text", "name", True),
+            ("email", "email", "email", True),
+            ("phone", "tel", "tel", False),
+        ]
+        if form.countries:
+            wanted += [
+                ("line1", "text", "address-line1", True),
+                ("line2", "text", "address-line2", False),
+                ("postal_code", "text", "postal-code", True),
+                ("city", "text", "address-level2", True),
+                ("state", "text", "address-level1", False),
+            ]
+        rows = [f"<h2>{self.text('ship_title')}</h2>"]
+        for name, kind, autocomplete, required in wanted:
+            value = html.escape(form.values.get(name, ""), quote=True)
+            rows.append(
+                f"<label>{self._label(name, required)}<br><input name={name} type={kind} "
+                f'autocomplete={autocomplete} value="{value}"{" required" if required else ""}>'
+                f"</label>{self._error(form, name)}<br>"
+            )
+        if form.countries:
+            chosen = form.values.get("country", form.countries[0]).upper()
+            options = "".join(
+                f"<option{' selected' if c == chosen else ''}>{html.escape(c)}</option>"
+                for c in form.countries
+            )
+            rows.append(
+                f"<label>{self._label('country', True)}<br><select name=country "
+                f"autocomplete=country>{options}</select></label>{self._error(form, 'country')}"
+            )
+        return "<fieldset>" + "".join(rows) + "</fieldset>"
+
+    def _label(self, name: str, required: bool) -> str:
+        label = self.text(f"field_{name}")
+        return label if required else f"{label} ({self.text('optional')})"
+
+    def _error(self, form: BuyerForm, name: str) -> str:
+        why = form.errors.get(name)
+        return f" <span class=err>{self.text(f'error_{why}')}</span>" if why else ""
 
     def table(self, order: Order) -> str:
         rows = []

@@ -10,6 +10,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from vitrine.cli_common import DbOption
+from vitrine.cli_common import database_url as _database_url
+from vitrine.cli_common import fail as _fail
+from vitrine.commands.handoff import order_app, viewer_app, webhook_app
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -33,9 +38,9 @@ app.add_typer(outbox_app, name="outbox")
 apikey_app = typer.Typer(help="Keys for the brand API (GET /api/orders).", no_args_is_help=True)
 app.add_typer(apikey_app, name="apikey")
 
-DbOption = Annotated[
-    str | None, typer.Option("--db", help="Database URL (default: VITRINE_DATABASE_URL or SQLite)")
-]
+app.add_typer(webhook_app, name="webhook")
+app.add_typer(order_app, name="order")
+app.add_typer(viewer_app, name="viewer")
 
 
 @app.callback()
@@ -54,11 +59,6 @@ def _start() -> None:
     configure_logging(settings.log_level, settings.log_format)
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
 @contextmanager
 def _progress_bar(console: Console, label: str) -> Iterator[Callable[[int, int], None]]:
     """A bar on the terminal while a long job runs; yields what the job reports to."""
@@ -68,12 +68,6 @@ def _progress_bar(console: Console, label: str) -> Iterator[Callable[[int, int],
     with Progress(f"[bold]{label}", *columns, console=console, transient=True) as bar:
         task = bar.add_task(label, total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
-
-
-def _database_url(db: str | None) -> str:
-    from vitrine.settings import Settings
-
-    return db or Settings().resolved_database_url
 
 
 @db_app.command("upgrade")

@@ -63,9 +63,36 @@ class Settings(BaseSettings):
     # the live session opened on this chat id.
     console_chat: str | None = None
 
-    # Where paid orders and refunds to make are POSTed, signed with the secret.
+    # An endpoint of the brand's that hears of paid, cancelled and refunded orders and of
+    # refunds to make, signed with the secret (more: `vitrine webhook add`).
     brand_webhook_url: str | None = None
     brand_webhook_secret: SecretStr | None = None
+    # A delivery the endpoint refuses or misses is tried again after doubling waits (up
+    # to the maximum, with jitter), then dead-lettered (`vitrine outbox list --dead`).
+    # The defaults ride out an outage of 7 to 14 hours.
+    webhook_max_attempts: int = Field(default=25, ge=1, le=1000)
+    webhook_max_wait_seconds: float = Field(default=3600.0, ge=1, le=86400)
+
+    # Countries the brand ships to (ISO 3166-1 alpha-2, e.g. ["FR","BE"]): the checkout
+    # asks for a shipping address in one of them. Empty: no address is asked.
+    shipping_countries: list[str] = Field(
+        default_factory=lambda: [
+            "FR",
+            "BE",
+            "CH",
+            "LU",
+            "DE",
+            "AT",
+            "NL",
+            "ES",
+            "PT",
+            "IT",
+            "IE",
+            "GB",
+            "US",
+            "CA",
+        ]
+    )
 
     stripe_api_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
@@ -89,6 +116,14 @@ class Settings(BaseSettings):
     protected_names: list[str] = Field(default_factory=list)
     allowed_domains: list[str] = Field(default_factory=list)
     blocked_words: list[str] = Field(default_factory=list)
+
+    @field_validator("shipping_countries")
+    @classmethod
+    def _iso_countries(cls, value: list[str]) -> list[str]:
+        bad = [c for c in value if len(c) != 2 or not c.isalpha()]
+        if bad:
+            raise ValueError(f"shipping countries are two-letter ISO codes, not {bad}")
+        return [c.upper() for c in value]
 
     @field_validator("currency")
     @classmethod

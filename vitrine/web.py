@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 
 from commerce.api_keys import authenticate
+from commerce.buyer import ADDRESS_KEYS, BuyerDetails, BuyerFormErrors, read_buyer_form
 from commerce.checkout.factory import CheckoutConfigError, provider_from_settings
 from commerce.checkout.port import CheckoutProvider
 from commerce.checkout_service import (
@@ -30,15 +31,16 @@ from commerce.checkout_service import (
     sold_out_lines,
 )
 from commerce.export import csv_to, iter_orders, shopify_csv_to
-from commerce.models import OPEN_ORDER_STATUSES, OrderStatus
+from commerce.models import OPEN_ORDER_STATUSES, Order, OrderStatus
 from commerce.orders import SoldOutAtPayment
 from commerce.stripe_events import ForgedEvent, UnreadableEvent, verify
 from kernel.clock import utcnow
 from live.announce import ShopVoice
 from live.payments import apply_payment_event, pay_with_local_checkout, wait_for_sold_out
 from live.platform import WebhookReceiver
+from live.viewer_data import UnknownViewer, ViewerRef, export_viewer, forget_viewer
 from vitrine.bootstrap import Database, shop_voice, wire
-from vitrine.checkout_pages import CheckoutPages
+from vitrine.checkout_pages import BuyerForm, CheckoutPages
 from vitrine.settings import CheckoutProviderName, Settings
 from vitrine.web_guards import WebGuards
 
@@ -46,6 +48,14 @@ log = logging.getLogger(__name__)
 
 # What a cart's public token looks like (`secrets.token_urlsafe`): anything else is not one.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+_BUYER_FIELDS = frozenset({"name", "email", "phone", *ADDRESS_KEYS})
+
+
+def _known_buyer(order: Order) -> dict[str, str]:
+    """What this cart's buyer gave before (a cart paid again after a change of mind)."""
+    known = {"name": order.buyer_name, "email": order.buyer_email, "phone": order.buyer_phone}
+    known |= dict(order.shipping_address or {})
+    return {key: str(value) for key, value in known.items() if value}
 
 
 def create_app(
@@ -74,6 +84,7 @@ def create_app(
         webhook_secret=secret.get_secret_value() if secret else None,
         clock=clock,
         receivers={receiver.name: receiver for receiver in receivers},
+        shipping_countries=tuple(settings.shipping_countries),
     )
 
 
@@ -85,6 +96,7 @@ def _build_app(
     webhook_secret: str | None,
     clock: Callable[[], datetime],
     receivers: dict[str, WebhookReceiver],
+    shipping_countries: tuple[str, ...] = (),
 ) -> FastAPI:
     """The routes, with everything they need passed in."""
     app = FastAPI(title="Vitrine", docs_url=None, redoc_url=None, openapi_url=None)
@@ -157,16 +169,43 @@ def _build_app(
             order = find_cart(uow.session, token)
             assert order is not None
             pages = CheckoutPages.for_order(uow.session, order, shop)
-            return pages.cart(order, now, action=f"/checkout/{token}/pay", test=local)
+            form = BuyerForm(shipping_countries, _known_buyer(order)) if local else None
+            return pages.cart(
+                order, now, action=f"/checkout/{token}/pay", test=local, buyer_form=form
+            )
 
     @app.post("/checkout/{token}/pay", response_class=HTMLResponse)
-    def pay(token: str) -> Response:
+    async def pay(token: str, request: Request) -> Response:
         if not _TOKEN.fullmatch(token):
             return CheckoutPages.for_shop(shop).not_found()
         if not local:
-            return provider_redirect(token, clock())
+            return await run_in_threadpool(provider_redirect, token, clock())
+        form = await request.form()
+        typed = {k: v for k, v in form.items() if isinstance(v, str) and k in _BUYER_FIELDS}
         try:
-            pay_with_local_checkout(database, token, clock())
+            buyer = read_buyer_form(typed, shipping_countries)
+        except BuyerFormErrors as exc:
+            return await run_in_threadpool(_form_again, token, typed, exc.errors)
+        return await run_in_threadpool(_pay_locally, token, buyer)
+
+    def _form_again(token: str, typed: dict[str, str], errors: dict[str, str]) -> Response:
+        """The cart again with what was typed and what is wrong; nothing changed."""
+        now = clock()
+        shown = show_cart(token, now, confirming=False)
+        if shown is not None:
+            return shown
+        with database.unit_of_work() as uow:
+            order = find_cart(uow.session, token)
+            assert order is not None
+            pages = CheckoutPages.for_order(uow.session, order, shop)
+            form = BuyerForm(shipping_countries, typed, errors)
+            return pages.cart(
+                order, now, action=f"/checkout/{token}/pay", test=True, buyer_form=form
+            )
+
+    def _pay_locally(token: str, buyer: BuyerDetails) -> Response:
+        try:
+            pay_with_local_checkout(database, token, clock(), buyer=buyer)
         except CartNotPayable as exc:
             if exc.status in (OrderStatus.PAID, OrderStatus.HANDED_OFF):
                 return RedirectResponse(f"/checkout/{token}", status_code=303)  # double click
@@ -204,6 +243,58 @@ def _build_app(
         applied = await run_in_threadpool(apply_payment_event, database, event, clock())
         return JSONResponse({"received": True, "outcome": applied.outcome})
 
+    def refuse_without_key(request: Request) -> Response | None:
+        """401 unless the request carries a live API key (whose last use is recorded)."""
+        scheme, _, key = (request.headers.get("authorization") or "").partition(" ")
+        with database.unit_of_work() as uow:
+            if (
+                scheme.lower() != "bearer"
+                or authenticate(uow.session, key.strip(), clock()) is None
+            ):
+                return JSONResponse(
+                    {"error": "a valid API key is needed (Authorization: Bearer vit_...)"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+            uow.commit()  # last_used_at
+        return None
+
+    @app.get("/api/viewers/{viewer}")
+    def api_viewer_export(viewer: str, request: Request) -> Response:
+        """A viewer's data (`PLATFORM:ID`), as `vitrine viewer export` gives it."""
+        refused = refuse_without_key(request)
+        if refused is not None:
+            return refused
+        try:
+            ref = ViewerRef.parse(viewer)
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, 400)
+        with database.unit_of_work() as uow:
+            try:
+                return JSONResponse(export_viewer(uow.session, ref))
+            except UnknownViewer as exc:
+                return JSONResponse({"error": str(exc)}, 404)
+
+    @app.post("/api/viewers/{viewer}/forget")
+    def api_viewer_forget(viewer: str, request: Request) -> Response:
+        """Forget a viewer (`PLATFORM:ID`), as `vitrine viewer forget` does."""
+        refused = refuse_without_key(request)
+        if refused is not None:
+            return refused
+        try:
+            ref = ViewerRef.parse(viewer)
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, 400)
+        with database.unit_of_work() as uow:
+            try:
+                done = forget_viewer(uow.session, ref, clock())
+            except UnknownViewer as exc:
+                return JSONResponse({"error": str(exc)}, 404)
+            uow.commit()
+        return JSONResponse(
+            {"pseudonym": done.pseudonym, "comments": done.comments, "orders": done.orders}
+        )
+
     @app.get("/api/orders")
     def api_orders(
         request: Request,
@@ -214,16 +305,9 @@ def _build_app(
     ) -> Response:
         """The brand API: orders as the exports give them, a page at a time (cursor =
         the last order id read), for a bearer key made with `vitrine apikey create`."""
-        scheme, _, key = (request.headers.get("authorization") or "").partition(" ")
-        now = clock()
-        with database.unit_of_work() as uow:
-            if scheme.lower() != "bearer" or authenticate(uow.session, key.strip(), now) is None:
-                return JSONResponse(
-                    {"error": "a valid API key is needed (Authorization: Bearer vit_...)"},
-                    status_code=401,
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
-            uow.commit()  # last_used_at
+        refused = refuse_without_key(request)
+        if refused is not None:
+            return refused
         if format not in ("json", "csv", "shopify-csv"):
             return JSONResponse({"error": "format is json, csv or shopify-csv"}, 400)
         if not 1 <= limit <= 1000:

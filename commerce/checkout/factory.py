@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from pydantic import SecretStr
@@ -26,6 +27,8 @@ class CheckoutSettings(Protocol):
     def stripe_api_key(self) -> SecretStr | None: ...
     @property
     def stripe_api_base(self) -> str | None: ...
+    @property
+    def shipping_countries(self) -> list[str]: ...
 
 
 def make_provider(
@@ -34,6 +37,7 @@ def make_provider(
     *,
     stripe_api_key: str | None = None,
     stripe_api_base: str | None = None,
+    shipping_countries: Sequence[str] = (),
 ) -> CheckoutProvider:
     """The provider called `name` ("local" or "stripe"), ready to create links."""
     if name == "local":
@@ -44,7 +48,11 @@ def make_provider(
         # Imported here so that the local checkout never loads the Stripe library.
         from commerce.checkout.stripe_provider import StripeCheckout, make_stripe_client
 
-        return StripeCheckout(make_stripe_client(stripe_api_key, stripe_api_base), public_url)
+        return StripeCheckout(
+            make_stripe_client(stripe_api_key, stripe_api_base),
+            public_url,
+            shipping_countries=shipping_countries,
+        )
     raise CheckoutConfigError(f"unknown checkout provider {name!r} (local, stripe)")
 
 
@@ -56,4 +64,5 @@ def provider_from_settings(settings: CheckoutSettings) -> CheckoutProvider:
         settings.public_url,
         stripe_api_key=key,
         stripe_api_base=settings.stripe_api_base,
+        shipping_countries=settings.shipping_countries,
     )

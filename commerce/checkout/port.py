@@ -26,6 +26,7 @@ class CheckoutRequest:
     hold_expires_at: datetime | None
     customer_ref: str
     attempt: int = 1  # bumps when the cart changes, so idempotency keys change with it
+    customer_email: str | None = None  # known from an earlier checkout of this viewer
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ Nothing here logs an API key, a webhook secret or payment details.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -48,10 +48,15 @@ class StripeCheckout:
         client: stripe.StripeClient,
         public_url: str,
         clock: Callable[[], datetime] = utcnow,
+        *,
+        shipping_countries: Sequence[str] = (),
     ) -> None:
         self.client = client
         self.public_url = public_url.rstrip("/")
         self.clock = clock
+        # Where the brand ships: Checkout asks for an address in one of these (none: no
+        # address asked, e.g. a brand that only sells vouchers).
+        self.shipping_countries = [c.upper() for c in shipping_countries]
 
     def session_expires_at(self, request: CheckoutRequest) -> int | None:
         """Stripe's `expires_at` for this hold, or None when Stripe would refuse it."""
@@ -85,6 +90,11 @@ class StripeCheckout:
             "success_url": f"{self.public_url}/checkout/{request.order_token}?paid=1",
             "cancel_url": f"{self.public_url}/checkout/{request.order_token}",
         }
+        if self.shipping_countries:
+            params["shipping_address_collection"] = {"allowed_countries": self.shipping_countries}
+            params["phone_number_collection"] = {"enabled": True}
+        if request.customer_email:
+            params["customer_email"] = request.customer_email
         expires_at = self.session_expires_at(request)
         if expires_at is not None:
             params["expires_at"] = expires_at

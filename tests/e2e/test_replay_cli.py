@@ -151,9 +151,9 @@ def test_summary_contract_and_workers_never_oversell(database_url: str, tmp_path
     )
     assert done.returncode == 0, done.stderr
     rows = out_csv.read_text(encoding="utf-8").splitlines()
-    assert rows[0].startswith("order_id,status,buyer")
+    assert rows[0].startswith("order_id,status,session,platform,buyer,")
     assert len(rows) == 1 + summary["paid_orders"]
-    assert all(",paid," in r and ",45.00,45.00,EUR," in r for r in rows[1:])
+    assert all(",paid," in r and ",45.00,45.00,45.00,EUR," in r for r in rows[1:])
 
 
 @contextmanager

@@ -30,6 +30,7 @@ class Received:
     timestamp: int
     idempotency_key: str | None
     event: dict[str, Any] = field(default_factory=dict)
+    answered: int | None = None  # the status sent back (None: no answer)
 
 
 def signature_is_valid(secret: str, header: str | None, body: bytes) -> tuple[bool, int]:
@@ -48,6 +49,7 @@ class BrandReceiver:
     def __init__(self, secret: str) -> None:
         self.secret = secret
         self.answers: list[Answer | int] = []
+        self.default: Answer | int = Answer()  # once `answers` run out (500: an outage)
         self.received: list[Received] = []
         self._closing = threading.Event()
         receiver = self
@@ -58,12 +60,12 @@ class BrandReceiver:
                 valid, stamp = signature_is_valid(
                     receiver.secret, self.headers.get("Vitrine-Signature"), body
                 )
-                receiver.received.append(
-                    Received(valid, stamp, self.headers.get("Idempotency-Key"), json.loads(body))
-                )
-                answer = receiver.answers.pop(0) if receiver.answers else Answer()
+                got = Received(valid, stamp, self.headers.get("Idempotency-Key"), json.loads(body))
+                receiver.received.append(got)
+                answer = receiver.answers.pop(0) if receiver.answers else receiver.default
                 if isinstance(answer, int):
                     answer = Answer(answer)
+                got.answered = None if answer.hang else answer.status
                 if answer.hang:
                     receiver._closing.wait(30)
                     return
@@ -81,6 +83,15 @@ class BrandReceiver:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/vitrine"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
+
+    def accepted(self) -> dict[str, int]:
+        """Event id -> how many times it was accepted (answered 2xx) with a valid signature:
+        a receiver that deduplicates by event id processes each once."""
+        counts: dict[str, int] = {}
+        for got in self.received:
+            if got.valid and got.answered is not None and 200 <= got.answered < 300:
+                counts[got.event["id"]] = counts.get(got.event["id"], 0) + 1
+        return counts
 
     def close(self) -> None:
         self._closing.set()

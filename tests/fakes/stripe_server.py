@@ -191,6 +191,10 @@ class FakeStripe:
             "success_url": form.get("success_url"),
             "cancel_url": form.get("cancel_url"),
             "livemode": False,
+            "customer_email": form.get("customer_email"),
+            "shipping_address_collection": form.get("shipping_address_collection"),
+            "customer_details": None,
+            "collected_information": None,
         }
         self.sessions[session_id] = session
         return 200, session
@@ -229,7 +233,50 @@ class FakeStripe:
                 payment_status=payment_status,
                 payment_intent=f"pi_test_{session_id[8:]}",
             )
+            # What the customer typed on Stripe's page (an address only where one is asked).
+            address = {
+                "line1": "Via Roma 5",
+                "line2": None,
+                "postal_code": "20121",
+                "city": "Milano",
+                "state": "MI",
+                "country": "IT",
+            }
+            session["customer_details"] = {
+                "email": session.get("customer_email") or "giulia@example.org",
+                "name": "Giulia Bianchi",
+                "phone": "+39 02 1234 5678",
+                "address": address,
+            }
+            if session.get("shipping_address_collection"):
+                session["collected_information"] = {
+                    "shipping_details": {"name": "Giulia Bianchi", "address": address}
+                }
             return dict(session)
+
+    def refund_event(self, session_id: str, *, full: bool = True) -> dict[str, Any]:
+        """`charge.refunded` for the session's payment, as Stripe sends it after a refund
+        made in the dashboard (a charge object, linked by its payment intent)."""
+        session = self.sessions[session_id]
+        amount = int(session["amount_total"])
+        charge = {
+            "id": f"ch_test_{session_id[8:]}",
+            "object": "charge",
+            "amount": amount,
+            "amount_refunded": amount if full else amount // 2,
+            "currency": session["currency"],
+            "payment_intent": session["payment_intent"],
+            "refunded": full,
+        }
+        return {
+            "id": f"evt_test_{next(self._ids):06d}",
+            "object": "event",
+            "api_version": "2025-01-27.acacia",
+            "type": "charge.refunded",
+            "created": int(self.clock()),
+            "livemode": False,
+            "data": {"object": charge},
+        }
 
     def event(
         self,

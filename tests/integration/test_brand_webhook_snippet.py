@@ -45,7 +45,7 @@ class _Capture(BaseHTTPRequestHandler):
 
 async def _deliver(url: str, clock) -> tuple[bytes, str]:
     _Capture.deliveries.clear()
-    transport = BrandWebhookTransport(url, SECRET, clock=clock)
+    transport = BrandWebhookTransport.single(url, SECRET, clock=clock)
     row = Due(
         1,
         "order_paid",

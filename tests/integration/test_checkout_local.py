@@ -20,6 +20,7 @@ from commerce.outcomes import Reserved
 from commerce.sql_ports import SqlCommerce
 from kernel.models import LiveSession, OutboxMessage, Viewer
 from live.sessions import open_session
+from tests.fakes.buyer import BUYER_FORM
 from tests.integration.conftest import CATALOG
 from vitrine.bootstrap import Database
 from vitrine.settings import Settings
@@ -187,7 +188,7 @@ def test_pay_marks_paid_sells_stock_and_tells_brand_and_viewer(database, live, c
     assert units(database, "ISA") == (2, 1)
     web.get(f"/checkout/{token}")
 
-    paid = web.post(f"/checkout/{token}/pay", follow_redirects=False)
+    paid = web.post(f"/checkout/{token}/pay", data=BUYER_FORM, follow_redirects=False)
     assert paid.status_code == 303 and paid.headers["location"] == f"/checkout/{token}"
     page = web.get(paid.headers["location"])
 
@@ -204,7 +205,7 @@ def test_pay_marks_paid_sells_stock_and_tells_brand_and_viewer(database, live, c
     told = outbox(database, channel="test")  # the chat hears the order is paid
     assert [m.dedupe_key.split(":")[0] for m in told] == ["order_paid"]
 
-    again = web.post(f"/checkout/{token}/pay")  # a double click pays nothing more
+    again = web.post(f"/checkout/{token}/pay", data=BUYER_FORM)  # a double click pays nothing more
     assert again.status_code == 200 and "est payée" in again.text
     assert len(outbox(database, channel="brand")) == 1
     assert units(database, "ISA") == (1, 0)
@@ -227,14 +228,14 @@ def test_ended_hold_and_cancelled_cart_show_a_closed_page(database, live, clock,
     for token, words in ((ann, "réservation de ce panier a expiré"), (bob, "a été annulé")):
         page = web.get(f"/checkout/{token}")
         assert page.status_code == 410 and words in page.text
-        assert web.post(f"/checkout/{token}/pay").status_code == 410
+        assert web.post(f"/checkout/{token}/pay", data=BUYER_FORM).status_code == 410
     assert units(database, "ISA") == (2, 1)  # nothing sold; ann's unit waits for the scheduler
     assert order_by_token(database, ann).status == "reserved"
 
 
 def test_unknown_token_is_404(web) -> None:
     assert web.get("/checkout/no-such-cart").status_code == 404
-    assert web.post("/checkout/no-such-cart/pay").status_code == 404
+    assert web.post("/checkout/no-such-cart/pay", data=BUYER_FORM).status_code == 404
 
 
 def test_user_controlled_text_is_escaped(database, live, clock, web) -> None:
@@ -262,8 +263,8 @@ def test_sold_out_at_payment_charges_nothing(database, live, clock) -> None:
     ]
     assert all(tokens) and units(database, "ISA") == (2, 0)
     for token in tokens[:2]:
-        assert web.post(f"/checkout/{token}/pay").status_code == 200
-    late = web.post(f"/checkout/{tokens[2]}/pay")
+        assert web.post(f"/checkout/{token}/pay", data=BUYER_FORM).status_code == 200
+    late = web.post(f"/checkout/{tokens[2]}/pay", data=BUYER_FORM)
     assert late.status_code == 409 and "épuisé avant votre paiement" in late.text
     assert order_by_token(database, tokens[2]).status == "reserved"
     assert units(database, "ISA") == (0, 0)

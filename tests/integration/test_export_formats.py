@@ -68,8 +68,11 @@ def test_every_format_to_stdout_and_files(database, database_url, live, tmp_path
         "export", "--since", "2099-01-01", "--format", "csv", "--out", "-", "--db", database_url
     )
     assert later.returncode == 0 and later.stdout.strip().splitlines() == [
-        "order_id,status,buyer,buyer_platform_id,product_sku,variant_sku,name,options,"
-        "quantity,unit_price,line_total,currency,paid_at"
+        "order_id,status,session,platform,buyer,buyer_platform_id,buyer_full_name,"
+        "buyer_email,buyer_phone,ship_line1,ship_line2,ship_postal_code,ship_city,"
+        "ship_state,ship_country,product_sku,variant_sku,name,options,quantity,unit_price,"
+        "line_total,order_total,currency,payment_provider,payment_reference,created_at,"
+        "paid_at,cancelled_at,refunded_at"
     ]
     bad = _vitrine(
         "export", "--since", "yesterday", "--out", "-", "--format", "csv", "--db", database_url

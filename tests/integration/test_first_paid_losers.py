@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from commerce.models import WaitlistEntry
+from tests.fakes.buyer import BUYER_FORM
 from tests.integration.test_checkout_local import (
     Clock,
     claim_for,
@@ -23,7 +24,7 @@ def test_the_slower_payer_is_told_before_paying_and_can_wait(database, live) -> 
     ann = claim_for(database, live, "ann", "COLLIER-ISA", clock.now, quantity=2, hold_seconds=None)
     bob = claim_for(database, live, "bob", "COLLIER-ISA", clock.now, quantity=2, hold_seconds=None)
     assert ann and bob
-    paid = web.post(f"/checkout/{bob}/pay", follow_redirects=False)
+    paid = web.post(f"/checkout/{bob}/pay", data=BUYER_FORM, follow_redirects=False)
     assert paid.status_code == 303  # bob pays first: sold
     page = web.get(f"/checkout/{ann}")
     assert page.status_code == 409 and "rien n'a été débité" in page.text

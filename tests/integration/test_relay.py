@@ -23,7 +23,7 @@ from live.pipeline import LivePipeline
 from live.platform import DeliveryError, PlatformLimits
 from live.relay import Relay, build_transports
 from live.sessions import open_session
-from live.transports import ChatTransport, Sent, batch_texts
+from live.transports import BrandWebhookTransport, ChatTransport, Sent, batch_texts
 from tests.fakes.brand_receiver import BrandReceiver
 from tests.integration.test_checkout_local import claim_for
 from vitrine.bootstrap import open_database
@@ -302,7 +302,7 @@ def _brand_rows(database) -> list[OutboxMessage]:
 
 async def test_a_paid_order_reaches_the_brand_signed_and_is_handed_off(database, live, brand):
     order_id = _paid_order(database, live)
-    relay = Relay(database, build_transports({}, brand_url=brand.url, brand_secret=brand.secret))
+    relay = Relay(database, {"brand": BrandWebhookTransport.single(brand.url, brand.secret)})
     assert (await relay.drain(T0 + timedelta(minutes=2))).sent == 1
     [got] = brand.received
     event = got.event
@@ -314,7 +314,7 @@ async def test_a_paid_order_reaches_the_brand_signed_and_is_handed_off(database,
 
 async def test_brand_errors_are_retried_or_given_up(database, live, brand) -> None:
     order_id = _paid_order(database, live)
-    relay = Relay(database, build_transports({}, brand_url=brand.url, brand_secret=brand.secret))
+    relay = Relay(database, {"brand": BrandWebhookTransport.single(brand.url, brand.secret)})
     brand.answers = [503]
     assert (await relay.drain(T0 + timedelta(minutes=2))).retried == 1
     [row] = _brand_rows(database)

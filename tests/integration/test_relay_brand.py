@@ -32,7 +32,7 @@ def brand():
 
 
 def _relay(database, url: str, **transport_args) -> Relay:
-    return Relay(database, {"brand": BrandWebhookTransport(url, SECRET, **transport_args)})
+    return Relay(database, {"brand": BrandWebhookTransport.single(url, SECRET, **transport_args)})
 
 
 def _closed_port_url() -> str:
@@ -159,9 +159,5 @@ def test_the_brand_settings_come_from_the_environment(monkeypatch) -> None:
     assert settings.brand_webhook_url == "https://brand.example/hooks"
     assert settings.brand_webhook_secret is not None
     assert settings.brand_webhook_secret.get_secret_value() == "whsec_from_env"
-    transports = build_transports(
-        {},
-        brand_url=settings.brand_webhook_url,
-        brand_secret=settings.brand_webhook_secret.get_secret_value(),
-    )
+    transports = build_transports({}, brand=dict)
     assert list(transports) == ["brand"]

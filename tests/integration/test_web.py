@@ -15,6 +15,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from tests.fakes.buyer import BUYER_FORM
 from tests.fakes.stripe_server import FakeStripe
 from tests.integration.test_checkout_local import (
     WEBHOOK_SECRET,
@@ -67,7 +68,7 @@ def test_local_checkout_over_http(database, live, clock) -> None:
         page = http.get(f"/checkout/{token}")
         assert page.status_code == 200 and "PAIEMENT DE TEST" in page.text
         assert "15 min 00 s" in page.text
-        paid = http.post(f"/checkout/{token}/pay", follow_redirects=True)
+        paid = http.post(f"/checkout/{token}/pay", data=BUYER_FORM, follow_redirects=True)
         assert paid.status_code == 200 and "est payée" in paid.text
         # Webhooks are not configured with the local checkout.
         assert http.post("/webhooks/stripe", content=b"{}").status_code == 404
@@ -90,7 +91,7 @@ def test_stripe_checkout_and_webhook_over_http(database, live, clock, stripe_api
         assert page.status_code == 200 and "PAIEMENT DE TEST" not in page.text
         assert f'action="/checkout/{token}/pay"' in page.text
         assert stripe_api.creates() == []
-        redirect = http.post(f"/checkout/{token}/pay")  # the Pay button
+        redirect = http.post(f"/checkout/{token}/pay", data=BUYER_FORM)  # the Pay button
         assert redirect.status_code == 303
         session_id = order_by_token(database, token).checkout_ref
         assert session_id is not None

@@ -14,8 +14,10 @@ def _document(buyer: str, name: str) -> dict:
         "order_id": 7,
         "status": "paid",
         "currency": "EUR",
+        "total_minor": 9000,
         "paid_at": None,
-        "buyer": {"name": buyer, "platform_user_id": "@handle"},
+        "buyer": {"name": buyer, "platform_user_id": "@handle", "email": "=x@y.example"},
+        "shipping_address": {"line1": "-1 Main St", "city": "Lyon"},
         "lines": [
             {
                 "product_sku": "TOTE",
@@ -43,4 +45,6 @@ def test_the_order_export_neutralises_viewer_text(tmp_path: Path) -> None:
     assert row["buyer_platform_id"] == "'@handle"
     assert row["name"] == "'+Tote"
     assert row["options"] == "color==red"  # starts with a letter: nothing to neutralise
+    assert row["buyer_email"] == "'=x@y.example" and row["ship_line1"] == "'-1 Main St"
+    assert row["ship_city"] == "Lyon" and row["order_total"] == "90.00"
     assert row["quantity"] == "2" and row["unit_price"] == "45.00"

@@ -23,7 +23,7 @@ from bots.transcript.format import ChatLine, FeatureEvent, PayEvent, TranscriptL
 from bots.transcript.playback import run_replay
 from commerce.catalog_formats.loader import load_catalog_file
 from commerce.catalog_store import import_catalog
-from commerce.export import orders_for_export, write_orders_csv, write_orders_json
+from commerce.export import iter_orders, write_orders_csv, write_orders_json
 from commerce.outcomes import OrderPaid, Reserved, UnitsReleased, Waitlisted
 from kernel.clock import utcnow
 from kernel.money import format_money
@@ -163,7 +163,7 @@ def run_demo(
             loop.close()
         totals = session_totals(database, live_id)
         with database.unit_of_work() as uow:
-            documents = orders_for_export(uow.session, live_id)
+            documents = list(iter_orders(uow.session, session_id=live_id))
         exports = data_dir / "exports"
         csv_path = write_orders_csv(documents, exports / f"demo-orders-{live_id}.csv")
         write_orders_json(documents, exports / f"demo-orders-{live_id}.json")
