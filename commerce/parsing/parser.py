@@ -535,6 +535,9 @@ class IntentParser:
         if position + 1 >= len(spans):
             return True
         nxt = spans[position + 1]
+        if nxt.kind == "qty" and tokens[nxt.start] in self.lexicon.indefinite_articles:
+            # "sei un tesoro" (you are a treasure): an article, a count only if it counts
+            return self._counts(spans, position + 1, tokens)
         if nxt.kind in (
             "color",
             "name",
