@@ -13,13 +13,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from commerce.buyer import ADDRESS_KEYS
-from commerce.models import Order
+from commerce.models import Order, OrderLine
 from commerce.orders import order_document
 from kernel.csv_cells import safe_row
+from kernel.models import LiveSession, Viewer
 from kernel.money import format_money
 
 CSV_COLUMNS = [
@@ -56,6 +57,36 @@ CSV_COLUMNS = [
 ]
 
 
+def _orders_query(
+    session_id: int | None,
+    since: datetime | None,
+    statuses: Iterable[str] | None,
+    after_id: int | None,
+) -> Select[Any]:
+    query = select(Order)
+    if session_id is not None:
+        query = query.where(Order.session_id == session_id)
+    if since is not None:
+        query = query.where(Order.created_at >= since)
+    if statuses is not None:
+        query = query.where(Order.status.in_(list(statuses)))
+    if after_id is not None:
+        query = query.where(Order.id > after_id)  # a cursor: the last order already read
+    return query
+
+
+def count_orders(
+    session: Session,
+    *,
+    session_id: int | None = None,
+    since: datetime | None = None,
+    statuses: Iterable[str] | None = None,
+) -> int:
+    """How many orders `iter_orders` would give with the same filters (for a progress bar)."""
+    query = _orders_query(session_id, since, statuses, None).with_only_columns(func.count())
+    return int(session.scalar(query) or 0)
+
+
 def iter_orders(
     session: Session,
     *,
@@ -67,22 +98,40 @@ def iter_orders(
     limit: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Order documents (`order_document`: buyer, address, live session, payment), oldest
-    first, read `page` at a time: of one live session, and/or created since a moment, in
-    some statuses, after a cursor (the last order id already read)."""
-    query = select(Order).order_by(Order.id).execution_options(yield_per=page)
-    if session_id is not None:
-        query = query.where(Order.session_id == session_id)
-    if since is not None:
-        query = query.where(Order.created_at >= since)
-    if statuses is not None:
-        query = query.where(Order.status.in_(list(statuses)))
-    if after_id is not None:
-        query = query.where(Order.id > after_id)
-    if limit is not None:
-        query = query.limit(limit)
-    # The identity map holds objects weakly: an order written is let go with its lines.
-    for order in session.scalars(query):
-        yield order_document(session, order)
+    first, read `page` at a time (a page: its orders, their lines and variants, their
+    buyers: four queries): of one live session, and/or created since a moment, in some
+    statuses, after a cursor (the last order id already read). Pages are let go once
+    written, so memory does not grow with the export."""
+    lives: dict[int, LiveSession | None] = {}
+    left = limit
+    while left is None or left > 0:
+        size = page if left is None else min(page, left)
+        query = (
+            _orders_query(session_id, since, statuses, after_id)
+            .order_by(Order.id)
+            .limit(size)
+            .options(
+                selectinload(Order.lines).joinedload(OrderLine.variant),
+                selectinload(Order.lines).joinedload(OrderLine.product),
+            )
+        )
+        orders = list(session.scalars(query))
+        if not orders:
+            return
+        wanted = {order.viewer_id for order in orders}
+        viewers = {v.id: v for v in session.scalars(select(Viewer).where(Viewer.id.in_(wanted)))}
+        for order in orders:
+            if order.session_id not in lives:
+                lives[order.session_id] = session.get(LiveSession, order.session_id)
+            yield order_document(
+                session, order, viewer=viewers.get(order.viewer_id), live=lives[order.session_id]
+            )
+        after_id = orders[-1].id  # keyset paging: each page is one query, then let go
+        left = None if left is None else left - len(orders)
+        if len(orders) < size:
+            return
+        session.expunge_all()
+        lives.clear()
 
 
 def atomic_write(path: Path, write: Any) -> None:

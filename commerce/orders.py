@@ -86,15 +86,20 @@ def expire_cart(session: Session, cart: Order, now: datetime) -> tuple[HoldExpir
     return HoldExpired(cart.viewer_id, cart.id, tuple(items)), freed
 
 
-def order_document(session: Session, order: Order) -> dict[str, Any]:
+def order_document(
+    session: Session,
+    order: Order,
+    *,
+    viewer: Viewer | None = None,
+    live: LiveSession | None = None,
+) -> dict[str, Any]:
     """The order as the brand receives it (exports, webhooks, the brand API): its lines,
     buyer, shipping address and payment, no float anywhere."""
     lines = []
     for line in order.lines:
         if line.status != LineStatus.ACTIVE:
             continue
-        product = session.get(Product, line.product_id)
-        assert product is not None
+        product = line.product
         lines.append(
             {
                 "product_sku": product.sku,
@@ -105,8 +110,8 @@ def order_document(session: Session, order: Order) -> dict[str, Any]:
                 "unit_price_minor": line.unit_price_minor,
             }
         )
-    viewer = session.get(Viewer, order.viewer_id)
-    live = session.get(LiveSession, order.session_id)
+    viewer = viewer or session.get(Viewer, order.viewer_id)
+    live = live or session.get(LiveSession, order.session_id)
     return {
         "order_id": order.id,
         "status": order.status,

@@ -412,9 +412,17 @@ def export(
     export layout. Orders are read and written as they come, never all held in memory."""
     from datetime import UTC, datetime
 
+    from rich.console import Console
     from sqlalchemy import select
 
-    from commerce.export import atomic_write, csv_to, iter_orders, json_to, shopify_csv_to
+    from commerce.export import (
+        atomic_write,
+        count_orders,
+        csv_to,
+        iter_orders,
+        json_to,
+        shopify_csv_to,
+    )
     from commerce.models import OrderStatus
     from kernel.models import LiveSession
     from vitrine.bootstrap import open_database
@@ -453,11 +461,31 @@ def export(
                 sys.stdout.flush()
                 typer.echo(f"wrote {count} orders", err=True)
                 return
+            console = Console(stderr=True)
             counted: list[int] = []
-            atomic_write(Path(out), lambda fh: counted.append(write(orders, fh)))
+            if console.is_terminal:  # a bar while a large export is written
+                total = count_orders(uow.session, session_id=live_id, since=moment, statuses=status)
+                with _progress_bar(console, "exporting orders") as report:
+                    orders = _reporting(orders, total, report)
+                    atomic_write(Path(out), lambda fh: counted.append(write(orders, fh)))
+            else:
+                atomic_write(Path(out), lambda fh: counted.append(write(orders, fh)))
     finally:
         database.dispose()
     typer.echo(f"wrote {counted[0]} orders to {out}")
+
+
+def _reporting(
+    items: Iterator[Any], total: int, report: Callable[[int, int], None], every: int = 200
+) -> Iterator[Any]:
+    """The same items, reporting progress every `every` of them."""
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        if done % every == 0:
+            report(done, total)
+    report(done, total)
 
 
 @apikey_app.command("create")
