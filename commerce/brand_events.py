@@ -23,6 +23,9 @@ from kernel.models import OutboxMessage, OutboxStatus
 from kernel.outbox import enqueue_many
 
 BRAND_CHANNEL = "brand"
+SHOPIFY_CHANNEL = "shopify"  # paid orders pushed to the brand's Shopify (commerce/shopify)
+BRAND_CHANNELS = frozenset({BRAND_CHANNEL, SHOPIFY_CHANNEL})
+WEBHOOK, SHOPIFY = "webhook", "shopify"  # kinds of endpoint
 UNROUTED = "brand"  # the destination of events raised while no endpoint was registered
 _COPY = "@"  # dedupe key of an endpoint's copy: "<event id>@<endpoint id>"
 
@@ -67,25 +70,37 @@ def enqueue_brand_event(
     now: datetime,
 ) -> None:
     """Queue an event for every registered endpoint (or, with none, until one is)."""
-    ids = list(
-        session.scalars(
-            select(WebhookEndpoint.id)
+    registered = list(
+        session.execute(
+            select(WebhookEndpoint.id, WebhookEndpoint.kind)
             .where(WebhookEndpoint.removed_at.is_(None))
             .order_by(WebhookEndpoint.id)
         )
     )
-    base = {
-        "kind": type,
-        "channel": BRAND_CHANNEL,
-        "payload": data,
-        "session_id": session_id,
-    }
-    if not ids:
-        rows = [base | {"destination": UNROUTED, "dedupe_key": event_id}]
+    base = {"kind": type, "payload": data, "session_id": session_id}
+    hooks = [i for i, kind in registered if kind == WEBHOOK]
+    if not hooks:
+        rows = [base | {"channel": BRAND_CHANNEL, "destination": UNROUTED, "dedupe_key": event_id}]
     else:
         rows = [
-            base | {"destination": destination(i), "dedupe_key": f"{event_id}{_COPY}{i}"}
-            for i in ids
+            base
+            | {
+                "channel": BRAND_CHANNEL,
+                "destination": destination(i),
+                "dedupe_key": f"{event_id}{_COPY}{i}",
+            }
+            for i in hooks
+        ]
+    if type == ORDER_PAID:  # a shop takes paid orders; the rest is for people to handle
+        rows += [
+            base
+            | {
+                "channel": SHOPIFY_CHANNEL,
+                "destination": destination(i),
+                "dedupe_key": f"{event_id}{_COPY}{i}",
+            }
+            for i, kind in registered
+            if kind == SHOPIFY
         ]
     enqueue_many(session, rows, now)
 
@@ -112,13 +127,33 @@ def add_endpoint(
     return AddedEndpoint(endpoint, endpoint.secret, _route_waiting(session, endpoint.id))
 
 
+def ensure_shopify(session: Session, shop: str, now: datetime) -> WebhookEndpoint:
+    """The brand's Shopify, registered once (`VITRINE_SHOPIFY_SHOP`): paid orders from
+    now on are also queued for it."""
+    existing = session.scalar(
+        select(WebhookEndpoint).where(
+            WebhookEndpoint.kind == SHOPIFY, WebhookEndpoint.removed_at.is_(None)
+        )
+    )
+    if existing is not None and existing.url == shop:
+        return existing
+    if existing is not None:
+        existing.removed_at = now  # another shop now
+    endpoint = WebhookEndpoint(kind=SHOPIFY, url=shop, secret="", created_at=now)
+    session.add(endpoint)
+    session.flush()
+    return endpoint
+
+
 def ensure_endpoint(session: Session, url: str, secret: str, now: datetime) -> AddedEndpoint:
     """The endpoint of `VITRINE_BRAND_WEBHOOK_URL`: registered once, its secret kept in
     step with the setting."""
     url = check_url(url)
     existing = session.scalar(
         select(WebhookEndpoint).where(
-            WebhookEndpoint.url == url, WebhookEndpoint.removed_at.is_(None)
+            WebhookEndpoint.url == url,
+            WebhookEndpoint.kind == WEBHOOK,
+            WebhookEndpoint.removed_at.is_(None),
         )
     )
     if existing is None:
@@ -137,7 +172,7 @@ def remove_endpoint(session: Session, endpoint_id: int, now: datetime) -> int:
     result = session.execute(
         update(OutboxMessage)
         .where(
-            OutboxMessage.channel == BRAND_CHANNEL,
+            OutboxMessage.channel.in_(BRAND_CHANNELS),
             OutboxMessage.destination == destination(endpoint_id),
             OutboxMessage.status == OutboxStatus.PENDING,
         )
@@ -146,8 +181,13 @@ def remove_endpoint(session: Session, endpoint_id: int, now: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def endpoints(session: Session, *, include_removed: bool = False) -> list[WebhookEndpoint]:
+def endpoints(
+    session: Session, *, include_removed: bool = False, kind: str | None = WEBHOOK
+) -> list[WebhookEndpoint]:
+    """The registered endpoints of one kind (webhooks by default; None: every kind)."""
     query = select(WebhookEndpoint).order_by(WebhookEndpoint.id)
+    if kind is not None:
+        query = query.where(WebhookEndpoint.kind == kind)
     if not include_removed:
         query = query.where(WebhookEndpoint.removed_at.is_(None))
     return list(session.scalars(query))

@@ -265,6 +265,9 @@ class WebhookEndpoint(Base):
     __tablename__ = "webhook_endpoints"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # "webhook": signed JSON POSTs; "shopify": paid orders become orders of that shop
+    # (its url is the shop's domain; its token is a setting, never stored here).
+    kind: Mapped[str] = mapped_column(String(16), default="webhook")
     url: Mapped[str] = mapped_column(Text)
     secret: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

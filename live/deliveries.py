@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from commerce.brand_events import BRAND_CHANNEL
+from commerce.brand_events import BRAND_CHANNELS
 
 
 class UnknownDelivery(ValueError):
@@ -182,7 +182,7 @@ _CHAT_KINDS: dict[str, type[PublicReply] | type[PrivateReply] | type[ModerationC
 
 def delivery_of(kind: str, channel: str, payload: dict[str, Any]) -> Delivery:
     """The typed delivery an outbox row holds; `UnknownDelivery` if none fits."""
-    if channel == BRAND_CHANNEL:
+    if channel in BRAND_CHANNELS:
         return BrandEvent.from_json(payload, type=kind)
     reader = _CHAT_KINDS.get(kind)
     if reader is None:

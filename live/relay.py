@@ -28,11 +28,12 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from commerce.brand_events import BRAND_CHANNEL, BRAND_CHANNELS
 from commerce.models import Order, OrderStatus
 from kernel.clock import utcnow
 from kernel.models import OutboxMessage, OutboxStatus
 from kernel.uow import UnitOfWorkProvider
-from live.deliveries import BRAND_CHANNEL, BrandEvent, UnknownDelivery, delivery_of
+from live.deliveries import BrandEvent, UnknownDelivery, delivery_of
 from live.platform import ChatPlatform
 from live.transports import (
     BrandWebhookTransport,
@@ -265,7 +266,7 @@ class Relay:
                 log.warning("could not renew the relay's lease", exc_info=True)
 
     def policy(self, channel: str) -> RetryPolicy:
-        default = WEBHOOK_POLICY if channel == BRAND_CHANNEL else _DEFAULT_POLICY
+        default = WEBHOOK_POLICY if channel in BRAND_CHANNELS else _DEFAULT_POLICY
         return self.retry.get(channel) or default
 
     def _last_try(self, result: Failed, due: list[Due]) -> bool:

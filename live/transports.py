@@ -17,9 +17,10 @@ from typing import Any, Protocol
 
 import httpx
 
-from commerce.brand_events import event_id_of
+from commerce.brand_events import BRAND_CHANNEL, SHOPIFY_CHANNEL, event_id_of
+from commerce.shopify.admin import ShopifyRefused, ShopifyUnavailable
+from commerce.shopify.orders import ShopifyOrders
 from live.deliveries import (
-    BRAND_CHANNEL,
     BrandEvent,
     Delivery,
     ModerationCommand,
@@ -312,3 +313,27 @@ class _Everywhere(Mapping[str, BrandEndpoint]):
 
     def __len__(self) -> int:
         return 0
+
+
+class ShopifyTransport:
+    """Paid orders to the brand's Shopify (`commerce.shopify`): each becomes a Shopify
+    order once; Shopify down or throttling for too long is retried, a refusal (a bad
+    token, user errors) fails for good and shows in `vitrine outbox list --dead`."""
+
+    channel = SHOPIFY_CHANNEL
+
+    def __init__(self, orders: ShopifyOrders) -> None:
+        self.orders = orders
+
+    async def deliver(self, due: list[Due]) -> AsyncIterator[list[Result]]:
+        for row in due:
+            delivery = row.delivery
+            assert isinstance(delivery, BrandEvent)
+            try:
+                await self.orders.push(delivery.data)
+            except ShopifyUnavailable as exc:
+                yield [Failed(row.id, str(exc))]
+            except ShopifyRefused as exc:
+                yield [Failed(row.id, str(exc), permanent=True)]
+            else:
+                yield [Sent(row.id)]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from commerce.brand_events import BRAND_CHANNEL
+from commerce.brand_events import BRAND_CHANNEL, SHOPIFY_CHANNEL
 from commerce.holds import CommercePolicy
 from commerce.sql_ports import session_policy
 from kernel.clock import utcnow
@@ -25,7 +25,9 @@ from vitrine.settings import HoldMode, Settings
 
 if TYPE_CHECKING:
     from commerce.checkout.port import CheckoutProvider
+    from commerce.shopify.admin import ShopifyAdmin
     from live.platform import ChatPlatform
+    from live.transports import Transport
     from vitrine.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -184,7 +186,13 @@ def build_runtime(
         adapters.setdefault(plugin.name, plugin.build(settings))
     register_configured_endpoint(database, settings)
     transports = build_transports(adapters, brand=endpoint_directory(database))
-    relay = Relay(database, transports, retry={BRAND_CHANNEL: webhook_retry_policy(settings)})
+    policy = webhook_retry_policy(settings)
+    retry = {BRAND_CHANNEL: policy}
+    shop = shopify_transport(database, settings)
+    if shop is not None:
+        transports[SHOPIFY_CHANNEL] = shop
+        retry[SHOPIFY_CHANNEL] = policy
+    relay = Relay(database, transports, retry=retry)
     runtime = Runtime(settings, database, provider, adapters, relay)
     runtime.router = make_router(runtime)
     if settings.llm_enabled:
@@ -207,6 +215,37 @@ def register_configured_endpoint(database: Database, settings: Settings) -> None
         uow.commit()
     if added.routed:
         log.info("%d brand event(s) that waited for an endpoint go to it now", added.routed)
+
+
+def shopify_admin(settings: Settings) -> ShopifyAdmin | None:
+    """The Admin API client of the brand's shop, if one is configured."""
+    from commerce.shopify.admin import ShopifyAdmin
+
+    token = settings.shopify_access_token
+    if not settings.shopify_shop or token is None:
+        return None
+    return ShopifyAdmin(
+        settings.shopify_shop,
+        token.get_secret_value(),
+        api_version=settings.shopify_api_version,
+        base_url=settings.shopify_base_url,
+    )
+
+
+def shopify_transport(database: Database, settings: Settings) -> Transport | None:
+    """Paid orders to the brand's Shopify: the shop is registered as an endpoint (paid
+    orders are queued for it from then on) and its transport built."""
+    from commerce.brand_events import ensure_shopify
+    from commerce.shopify.orders import ShopifyOrders
+    from live.transports import ShopifyTransport
+
+    admin = shopify_admin(settings)
+    if admin is None:
+        return None
+    with database.unit_of_work() as uow:
+        ensure_shopify(uow.session, admin.shop, utcnow())
+        uow.commit()
+    return ShopifyTransport(ShopifyOrders(admin))
 
 
 def endpoint_directory(database: Database) -> Callable[[], dict[str, BrandEndpoint]]:

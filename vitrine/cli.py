@@ -120,22 +120,41 @@ def db_current(db: DbOption = None) -> None:
 
 @catalog_app.command("import")
 def catalog_import(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    file: Annotated[Path | None, typer.Argument(exists=True, dir_okay=False, readable=True)] = None,
     db: DbOption = None,
     currency: Annotated[
-        str | None, typer.Option(help="Currency of a Shopify CSV's prices (default: settings)")
+        str | None, typer.Option(help="Currency of Shopify prices (default: settings)")
     ] = None,
+    shopify: Annotated[
+        bool,
+        typer.Option("--shopify", help="Pull products and stock from VITRINE_SHOPIFY_SHOP instead"),
+    ] = False,
 ) -> None:
-    """Import a catalog (JSON as in docs/formats.md, or a Shopify products CSV export)."""
+    """Import a catalog: a file (JSON as in docs/formats.md, or a Shopify products CSV
+    export), or with --shopify the products and stock of the brand's shop."""
+    import asyncio
+
     from commerce.catalog import CatalogError
     from commerce.catalog_formats.loader import load_catalog_file
     from commerce.catalog_store import import_catalog
-    from vitrine.bootstrap import open_database
+    from commerce.shopify.admin import ShopifyRefused, ShopifyUnavailable
+    from commerce.shopify.catalog import pull_catalog
+    from vitrine.bootstrap import open_database, shopify_admin
     from vitrine.settings import Settings
 
     settings = Settings()
+    if (file is None) == (not shopify):
+        raise _fail("give a catalog FILE, or --shopify (not both)", 2)
     try:
-        catalog = load_catalog_file(file, currency=currency or settings.currency)
+        if file is not None:
+            catalog = load_catalog_file(file, currency=currency or settings.currency)
+        else:
+            admin = shopify_admin(settings)
+            if admin is None:
+                raise _fail("--shopify needs VITRINE_SHOPIFY_SHOP and VITRINE_SHOPIFY_ACCESS_TOKEN")
+            catalog = asyncio.run(pull_catalog(admin, currency or settings.currency))
+    except (ShopifyRefused, ShopifyUnavailable) as exc:
+        raise _fail(f"nothing imported: {exc}") from exc
     except CatalogError as exc:
         raise _fail(f"catalog rejected, nothing imported: {exc}") from exc
     database = open_database(_database_url(db))

@@ -94,6 +94,14 @@ class Settings(BaseSettings):
         ]
     )
 
+    # The brand's Shopify: paid orders become orders of this shop (GraphQL Admin API), and
+    # `vitrine catalog import --shopify` pulls its products. The token needs the
+    # write_orders and read_products scopes.
+    shopify_shop: str | None = Field(default=None, description="e.g. my-brand.myshopify.com")
+    shopify_access_token: SecretStr | None = None
+    shopify_api_version: str = "2025-01"
+    shopify_base_url: str | None = Field(default=None, description="override, for tests")
+
     stripe_api_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
     stripe_api_base: str | None = Field(default=None, description="override, for tests")
@@ -142,6 +150,12 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _shopify_has_a_token(self) -> Settings:
+        if self.shopify_shop and self.shopify_access_token is None:
+            raise ValueError("VITRINE_SHOPIFY_SHOP needs VITRINE_SHOPIFY_ACCESS_TOKEN")
+        return self
+
+    @model_validator(mode="after")
     def _max_hold_covers_one_hold(self) -> Settings:
         if self.max_hold_seconds < self.hold_seconds:
             raise ValueError(
@@ -158,6 +172,7 @@ class Settings(BaseSettings):
             "stripe_api_key",
             "stripe_webhook_secret",
             "brand_webhook_secret",
+            "shopify_access_token",
             "telegram_token",
             "discord_token",
             "openai_api_key",

@@ -23,6 +23,7 @@ def upgrade() -> None:
     op.create_table(
         "webhook_endpoints",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False, server_default="webhook"),
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("secret", sa.String(length=100), nullable=False),
         sa.Column("created_at", kernel.db.UtcDateTime(), nullable=False),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,12 +67,21 @@ def parse_shopify_csv(text: str, currency: str, source: str = "products.csv") ->
     missing = [c for c in SHOPIFY_REQUIRED if c not in reader.fieldnames]
     if missing:
         raise CatalogError(f"missing column(s): {', '.join(missing)}", where=f"{source}:1")
-    heads: dict[str, _ProductRows] = {}  # by handle, in the order of the file
+    rows = ((row, reader.line_num) for row in reader)
+    return catalog_from_rows(rows, currency, source)
+
+
+def catalog_from_rows(
+    rows: Iterable[tuple[dict[str | Any, str | Any], int]], currency: str, source: str
+) -> Catalog:
+    """A catalog from rows in the export's columns, each with where it came from (a line
+    of the file, or a variant's position when the rows come from Shopify's API)."""
+    heads: dict[str, _ProductRows] = {}  # by handle, in the order of the rows
     seen_variant_skus: set[str] = set()
-    for row in reader:
-        _read_row(row, reader.line_num, source, currency, heads, seen_variant_skus)
+    for row, line in rows:
+        _read_row(row, line, source, currency, heads, seen_variant_skus)
     if not heads:
-        raise CatalogError("no products in the file", where=f"{source}:2")
+        raise CatalogError("no products", where=f"{source}:2")
     return Catalog(currency=currency.upper(), products=_products(heads, source))
 
 
