@@ -62,12 +62,17 @@ def _orders_query(
     since: datetime | None,
     statuses: Iterable[str] | None,
     after_id: int | None,
+    until: datetime | None = None,
+    by_payment: bool = False,
 ) -> Select[Any]:
     query = select(Order)
+    moment = Order.paid_at if by_payment else Order.created_at
     if session_id is not None:
         query = query.where(Order.session_id == session_id)
     if since is not None:
-        query = query.where(Order.created_at >= since)
+        query = query.where(moment >= since)
+    if until is not None:
+        query = query.where(moment < until)
     if statuses is not None:
         query = query.where(Order.status.in_(list(statuses)))
     if after_id is not None:
@@ -96,18 +101,21 @@ def iter_orders(
     page: int = 500,
     after_id: int | None = None,
     limit: int | None = None,
+    until: datetime | None = None,
+    by_payment: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Order documents (`order_document`: buyer, address, live session, payment), oldest
     first, read `page` at a time (a page: its orders, their lines and variants, their
     buyers: four queries): of one live session, and/or created since a moment, in some
-    statuses, after a cursor (the last order id already read). Pages are let go once
+    statuses, after a cursor (the last order id already read); `since`/`until` bound the
+    creation, or with `by_payment` the payment (a scheduled export's window). Pages are let go once
     written, so memory does not grow with the export."""
     lives: dict[int, LiveSession | None] = {}
     left = limit
     while left is None or left > 0:
         size = page if left is None else min(page, left)
         query = (
-            _orders_query(session_id, since, statuses, after_id)
+            _orders_query(session_id, since, statuses, after_id, until, by_payment)
             .order_by(Order.id)
             .limit(size)
             .options(

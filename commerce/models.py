@@ -272,3 +272,45 @@ class WebhookEndpoint(Base):
     secret: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     removed_at: Mapped[datetime | None]
+
+
+class ExportSchedule(Base):
+    """An export the brand receives by itself: on a cron schedule (the orders paid since
+    the previous run) and/or when a live ends (that live's orders), written to a folder or
+    POSTed to a URL (signed with `secret`). `vitrine schedule add`."""
+
+    __tablename__ = "export_schedules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    cron: Mapped[str | None] = mapped_column(String(100))
+    at_session_end: Mapped[bool] = mapped_column(default=False)
+    format: Mapped[str] = mapped_column(String(16), default="csv")
+    target: Mapped[str] = mapped_column(Text)  # a folder, or an http(s) URL
+    secret: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None]
+
+
+class ExportRun(Base):
+    """One run of a schedule, claimed by its key before it runs: a key is run once, by one
+    process, whatever restarts or takeovers happen around it."""
+
+    __tablename__ = "export_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(
+        ForeignKey("export_schedules.id", ondelete="CASCADE"), index=True
+    )
+    # "cron:<fire time ISO>" or "live:<session id>"
+    run_key: Mapped[str] = mapped_column(String(120))
+    window_start: Mapped[datetime | None]
+    window_end: Mapped[datetime | None]
+    session_id: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    orders: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("schedule_id", "run_key"),)

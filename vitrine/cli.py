@@ -13,7 +13,7 @@ import typer
 from vitrine.cli_common import DbOption
 from vitrine.cli_common import database_url as _database_url
 from vitrine.cli_common import fail as _fail
-from vitrine.commands.handoff import order_app, viewer_app, webhook_app
+from vitrine.commands.handoff import order_app, schedule_app, viewer_app, webhook_app
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,6 +41,7 @@ app.add_typer(apikey_app, name="apikey")
 app.add_typer(webhook_app, name="webhook")
 app.add_typer(order_app, name="order")
 app.add_typer(viewer_app, name="viewer")
+app.add_typer(schedule_app, name="schedule")
 
 
 @app.callback()

@@ -1,4 +1,4 @@
-"""The scheduled jobs of a deployment: hold expiry (and later the run of show).
+"""The scheduled jobs of a deployment: hold expiry, and the brand's scheduled exports.
 
 APScheduler 3 must not share a job store between processes. Every `vitrine run` process
 starts its own scheduler with a memory job store (jobs are declared at start-up, so
@@ -6,17 +6,20 @@ APScheduler's own table is not needed), and a job only runs in the process holdi
 lease row `scheduler` (`kernel.leases`): the holder renews it every third of its length,
 and a standby takes it once it has run out, so a holder that is dead *or frozen* is
 replaced within `VITRINE_SCHEDULER_LEASE_SECONDS` and a third, and a holder that finds
-it lost the lease stops running jobs.
+it lost the lease stops running jobs. Schedules (`vitrine schedule add`) live in the
+database, so they survive restarts, and each export run is claimed by key before it
+runs, so a lease changing hands mid-run never runs it twice.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from commerce.checkout.port import CheckoutProvider
 from commerce.checkout_service import end_closed_checkouts
@@ -29,6 +32,7 @@ from vitrine.settings import Settings
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "scheduler"
+EXPORT_CHECK_EVERY_S = 30  # a cron fires at most a minute apart: checked twice a minute
 
 
 class SchedulerLease:
@@ -85,6 +89,33 @@ def run_hold_expiry(
         end_closed_checkouts(database, provider)
 
 
+def last_cron_fire(expression: str, after: datetime, until: datetime) -> datetime | None:
+    """The latest time a crontab expression ("0 * * * *", UTC) fires in (after, until]."""
+    trigger = CronTrigger.from_crontab(expression, timezone="UTC")
+    fired: datetime | None = None
+    moment = trigger.get_next_fire_time(None, after + timedelta(microseconds=1))
+    for _ in range(10_000):  # a minute-by-minute cron down for a week: coalesced anyway
+        if moment is None or moment > until:
+            break
+        fired = moment
+        moment = trigger.get_next_fire_time(moment, moment + timedelta(microseconds=1))
+    return fired
+
+
+def check_cron(expression: str) -> str:
+    """The expression if APScheduler reads it as a crontab line; ValueError otherwise."""
+    CronTrigger.from_crontab(expression, timezone="UTC")
+    return expression
+
+
+def run_scheduled_exports(database: Database) -> None:
+    """Scheduler job: every export run due now (a cron fired, a live ended), each once."""
+    from live.scheduled_exports import due_runs, run_export
+
+    for due in due_runs(database, utcnow(), last_cron_fire):
+        run_export(database, due)
+
+
 def start_scheduler(
     settings: Settings, database: Database, provider: CheckoutProvider | None = None
 ) -> tuple[BackgroundScheduler, SchedulerLease]:
@@ -102,6 +133,16 @@ def start_scheduler(
         seconds=HOLD_CHECK_EVERY_S,
         args=[settings, database, provider],
         id="hold_expiry",
+        max_instances=1,
+        coalesce=True,
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        leased(lease, run_scheduled_exports),
+        "interval",
+        seconds=EXPORT_CHECK_EVERY_S,
+        args=[database],
+        id="scheduled_exports",
         max_instances=1,
         coalesce=True,
         replace_existing=True,

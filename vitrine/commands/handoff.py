@@ -166,3 +166,99 @@ def viewer_forget(
         f"{done.orders} order(s) without name or address, "
         f"{done.messages_dropped} unsent message(s) dropped"
     )
+
+
+schedule_app = typer.Typer(
+    help="Exports the brand receives by themselves: on a cron schedule, at the end of a live.",
+    no_args_is_help=True,
+)
+
+
+@schedule_app.command("add")
+def schedule_add(
+    to: Annotated[str, typer.Option("--to", help="A folder, or an http(s) URL to POST to")],
+    name: Annotated[str, typer.Option(help="What the files are called")] = "orders",
+    cron: Annotated[
+        str | None, typer.Option(help='A crontab line in UTC, e.g. "0 * * * *" (hourly)')
+    ] = None,
+    at_session_end: Annotated[
+        bool, typer.Option("--at-session-end", help="Export each live's orders when it ends")
+    ] = False,
+    format_: Annotated[str, typer.Option("--format", help="csv, json or shopify-csv")] = "csv",
+    db: DbOption = None,
+) -> None:
+    """Add a schedule: on each cron fire, the orders paid since the previous run; at the
+    end of each live, that live's orders. `vitrine run` runs them, each once."""
+    from commerce.export_schedules import BadSchedule, add_schedule, is_url
+    from kernel.clock import utcnow
+    from vitrine.scheduler import check_cron
+
+    if cron is not None:
+        try:
+            check_cron(cron)
+        except ValueError as exc:
+            raise fail(f"--cron {cron!r} is not a crontab line: {exc}", 2) from exc
+    with existing_database(db) as database, database.unit_of_work() as uow:
+        try:
+            schedule = add_schedule(
+                uow.session,
+                name=name,
+                cron=cron,
+                at_session_end=at_session_end,
+                format=format_,
+                target=to,
+                now=utcnow(),
+            )
+        except BadSchedule as exc:
+            raise fail(str(exc), 2) from exc
+        uow.commit()
+        schedule_id, secret = schedule.id, schedule.secret
+    typer.echo(f"export schedule {schedule_id} added", err=True)
+    if is_url(to):
+        typer.echo("its signing secret, shown once:", err=True)
+        typer.echo(secret)
+
+
+@schedule_app.command("list")
+def schedule_list(db: DbOption = None) -> None:
+    """The schedules, and the last run of each."""
+    from commerce.export_schedules import active_schedules, runs
+    from vitrine.terminal import plain
+
+    with existing_database(db) as database, database.unit_of_work() as uow:
+        lines = []
+        for s in active_schedules(uow.session):
+            when = ", ".join(
+                part
+                for part in (
+                    f"cron {s.cron}" if s.cron else "",
+                    "at session end" * s.at_session_end,
+                )
+                if part
+            )
+            last = runs(uow.session, s.id, limit=1)
+            ran = (
+                f"last run {last[0].started_at:%Y-%m-%d %H:%M} {last[0].status}"
+                f" ({last[0].orders if last[0].orders is not None else '?'} orders)"
+                if last
+                else "never run"
+            )
+            lines.append(f"{s.id}\t{plain(s.name)}\t{when}\t{s.format} to {plain(s.target)}\t{ran}")
+    typer.echo("\n".join(lines) if lines else "no export schedule: vitrine schedule add --help")
+
+
+@schedule_app.command("remove")
+def schedule_remove(
+    schedule_id: Annotated[int, typer.Argument(help="The schedule's id")], db: DbOption = None
+) -> None:
+    """Stop a schedule (its past runs stay listed)."""
+    from commerce.export_schedules import remove_schedule
+    from kernel.clock import utcnow
+
+    with existing_database(db) as database, database.unit_of_work() as uow:
+        try:
+            remove_schedule(uow.session, schedule_id, utcnow())
+        except LookupError as exc:
+            raise fail(str(exc)) from exc
+        uow.commit()
+    typer.echo(f"export schedule {schedule_id} removed")
