@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from commerce.api_keys import authenticate
@@ -259,9 +260,11 @@ def _build_app(
             uow.commit()  # last_used_at
         return None
 
-    @app.get("/api/viewers/{viewer}")
-    def api_viewer_export(viewer: str, request: Request) -> Response:
-        """A viewer's data (`PLATFORM:ID`), as `vitrine viewer export` gives it."""
+    def on_viewer(
+        viewer: str, request: Request, act: Callable[[Session, ViewerRef], Response]
+    ) -> Response:
+        """`act` on the viewer `PLATFORM:ID` for a request with a live key, in one
+        transaction: 401 without a key, 400 for a malformed viewer, 404 for an unknown."""
         refused = refuse_without_key(request)
         if refused is not None:
             return refused
@@ -271,29 +274,28 @@ def _build_app(
             return JSONResponse({"error": str(exc)}, 400)
         with database.unit_of_work() as uow:
             try:
-                return JSONResponse(export_viewer(uow.session, ref))
+                answer = act(uow.session, ref)
             except UnknownViewer as exc:
                 return JSONResponse({"error": str(exc)}, 404)
+            uow.commit()
+            return answer
+
+    @app.get("/api/viewers/{viewer}")
+    def api_viewer_export(viewer: str, request: Request) -> Response:
+        """A viewer's data (`PLATFORM:ID`), as `vitrine viewer export` gives it."""
+        return on_viewer(viewer, request, lambda s, ref: JSONResponse(export_viewer(s, ref)))
 
     @app.post("/api/viewers/{viewer}/forget")
     def api_viewer_forget(viewer: str, request: Request) -> Response:
         """Forget a viewer (`PLATFORM:ID`), as `vitrine viewer forget` does."""
-        refused = refuse_without_key(request)
-        if refused is not None:
-            return refused
-        try:
-            ref = ViewerRef.parse(viewer)
-        except ValueError as exc:
-            return JSONResponse({"error": str(exc)}, 400)
-        with database.unit_of_work() as uow:
-            try:
-                done = forget_viewer(uow.session, ref, clock())
-            except UnknownViewer as exc:
-                return JSONResponse({"error": str(exc)}, 404)
-            uow.commit()
-        return JSONResponse(
-            {"pseudonym": done.pseudonym, "comments": done.comments, "orders": done.orders}
-        )
+
+        def forget(session: Session, ref: ViewerRef) -> Response:
+            done = forget_viewer(session, ref, clock())
+            return JSONResponse(
+                {"pseudonym": done.pseudonym, "comments": done.comments, "orders": done.orders}
+            )
+
+        return on_viewer(viewer, request, forget)
 
     @app.get("/api/orders")
     def api_orders(
