@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from commerce.parsing.text import fold, phrase_tokens
+from commerce.parsing.text import fold, phrase_tokens, squeeze
 
 PHRASE_CATEGORIES = (
     "claim",
@@ -35,6 +35,9 @@ class Lexicon:
     """Every phrase, keyed by its token tuple, with what it means and in which language."""
 
     phrases: dict[tuple[str, ...], set[tuple[str, str]]] = field(default_factory=dict)
+    # Phrases under their squeezed spelling ("need" as "ned"), merged into `phrases` once
+    # every file is read, where no phrase is spelled so already.
+    squeezed: dict[tuple[str, ...], set[tuple[str, str]]] = field(default_factory=dict)
     quantities: dict[tuple[str, ...], int] = field(default_factory=dict)
     sizes: dict[tuple[str, ...], str] = field(default_factory=dict)
     colors: dict[tuple[str, ...], str] = field(default_factory=dict)
@@ -75,6 +78,11 @@ class Lexicon:
             return
         self.phrases.setdefault(tokens, set()).add((category, language))
         self.max_len = max(self.max_len, len(tokens))
+        # A letter stretched in a comment ("neeeed", "wanttt") is squeezed to one by
+        # `normalize`; the entry's squeezed spelling must then match it too.
+        squeezed = tuple(squeeze(token) for token in tokens)
+        if squeezed != tokens and squeezed not in self.phrases:
+            self.squeezed.setdefault(squeezed, set()).add((category, language))
 
     def concept_of_value(self, value: str) -> set[str]:
         """The color concepts a catalog value names in any language ("noir" -> {"black"})."""
@@ -101,6 +109,8 @@ def load_lexicon() -> Lexicon:
     _add_common(lexicon, common)
     _add_word_sets(lexicon, [*languages, common])
     lexicon.languages = tuple(data["language"] for data in languages)
+    for key, meanings in lexicon.squeezed.items():
+        lexicon.phrases.setdefault(key, meanings)
     return lexicon
 
 

@@ -61,6 +61,15 @@ def normalize(text: str) -> str:
     return _REPEATS.sub(r"\1", text)
 
 
+_DOUBLES = re.compile(r"([a-wyz])\1+")
+
+
+def squeeze(token: str) -> str:
+    """Every run of a letter as one ("need" -> "ned"): how `normalize` leaves a stretched
+    word ("neeeeed"), so that lexicon entries can be matched in that spelling too."""
+    return _DOUBLES.sub(r"\1", token)
+
+
 def tokenize(normalized: str) -> list[str]:
     """Words, numbers ("38,5", "+1"), codes ("a12", "t40") and the punctuation that matters."""
     return _TOKEN.findall(normalized)
