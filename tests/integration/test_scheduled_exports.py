@@ -184,3 +184,30 @@ def test_schedules_from_the_command_line(database_url, tmp_path) -> None:
     assert added.stdout.strip() not in listed
     assert _vitrine("schedule", "remove", "1", "--db", database_url).returncode == 0
     assert "no export schedule" in _vitrine("schedule", "list", "--db", database_url).stdout
+
+
+def test_two_processes_finding_a_run_due_run_it_once(database, live, tmp_path) -> None:
+    """Two schedulers (a lease handing over mid-run) race for the same run: one runs it;
+    a run left `running` by a killed process is taken over once it is stale."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _schedule(
+        database,
+        name="race",
+        cron="0 * * * *",
+        at_session_end=False,
+        format="csv",
+        target=str(tmp_path / "out"),
+    )
+    _pay(database, live, "ann", T0 + timedelta(minutes=5))
+    [due] = due_runs(database, T0 + timedelta(hours=1, minutes=1), last_cron_fire)
+    with ThreadPoolExecutor(4) as pool:
+        ran = list(pool.map(lambda _: run_export(database, due, T0 + timedelta(hours=1)), range(4)))
+    assert sorted(ran) == [False, False, False, True]
+    assert len(list((tmp_path / "out").iterdir())) == 1
+    with database.unit_of_work() as uow:
+        run = uow.session.scalars(select(ExportRun)).one()
+        run.status = "running"  # as if its process died before finishing
+        uow.commit()
+    assert not run_export(database, due, T0 + timedelta(hours=1, minutes=10))  # not stale yet
+    assert run_export(database, due, T0 + timedelta(hours=1, minutes=20))  # taken over
