@@ -84,7 +84,11 @@ CONCEPTS = (
     "attack",
     "traits",  # what a generalisation pins on a group: "dangerous", "voleurs", "faul"
     "generalizers",  # "all", "sont", "immer": a statement about the whole group
+    "harm",  # what an attack on a group says it does or deserves: "volent nos emplois"
     "sexual_cues",
+    "undress",  # taking clothes off, seeing someone without them: "sans rien", "nackt"
+    "private_media",  # photos, videos or calls asked for in private
+    "body_sexual",  # the body parts a sexual comment names: breasts, buttocks
     "warning",
 )
 

@@ -167,22 +167,45 @@ def speech_hits(
         insult = (bool(weak) and _aimed(found, text, protected, weak)) or (
             bool(body) and _aimed(found, text, protected, body, bodily=True)
         )
+    groups = bool(found.concept("groups"))
     hate = (
         bool(found.phrase("hate"))
-        or bool(found.concept("groups") and found.concept("attack"))
-        # a generalisation: a group, said to be (all, always) something bad
-        or bool(
-            found.concept("groups") and found.concept("traits") and found.concept("generalizers")
+        # a group, and what is said of it: an attack, a harm it does or a fate it deserves
+        # ("volent nos emplois", "should shut up"), or a trait pinned on all of it
+        or (
+            groups
+            and bool(found.concept("attack") or found.concept("harm") or found.concept("traits"))
         )
         or bool(lexicon.hate_patterns and lexicon.hate_patterns.search(folded))
     )
-    sexual = bool(found.phrase("sexual"))
-    if not sexual:
-        cues = _spans(lexicon.concepts["sexual_cues"], tokens)
-        sexual = bool(cues) and _aimed(found, text, protected, cues)
+    sexual = bool(found.phrase("sexual")) or _sexual(found, text, protected)
     scam = _is_scam(text, found, link, contact)
     blocked = bool(blocked_words) and _has_blocked(tokens, blocked_words)
     return SpeechHits(insult, hate, sexual, scam, blocked)
+
+
+def _sexual(found: _Found, text: str, protected: frozenset[str]) -> bool:
+    """A sexual cue, a body part, undressing or private photos and calls, said of a person
+    (named, addressed, a pronoun): or, for the last three, in a message that names no
+    product ("le haut se porte sans soutien-gorge ?" asks about a product)."""
+    lexicon, tokens = found.lexicon, found.tokens
+    cues = _spans(lexicon.concepts["sexual_cues"], tokens)
+    if cues and _aimed(found, text, protected, cues):
+        return True
+    bare = [
+        hit
+        for concept in ("body_sexual", "undress", "private_media")
+        for hit in _spans(lexicon.concepts[concept], tokens)
+    ]
+    if not bare:
+        return False
+    inside = {i for start, end in bare for i in range(start, end + 1)}
+    products = [  # product words of the message, beyond those of the cues ("photos")
+        start
+        for start, phrase in lexicon.phrases["products"].find(tokens)
+        if not inside.issuperset(range(start, start + len(phrase)))
+    ]
+    return not products or _aimed(found, text, protected, bare)
 
 
 def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:

@@ -1,0 +1,72 @@
+"""Sexual comments and hate without slurs are removed in five languages, from concepts
+(a group and what is said of it; undressing, private photos and calls, body parts said of
+a person), while product talk that uses the same words stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.policy import ModerationPolicy
+from moderation.rules import text_categories
+
+POLICY = ModerationPolicy(protected_names=("Julie",))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'aimerais bien te voir sans la robe",
+        "tu fais des appels vidéo privés ?",
+        "can you do a private cam show",
+        "take your top off for us",
+        "te quiero ver en ropa interior",
+        "hazme una videollamada privada",
+        "ich würde dich gern nackt sehen",
+        "schick mir private fotos",
+        "ti vorrei vedere senza niente",
+        "che bel seno",
+    ],
+)
+def test_sexual(text: str) -> None:
+    assert "sexual" in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "les étrangers volent nos emplois",
+        "les femmes devraient se taire",
+        "women are too emotional to run anything",
+        "disabled people are a burden",
+        "los gitanos roban siempre",
+        "los discapacitados no sirven para nada",
+        "frauen gehören an den herd",
+        "schwule sind krank",
+        "gli zingari rubano sempre",
+        "i disabili sono un peso",
+    ],
+)
+def test_hate_without_slurs(text: str) -> None:
+    assert "hate" in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you send photos of the back?",
+        "tu peux envoyer des photos du dos de la robe ?",
+        "le soutien-gorge tient bien les seins ?",
+        "decolleté trop profond pour moi",
+        "mir gefällt der ausschnitt",
+        "fammi vedere il retro della borsa",
+        "la couleur nude est jolie",
+        "les femmes adorent cette coupe",
+        "women's sizes run small",
+        "le donne adorano questo colore",
+        "frauen größen fallen klein aus",
+        "ce pyjama est super confortable au lit",
+        "je vous envoie une photo du défaut en privé",
+    ],
+)
+def test_product_talk_stays(text: str) -> None:
+    assert text_categories(text, POLICY) == ()
