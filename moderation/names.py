@@ -10,6 +10,7 @@ coincidence is unlikely.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
@@ -18,15 +19,17 @@ from moderation.lexicon import ModerationLexicon
 from moderation.normalize import name_variants, squeeze_name
 
 _LONG_NAME = 8
+_RUNS = re.compile(r"(.)\1+")
 # Letter pairs that read as one letter in most chat fonts: "rn" looks like "m".
 _DIGRAPHS = (("rn", "m"), ("vv", "w"), ("cl", "d"))
 
 
 def _look_alike(text: str) -> str:
-    """One spelling for letters that look alike: I/l, and the digraphs above."""
+    """One spelling for letters that look alike: I/l, and the digraphs above, with runs of
+    a letter as one ("JuIie" folds to "juiie", "Julie" to "julie": both read "juie")."""
     for pair, letter in _DIGRAPHS:
         text = text.replace(pair, letter)
-    return text.replace("l", "i")
+    return _RUNS.sub(r"\1", text.replace("l", "i"))
 
 
 @lru_cache(maxsize=256)

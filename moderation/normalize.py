@@ -51,6 +51,9 @@ def _build_skeleton() -> dict[int, str]:
             if len(target) == 1 and target.isascii() and target.isalnum():
                 table[ord(char)] = target.lower()
                 break
+    # Small capitals read as letters in names ("ᴊᴜʟɪᴇ"); the confusables data lists few.
+    for char, letter in zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnopqrstuvwyz", strict=True):
+        table.setdefault(ord(char), letter)
     return table
 
 

@@ -30,6 +30,8 @@ from tests.unit.moderation.conftest import Judge
         "Nordlys_Studio_Official",
         "N0rdlys Studi0",
         "Nordlys Studios",  # one letter away from a long name
+        "NordIys Studio",  # capital I for small L
+        "ɪɴɢʀɪᴅ",  # small capitals
     ],
 )
 def test_impersonators_are_banned_whatever_they_say(fresh_judge: Judge, name: str) -> None:
