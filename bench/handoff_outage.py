@@ -6,8 +6,10 @@ middle of the recovery.
     python bench/handoff_outage.py [--orders 300] [--refused 10] [--errors 10]
 
 The issue's scenario is ten minutes of outage; here it is shortened (20 s by default) and
-the longest wait between tries scaled down with it (VITRINE_WEBHOOK_MAX_WAIT_SECONDS=4),
-so the ratio of the figures is what carries over. The endpoint is a local HTTP server
+the longest wait between tries and the scheduler lease scaled down with it
+(VITRINE_WEBHOOK_MAX_WAIT_SECONDS=4, VITRINE_SCHEDULER_LEASE_SECONDS=6: after the kill,
+the restarted process sends once the dead holder's lease has run out), so the ratio of the
+figures is what carries over. The endpoint is a local HTTP server
 that checks each signature and deduplicates by event id, as the README asks a brand to.
 Printed: orders paid, requests received, accepted events, unique ids, duplicates
 absorbed by the receiver, orders missing, and the time from recovery to the last delivery.
@@ -165,6 +167,9 @@ def main() -> None:
             **{k: v for k, v in os.environ.items() if not k.startswith("VITRINE_")},
             "VITRINE_ENVIRONMENT": "test",
             "VITRINE_WEBHOOK_MAX_WAIT_SECONDS": "4",
+            # the brand hears from the scheduler lease holder: a killed holder's lease
+            # must run out before the restarted process sends (30 s by default)
+            "VITRINE_SCHEDULER_LEASE_SECONDS": "6",
             "VITRINE_HOLD_SECONDS": "3600",
             "VITRINE_MAX_HOLD_SECONDS": "3600",
         }

@@ -20,7 +20,7 @@ import random
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -162,6 +162,8 @@ class Relay:
         self.transports = dict(transports)
         self.retry = dict(retry or {})
         self._rand = rand
+        # Channels sent only while a condition holds (`only_while`).
+        self._gates: dict[str, Callable[[], bool]] = {}
         self.owner = owner or f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         self.batch_size = batch_size
         self.lease = lease
@@ -265,6 +267,16 @@ class Relay:
             except Exception:  # the next renewal may get through; the lease still runs
                 log.warning("could not renew the relay's lease", exc_info=True)
 
+    def only_while(self, channels: Iterable[str], condition: Callable[[], bool]) -> None:
+        """Send these channels' rows only while `condition()` holds: `vitrine run` gives
+        the brand's channels to the process holding the scheduler lease, so one process
+        at a time talks to the brand (row leases already keep a row from going twice)."""
+        for channel in channels:
+            self._gates[channel] = condition
+
+    def _channels(self) -> list[str]:
+        return [c for c in self.transports if c not in self._gates or self._gates[c]()]
+
     def policy(self, channel: str) -> RetryPolicy:
         default = WEBHOOK_POLICY if channel in BRAND_CHANNELS else _DEFAULT_POLICY
         return self.retry.get(channel) or default
@@ -284,7 +296,7 @@ class Relay:
             .where(
                 OutboxMessage.status == OutboxStatus.PENDING,
                 OutboxMessage.next_attempt_at <= now,
-                OutboxMessage.channel.in_(list(self.transports)),
+                OutboxMessage.channel.in_(self._channels()),
                 or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
             )
             .order_by(OutboxMessage.id)

@@ -349,6 +349,7 @@ def run(
     outbox relay and the scheduled jobs, in one process until SIGTERM or Ctrl-C."""
     import logging
 
+    from commerce.brand_events import BRAND_CHANNELS
     from commerce.checkout.factory import CheckoutConfigError, provider_from_settings
     from live.platform import ReceiverStopped
     from vitrine.bootstrap import build_runtime
@@ -380,6 +381,8 @@ def run(
     brand = "configured" if settings.brand_webhook_url else "not configured: brand events wait"
     log.info("brand webhook: %s", brand)
     scheduler, lease = start_scheduler(settings, runtime.database, provider)
+    # The brand hears from the lease holder only (whose lease is renewed every third).
+    runtime.relay.only_while(BRAND_CHANNELS, lambda: lease.lease.held)
     try:
         serve(runtime, app_, host=host, port=port)
     except ReceiverStopped as exc:

@@ -251,3 +251,16 @@ async def test_ten_minutes_of_outage_and_a_killed_relay_lose_and_double_nothing(
     assert set(accepted) == wanted  # nothing lost
     assert sum(accepted.values()) <= len(wanted) + 1  # at most the request in flight twice
     assert all(_status(database, i) == OrderStatus.HANDED_OFF for i in order_ids)
+
+
+async def test_only_the_lease_holder_talks_to_the_brand(database, live, receivers) -> None:
+    brand = receivers()
+    _register(database, brand)
+    [order_id] = _paid_orders(database, live, 1)
+    holder = {"held": False}
+    relay = _relay(database)
+    relay.only_while(["brand"], lambda: holder["held"])
+    assert (await relay.drain(PAID_AT)).sent == 0 and brand.received == []
+    holder["held"] = True
+    assert (await relay.drain(PAID_AT)).sent == 1
+    assert brand.accepted() == {f"order_paid:{order_id}": 1}
