@@ -74,3 +74,28 @@ def test_every_colour_form_reaches_the_catalog_value(values_language: str) -> No
                 if got != [value_of[concept]]:
                     misses.append((language, form, got))
     assert misses == []
+
+
+@pytest.mark.parametrize(
+    ("values", "said", "expected"),
+    [
+        (("bianco latte", "nero opaco"), "I'll take it in white", "bianco latte"),
+        (("bianco latte", "nero opaco"), "je le prends en noir", "nero opaco"),
+        (("Ocean Blue", "Sand"), "lo quiero en azul", "Ocean Blue"),
+        (("rosso corallo", "verde salvia"), "ich nehme es in grün", "verde salvia"),
+        (("blu", "blu navy"), "lo prendo in blu", "blu"),  # the value said whole wins
+    ],
+)
+def test_a_value_of_several_words_is_reached_through_its_colour(
+    values: tuple[str, str], said: str, expected: str
+) -> None:
+    product = CatalogProduct(
+        sku="CUP",
+        name="Tazza Alba",
+        price_minor=1200,
+        code="5",
+        options={"color": values},
+        variants=tuple(CatalogVariant(f"CUP-{n}", {"color": v}, 5) for n, v in enumerate(values)),
+    )
+    result = IntentParser(Catalog("EUR", (product,))).parse(said, "CUP")
+    assert [item.options.get("color") for item in result.items] == [expected]
