@@ -1,0 +1,30 @@
+"""Payment, delivery and fit questions are questions in every language, with or without
+a question mark, and a claim that asks one is still a claim."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce.parsing import IntentParser
+from tests.unit.parsing.test_size_words import CATALOG
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("envoi en suisse", "question"),
+        ("vous acceptez paypal", "question"),
+        ("se puede pagar con tarjeta", "question"),
+        ("hacen envíos a chile", "question"),
+        ("accettate paypal", "question"),
+        ("spedite in svizzera", "question"),
+        ("fällt es klein aus", "question"),
+        ("liefert ihr nach österreich", "question"),
+        ("do you ship to canada", "question"),
+        ("can i pay with apple pay", "question"),
+        ("I take it, do you ship to canada?", "buy"),
+        ("lo quiero, aceptan paypal?", "buy"),
+    ],
+)
+def test_service_questions(text: str, intent: str) -> None:
+    assert IntentParser(CATALOG).parse(text, "TOP").intent.value == intent
