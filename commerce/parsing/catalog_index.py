@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import Levenshtein
+
 from commerce.catalog import Catalog, CatalogProduct
 from commerce.parsing.lexicon import Lexicon
 from commerce.parsing.text import fold, phrase_tokens
@@ -47,6 +49,15 @@ def _inflections(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     return forms
 
 
+_TYPO_MIN = 5  # shorter words are too often other words ("jade", "sac", "top")
+_TYPO_SUBSTITUTION_MIN = 6
+
+
+def _one_out(word: str) -> set[str]:
+    """The word and its spellings with one letter left out."""
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
 class CatalogIndex:
     """Lookups from what viewers type to catalog products and values."""
 
@@ -60,6 +71,19 @@ class CatalogIndex:
             if product.code:
                 self.codes[fold(product.code).replace(" ", "")] = product.sku
         self._index_names(catalog, lexicon)
+        self._value_words = {
+            word
+            for product in catalog.products
+            for values in product.options.values()
+            for value in values
+            for word in phrase_tokens(value)
+        }
+        # one-word names by their spellings with a letter left out (typo lookup)
+        self._near: dict[str, set[str]] = {}
+        for key in self.names:
+            if len(key) == 1 and len(key[0]) >= _TYPO_MIN and key[0].isalpha():
+                for variant in _one_out(key[0]):
+                    self._near.setdefault(variant, set()).add(key[0])
 
     def _index_product(self, product: CatalogProduct, lexicon: Lexicon) -> ProductInfo:
         info = ProductInfo(product.sku, product.code, tuple(product.options))
@@ -152,3 +176,24 @@ class CatalogIndex:
 
     def code_sku(self, token: str) -> str | None:
         return self.codes.get(token)
+
+    def misspelt_name(self, token: str) -> set[str] | None:
+        """The product a word no lexicon knows names with one typo ("paulete", "trensh",
+        "colana"): one letter missing or extra (or wrong, from six letters), the first
+        letter right, the word long enough that a typo is likelier than another word.
+        None unless exactly one product fits, or if the word is one of the catalog's
+        option values."""
+        if len(token) < _TYPO_MIN or not token.isalpha() or token in self._value_words:
+            return None
+        words = {w for v in _one_out(token) for w in self._near.get(v, ())}
+        close = {
+            w
+            for w in words
+            if w[0] == token[0]
+            and w != token
+            and Levenshtein.distance(w, token) <= 1
+            # a wrong letter in a short word is as often another word ("short", "shirt")
+            and (len(w) != len(token) or len(token) >= _TYPO_SUBSTITUTION_MIN)
+        }
+        skus = {sku for w in close for sku in self.names[(w,)]}
+        return skus if len(skus) == 1 else None

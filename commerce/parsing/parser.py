@@ -158,7 +158,19 @@ class IntentParser:
                     break
             if span is None:
                 span = self._single(tokens[i], i)
-            spans.append(span)
+            last = spans[-1] if spans else None
+            if (
+                last is not None
+                and last.kind == span.kind == "name"
+                and last.end == span.start
+                and isinstance(span.value, set)
+                and isinstance(last.value, set)
+                and span.value < last.value
+            ):
+                # "robe camile": a shared word, then the word that tells which product
+                spans[-1] = Span(last.start, span.end, "name", span.value)
+            else:
+                spans.append(span)
             i = span.end
         return spans
 
@@ -234,6 +246,9 @@ class IntentParser:
             return Span(i, i + 1, "negator")
         if token in lex.ordinal_markers:
             return Span(i, i + 1, "product_articles")
+        misspelt = index.misspelt_name(token)
+        if misspelt is not None:
+            return Span(i, i + 1, "name", misspelt)
         return Span(i, i + 1, "word", token)
 
     def _clauses(self, spans: list[Span], tokens: list[str]) -> list[Clause]:
