@@ -95,6 +95,11 @@ def _count_of(span: Span) -> int:
     return value if isinstance(value, int) else 1
 
 
+# "please", after a number word: the count is asked for ("tres bien" is not three)
+_PLEASE_1 = frozenset({"svp", "stp", "please", "pls", "plz", "bitte", "porfa", "porfis"})
+_PLEASE = frozenset({("por", "favor"), ("per", "favore"), ("s", "il")})
+
+
 class IntentParser:
     """Parses comments against one catalog; pure, deterministic, never raises."""
 
@@ -519,10 +524,13 @@ class IntentParser:
         )
 
     def _counts_of(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
-        """A count, then "of" and a product's code: "3 du 14", "deux du 22", "2 of 7"."""
+        """A count, then "of" and a product's code, maybe after an article: "3 du 14",
+        "deux du 22", "2 of 7", "2 of the 3", "deux de la 5", "zwei von der 3"."""
         if position + 2 >= len(spans):
             return False
         of, ref = spans[position + 1], spans[position + 2]
+        if ref.kind == "product_articles" and position + 3 < len(spans):
+            ref = spans[position + 3]
         return (
             of.end - of.start == 1
             and tokens[of.start] in self.lexicon.of_words
@@ -567,6 +575,8 @@ class IntentParser:
             "marker",
         ):
             return True
+        if tuple(tokens[nxt.start : nxt.start + 2]) in _PLEASE or tokens[nxt.start] in _PLEASE_1:
+            return True  # "deux svp", "zwei bitte", "dos por favor": a count asked for
         if nxt.kind == "word" and str(nxt.value) in self.lexicon.measures:
             return True
         if self._counts_of(spans, position, tokens):

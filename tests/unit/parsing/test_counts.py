@@ -1,0 +1,42 @@
+"""A count of a code after "of" and an article ("2 de la 3", "zwei von der 3"), and a
+number word asked for with "please" ("deux svp", "dos por favor"), but never "tres bien"."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce.catalog import Catalog, CatalogProduct, CatalogVariant
+from commerce.parsing import IntentParser
+
+
+def _product(sku: str, code: str) -> CatalogProduct:
+    return CatalogProduct(
+        sku=sku,
+        name=f"Vase {sku.title()}",
+        price_minor=2500,
+        code=code,
+        options={"size": ("S", "M")},
+        variants=(CatalogVariant(f"{sku}-S", {"size": "S"}, 9),),
+    )
+
+
+CATALOG = Catalog("EUR", (_product("ONDA", "3"), _product("LUNA", "5"), _product("SOLE", "8")))
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("2 of the 3", [("ONDA", 2)]),
+        ("2 de la 3 et 1 de la 5", [("ONDA", 2), ("LUNA", 1)]),
+        ("zwei von der 3", [("ONDA", 2)]),
+        ("deux de la 5", [("LUNA", 2)]),
+        ("2 della 8", [("SOLE", 2)]),
+        ("deux svp", [("SOLE", 2)]),
+        ("zwei bitte", [("SOLE", 2)]),
+        ("dos por favor", [("SOLE", 2)]),
+        ("tres bien", []),
+    ],
+)
+def test_counts(text: str, items: list[tuple[str, int]]) -> None:
+    result = IntentParser(CATALOG).parse(text, "SOLE")
+    assert [(i.sku, i.quantity) for i in result.items] == items
