@@ -221,6 +221,8 @@ class IntentParser:
         lex, index = self.lexicon, self.index
         if token in lex.clause_breaks:
             return Span(i, i + 1, "break", token)
+        if token == "#":
+            return Span(i, i + 1, "product_articles")  # "#7": the code 7, whatever follows
         if token in lex.neutral_marks:
             return Span(i, i + 1, "marker", token)
         if token == "x":
@@ -537,14 +539,16 @@ class IntentParser:
             and ref.kind in ("number", "code")
         )
 
-    @staticmethod
-    def _before_reference(spans: list[Span], position: int) -> bool:
-        """Whether a product reference follows ("3x le 6", "2 pull"): a code or a name,
-        right after or after an article."""
+    def _before_reference(self, spans: list[Span], position: int) -> bool:
+        """Whether a product reference follows ("3x le 6", "2 pull", "2x 14"): a code or
+        a name, right after or after an article, or a number that is a product's code."""
         following = [s.kind for s in spans[position + 1 : position + 3]]
         if not following:
             return False
         if following[0] in ("code", "name"):
+            return True
+        nxt = spans[position + 1]
+        if nxt.kind == "number" and self.index.code_sku(str(nxt.value)) is not None:
             return True
         return following[0] == "product_articles" and following[1:2] in (
             ["code"],
@@ -811,7 +815,7 @@ class IntentParser:
         current, info = reading.current, site.info
         prev_kind, next_kind, next_token = site.prev_kind, site.next_kind, site.next_token
         expects_product = (
-            prev_kind in ("product_articles", "claim")
+            prev_kind in ("product_articles", "claim", "qty")  # "2x 14": the count's product
             or prev_kind is None
             or (prev_kind in ("joiners", "marker", "filler"))
         )

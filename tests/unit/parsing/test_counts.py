@@ -40,3 +40,19 @@ CATALOG = Catalog("EUR", (_product("ONDA", "3"), _product("LUNA", "5"), _product
 def test_counts(text: str, items: list[tuple[str, int]]) -> None:
     result = IntentParser(CATALOG).parse(text, "SOLE")
     assert [(i.sku, i.quantity) for i in result.items] == items
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("#3 en S x3", [("ONDA", 3, {"size": "S"})]),
+        ("#5 x2", [("LUNA", 2, {})]),
+        ("deux 5", [("LUNA", 2, {})]),
+        ("je prends #3 et #8", [("ONDA", 1, {}), ("SOLE", 1, {})]),
+    ],
+)
+def test_a_hash_number_is_a_code_and_the_count_comes_around_it(
+    text: str, items: list[tuple[str, int, dict[str, str]]]
+) -> None:
+    result = IntentParser(CATALOG).parse(text, "SOLE")
+    assert [(i.sku, i.quantity, i.options) for i in result.items] == items
