@@ -47,7 +47,7 @@ def test_counts(text: str, items: list[tuple[str, int]]) -> None:
     [
         ("#3 en S x3", [("ONDA", 3, {"size": "S"})]),
         ("#5 x2", [("LUNA", 2, {})]),
-        ("#8 en S x3", [("SOLE", 3, {"size": "S"})]),  # the featured product's own code
+        ("#8 small x3", [("SOLE", 3, {"size": "S"})]),  # the featured product's own code
         ("deux 5", [("LUNA", 2, {})]),
         ("je prends #3 et #8", [("ONDA", 1, {}), ("SOLE", 1, {})]),
     ],
