@@ -3,7 +3,8 @@
 A run is claimed by inserting its key (`cron:<fire time>` or `live:<session id>`) under a
 unique constraint before anything is written: two processes that both think a run is due
 (a scheduler lease changing hands mid-run) cannot both run it. A run that failed stays
-recorded with its error and is not retried by itself (`vitrine schedule runs` shows it).
+recorded with its error (`vitrine schedule list` shows it) and its orders go out with the
+schedule's next run, whose window starts where the last run that did not fail ended.
 When a schedule's cron fires, it exports the orders paid since its previous run.
 """
 
@@ -13,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,7 @@ from commerce.models import ExportRun, ExportSchedule
 
 FORMATS = ("csv", "json", "shopify-csv")
 STALE = timedelta(minutes=15)  # a run `running` this long died with its process
+RETRY = timedelta(minutes=5)  # a failed run of a live's end is tried again after this
 EXTENSIONS = {"csv": "csv", "json": "json", "shopify-csv": "csv"}
 
 
@@ -92,9 +94,10 @@ def claim_run(
     window_end: datetime | None = None,
     session_id: int | None = None,
 ) -> ExportRun | None:
-    """Claim a run by its key; None if it was claimed before (by anyone) and did not die
-    running: a run still `running` after `STALE` (its process was killed) is taken over,
-    and writes the same file (or POSTs with the same idempotency key) again."""
+    """Claim a run by its key; None if it was claimed before (by anyone). A run still
+    `running` after `STALE` (its process was killed) is taken over, and one that failed
+    is tried again `RETRY` after: either writes the same file (or POSTs with the same
+    idempotency key) again."""
     run = ExportRun(
         schedule_id=schedule.id,
         run_key=run_key,
@@ -112,10 +115,12 @@ def claim_run(
             .where(
                 ExportRun.schedule_id == schedule.id,
                 ExportRun.run_key == run_key,
-                ExportRun.status == "running",
-                ExportRun.started_at < now - STALE,
+                or_(
+                    (ExportRun.status == "running") & (ExportRun.started_at < now - STALE),
+                    (ExportRun.status == "failed") & (ExportRun.finished_at < now - RETRY),
+                ),
             )
-            .values(started_at=now)
+            .values(status="running", started_at=now, error=None)
         )
         if not taken.rowcount:  # type: ignore[attr-defined]
             return None
@@ -128,10 +133,13 @@ def claim_run(
 
 
 def last_cron_run_end(session: Session, schedule: ExportSchedule) -> datetime | None:
-    """Where the schedule's previous cron run stopped (its next window starts there)."""
+    """Where the schedule's previous cron run that did not fail stopped: the next window
+    starts there, so a failed run's orders go out with the next one."""
     return session.scalar(
         select(func.max(ExportRun.window_end)).where(
-            ExportRun.schedule_id == schedule.id, ExportRun.run_key.like("cron:%")
+            ExportRun.schedule_id == schedule.id,
+            ExportRun.run_key.like("cron:%"),
+            ExportRun.status != "failed",
         )
     )
 

@@ -67,11 +67,12 @@ def due_runs(database: UnitOfWorkProvider, now: datetime, last_fire: LastFire) -
                     key = f"cron:{fired.isoformat()}"
                     due.append(DueRun(schedule.id, key, start, fired))
             if schedule.at_session_end:
-                done = set(
+                done = set(  # a failed one is due again (its claim waits out a delay)
                     session.scalars(
                         select(ExportRun.session_id).where(
                             ExportRun.schedule_id == schedule.id,
                             ExportRun.session_id.is_not(None),
+                            ExportRun.status != "failed",
                         )
                     )
                 )

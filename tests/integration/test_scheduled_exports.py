@@ -120,6 +120,8 @@ def test_a_failed_run_is_recorded_and_the_next_still_runs(database, live) -> Non
             assert (run.status, run.error) == ("failed", "export endpoint answered 503")
         brand.default = 200
         [due] = due_runs(database, T0 + timedelta(hours=2, minutes=1), last_cron_fire)
+        # the failed hour goes out with the next run
+        assert (due.window_start, due.window_end) == (T0, T0 + timedelta(hours=2))
         assert run_export(database, due)
     finally:
         brand.close()
@@ -211,3 +213,33 @@ def test_two_processes_finding_a_run_due_run_it_once(database, live, tmp_path) -
         uow.commit()
     assert not run_export(database, due, T0 + timedelta(hours=1, minutes=10))  # not stale yet
     assert run_export(database, due, T0 + timedelta(hours=1, minutes=20))  # taken over
+
+
+def test_a_failed_end_of_live_export_is_tried_again_later(database, live) -> None:
+    brand = BrandReceiver("s")
+    brand.default = 503
+    try:
+        _schedule(
+            database, name="end", cron=None, at_session_end=True, format="json", target=brand.url
+        )
+        with database.unit_of_work() as uow:
+            end_session(uow.session, uow.session.get(LiveSession, live), T0 + timedelta(hours=1))
+            uow.commit()
+        later = T0 + timedelta(hours=1, minutes=1)
+        [due] = due_runs(database, later, last_cron_fire)
+        assert run_export(database, due, later)  # fails: 503
+        [again] = due_runs(database, later, last_cron_fire)
+        assert not run_export(database, again, later + timedelta(minutes=1))  # too soon
+        brand.default = 200
+        assert run_export(database, again, utcnow_after(later))
+        assert due_runs(database, later + timedelta(hours=1), last_cron_fire) == []
+    finally:
+        brand.close()
+
+
+def utcnow_after(moment: datetime) -> datetime:
+    """A moment past the retry delay of a run that failed at `moment` (or later)."""
+    from datetime import UTC as _UTC
+    from datetime import datetime as _dt
+
+    return max(moment, _dt.now(_UTC)) + timedelta(minutes=10)
