@@ -61,7 +61,7 @@ def test_hate_without_slurs(text: str) -> None:
         "fammi vedere il retro della borsa",
         "la couleur nude est jolie",
         "je prends le rouge nude x2",
-        "the nude shade is stunning on you",
+        "nude lipstick for the evening look?",
         "il nudo è perfetto per te",
         "les femmes adorent cette coupe",
         "women's sizes run small",
