@@ -123,11 +123,6 @@ _DEFAULT_POLICY = RetryPolicy()  # chat platforms: 8 attempts, waits doubling up
 WEBHOOK_POLICY = RetryPolicy(max_attempts=25, max_wait_s=3600.0)
 
 
-def backoff(attempts: int, retry_after: float | None) -> timedelta:
-    """The default policy's wait without jitter (its upper bound)."""
-    return RetryPolicy(jitter=0.0).wait(attempts, retry_after)
-
-
 def build_transports(
     platforms: Mapping[str, ChatPlatform],
     *,

@@ -85,16 +85,9 @@ class Lexicon:
             self.squeezed.setdefault(squeezed, set()).add((category, language))
 
     def concept_of_value(self, value: str) -> set[str]:
-        """The color concepts a catalog value names in any language ("noir" -> {"black"});
-        a value of several words the lexicon does not know whole names the colours of its
-        words ("bianco latte" -> {"white"}, "Ocean Blue" -> {"blue"})."""
-        tokens = phrase_tokens(value)
-        concept = self.colors.get(tokens)
-        if concept:
-            return {concept}
-        if len(tokens) < 2:
-            return set()
-        return {c for token in tokens if (c := self.colors.get((token,)))}
+        """The color concepts a catalog value names in any language ("noir" -> {"black"})."""
+        concept = self.colors.get(phrase_tokens(value))
+        return {concept} if concept else set()
 
 
 def _read(name: str) -> dict[str, Any]:
