@@ -32,6 +32,8 @@ class ProductInfo:
     option_names: tuple[str, ...]
     values: dict[tuple[str, ...], OptionHit] = field(default_factory=dict)
     concepts: dict[str, OptionHit] = field(default_factory=dict)
+    # a broad colour -> the product's only value of it ("green" -> "waldgrün")
+    families: dict[str, OptionHit] = field(default_factory=dict)
     letter_sizes: dict[str, OptionHit] = field(default_factory=dict)
     numeric_sizes: dict[str, OptionHit] = field(default_factory=dict)
     size_option: str | None = None
@@ -56,6 +58,41 @@ _TYPO_SUBSTITUTION_MIN = 6
 def _one_out(word: str) -> set[str]:
     """The word and its spellings with one letter left out."""
     return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+# How nouns make their plural in the viewers' languages, as (ending, replacement): "bag" ->
+# "bags", "bijou" -> "bijoux", "borsa" -> "borse", "cuscino" -> "cuscini", "Tasche" ->
+# "Taschen", "Hemd" -> "Hemden", "scarf" -> "scarves", "cojín" -> "cojines".
+_PLURAL_ENDINGS = (
+    ("", "s"),
+    ("", "x"),
+    ("", "es"),
+    ("", "en"),
+    ("", "n"),
+    ("", "e"),
+    ("", "er"),
+    ("a", "e"),
+    ("o", "i"),
+    ("e", "i"),
+    ("ca", "che"),
+    ("co", "chi"),
+    ("ga", "ghe"),
+    ("f", "ves"),
+    ("fe", "ves"),
+    ("y", "ies"),
+    ("al", "aux"),
+)
+
+
+def _plurals(word: str) -> set[str]:
+    """The plural spellings a product noun may take (only for words of 3+ letters)."""
+    if len(word) < 3 or not word.isalpha():
+        return set()
+    return {
+        word[: len(word) - len(ending)] + plural
+        for ending, plural in _PLURAL_ENDINGS
+        if word.endswith(ending)
+    } - {word}
 
 
 class CatalogIndex:
@@ -89,7 +126,20 @@ class CatalogIndex:
         info = ProductInfo(product.sku, product.code, tuple(product.options))
         self._index_exact(product, lexicon, info)
         self._index_partial(product, lexicon, info)
+        self._index_families(lexicon, info)
         return info
+
+    @staticmethod
+    def _index_families(lexicon: Lexicon, info: ProductInfo) -> None:
+        """Each broad colour the product has one value of: a viewer who says "green" of a
+        product whose only green is "verde bosque", or "ivory" of one whose only white is
+        "blanc", names that value. Two values of one colour: neither is reached so."""
+        owners: dict[str, set[OptionHit]] = {}
+        for concept, hit in info.concepts.items():
+            owners.setdefault(lexicon.family_of(concept), set()).add(hit)
+        for family, hits in owners.items():
+            if len(hits) == 1:
+                info.families[family] = next(iter(hits))
 
     @staticmethod
     def _index_partial(product: CatalogProduct, lexicon: Lexicon, info: ProductInfo) -> None:
@@ -164,13 +214,16 @@ class CatalogIndex:
             for phrase in phrases:
                 tokens = phrase_tokens(phrase)
                 if tokens and not (len(tokens) == 1 and tokens[0] in generic):
-                    self._add_name(tokens, product.sku)
+                    self._add_name(tokens, product.sku, lexicon)
             for word in phrase_tokens(product.name):
                 if word in word_owners:
-                    self._add_name((word,), product.sku)
+                    self._add_name((word,), product.sku, lexicon)
 
-    def _add_name(self, tokens: tuple[str, ...], sku: str) -> None:
-        for form in (tokens, (*tokens[:-1], tokens[-1] + "s"), (*tokens[:-1], tokens[-1] + "x")):
+    def _add_name(self, tokens: tuple[str, ...], sku: str, lexicon: Lexicon) -> None:
+        *head, last = tokens
+        # a plural spelling that is a word of the lexicons is that word ("Nova": not "nove")
+        plurals = {p for p in _plurals(last) if not lexicon.knows_word(p)}
+        for form in (tokens, *((*head, plural) for plural in plurals)):
             self.names.setdefault(form, set()).add(sku)
         self.max_name_len = max(self.max_name_len, len(tokens))
 

@@ -41,6 +41,7 @@ class Lexicon:
     quantities: dict[tuple[str, ...], int] = field(default_factory=dict)
     sizes: dict[tuple[str, ...], str] = field(default_factory=dict)
     colors: dict[tuple[str, ...], str] = field(default_factory=dict)
+    color_families: dict[str, str] = field(default_factory=dict)  # shade -> its broad colour
     words: dict[str, set[str]] = field(default_factory=dict)
     weak_claims: set[tuple[str, ...]] = field(default_factory=set)
     fillers: set[str] = field(default_factory=set)
@@ -88,6 +89,22 @@ class Lexicon:
         """The color concepts a catalog value names in any language ("noir" -> {"black"})."""
         concept = self.colors.get(phrase_tokens(value))
         return {concept} if concept else set()
+
+    def knows_word(self, word: str) -> bool:
+        """Whether one word means something of its own here: a cue, a count, a colour, a
+        size or a word of the word lists."""
+        key = (word,)
+        return (
+            key in self.phrases
+            or key in self.quantities
+            or key in self.colors
+            or key in self.sizes
+            or any(word in words for words in self.words.values())
+        )
+
+    def family_of(self, concept: str) -> str:
+        """The broad colour of a shade ("navy" -> "blue"); a broad colour is its own."""
+        return self.color_families.get(concept, concept)
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -144,6 +161,7 @@ def _add_common(lexicon: Lexicon, common: dict[str, Any]) -> None:
     lexicon.ordinal_markers.add("#")
     lexicon.meaning_precedence = tuple(common["meaning_precedence"])
     lexicon.clause_flags = frozenset(common["clause_flags"])
+    lexicon.color_families = dict(common["color_families"])
 
 
 def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:

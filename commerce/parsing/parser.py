@@ -26,6 +26,7 @@ from commerce.parsing.text import normalize, tokenize, uppercase_sizes
 CACHE_SIZE = 50_000
 MAX_TOKENS = 120
 MAX_QUANTITY = 20
+_COUNT_NOT_SIZE = 10  # after "le prendo": up to this a number is a count, above it a size
 _X_QTY = re.compile(r"^x(\d{1,2})$")
 _T_SIZE = re.compile(r"^t(\d{2,3})$")
 
@@ -662,7 +663,8 @@ class IntentParser:
             if len(key) == length and key in info.values:
                 return info.values[key], length
         if span.kind == "color":
-            hit = info.concepts.get(str(span.value))
+            concept = str(span.value)
+            hit = info.concepts.get(concept) or info.families.get(self.lexicon.family_of(concept))
             return hit, 1
         if span.kind == "size_word":
             return info.letter_sizes.get(str(span.value).lower()), 1
@@ -799,6 +801,13 @@ class IntentParser:
         if prev_kind == "size_markers" and site.is_size and info is not None:
             return self._add_option(frames, current, info, info.numeric_sizes[number])
         if prev_kind == "claim" and prev is not None and prev.value == "object":
+            if (
+                site.is_size
+                and info is not None
+                and not (number.isdigit() and int(number) <= _COUNT_NOT_SIZE)
+            ):
+                # "le prendo 37", "lo quiero 38,5": a size of it, no count that big
+                return self._add_option(frames, current, info, info.numeric_sizes[number])
             if not number.isdigit():
                 return current
             return self._quantity(int(number), spans, position, frames, current, product)

@@ -99,3 +99,54 @@ def test_a_value_of_several_words_is_reached_through_its_colour(
     )
     result = IntentParser(Catalog("EUR", (product,))).parse(said, "CUP")
     assert [item.options.get("color") for item in result.items] == [expected]
+
+
+def _one_product(values: tuple[str, ...]) -> Catalog:
+    product = CatalogProduct(
+        sku="LAMP",
+        name="Lampada Neve",
+        price_minor=3000,
+        code="9",
+        options={"color": values},
+        variants=tuple(CatalogVariant(f"LAMP-{n}", {"color": v}, 5) for n, v in enumerate(values)),
+    )
+    return Catalog("EUR", (product,))
+
+
+@pytest.mark.parametrize(
+    ("values", "said", "expected"),
+    [
+        # the broad colour reaches the product's only shade of it
+        (("tannengrün", "weiss"), "I'll take it in green", "tannengrün"),
+        (("Vert Sapin", "Noir"), "lo quiero en verde", "Vert Sapin"),
+        (("Midnight", "navy"), "je le prends en bleu", "navy"),
+        # a shade reaches the product's only value of its colour
+        (("ecru", "black"), "ich nehme es in elfenbein", "ecru"),
+        (("arena", "negro"), "I'll take it in beige", "arena"),
+        (("cammello", "nero"), "je le prends en cognac", "cammello"),
+        # the shade itself, when the product has it, wins over its colour
+        (("verde", "verde oliva"), "I'll take it in olive", "verde oliva"),
+        (("verde", "verde oliva"), "lo prendo in verde", "verde"),
+    ],
+)
+def test_a_colour_reaches_the_products_only_value_of_that_colour(
+    values: tuple[str, ...], said: str, expected: str
+) -> None:
+    result = IntentParser(_one_product(values)).parse(said, "LAMP")
+    assert [item.options.get("color") for item in result.items] == [expected]
+
+
+def test_two_shades_of_one_colour_are_not_guessed_between() -> None:
+    result = IntentParser(_one_product(("bleu ciel", "bleu marine", "blanc"))).parse(
+        "je le prends en turquoise", "LAMP"
+    )
+    assert [item.options for item in result.items] == [{}]
+
+
+def test_every_shade_has_a_broad_colour_the_lexicons_know() -> None:
+    families = json.loads(
+        resources.files("commerce").joinpath("lexicons", "common.json").read_text("utf-8")
+    )["color_families"]
+    assert set(families) <= set(CONCEPTS)
+    assert set(families.values()) <= set(CONCEPTS)
+    assert all(families.get(family, family) == family for family in families.values())

@@ -55,3 +55,21 @@ def test_a_number_reaches_the_size_in_its_system(
     result = parser.parse(text, featured)
     assert result.intent == "buy", result
     assert [(i.sku, i.quantity, i.options) for i in result.items] == [(featured, 1, {"size": size})]
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "quantity"),
+    [
+        ("lo prendo 41", "EU 41", 1),
+        ("je la prends 42,5", "EU 42.5", 1),
+        ("la quiero 43", "EU 43", 1),
+        ("lo prendo 2", None, 2),  # a small number after "lo prendo" is still a count
+    ],
+)
+def test_a_size_after_a_claim_on_it_is_a_size_not_a_count(
+    parser: IntentParser, text: str, size: str | None, quantity: int
+) -> None:
+    result = parser.parse(text, "SNEAK")
+    assert [(i.sku, i.quantity, i.options.get("size")) for i in result.items] == [
+        ("SNEAK", quantity, size)
+    ]
