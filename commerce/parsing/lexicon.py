@@ -66,6 +66,12 @@ class Lexicon:
     claim_verbs: frozenset[str] = frozenset()  # "prends", "quiero": a claim once negated back
     negation_particles: frozenset[str] = frozenset()  # "ne": negation only around a verb
     of_words: frozenset[str] = frozenset()  # "3 du 14", "2 of 7": a count of a product
+    cart_words: frozenset[str] = frozenset()  # "panier", "cart", "Warenkorb"
+    into_cart: frozenset[str] = frozenset()  # right before the cart: "to my cart" claims
+    out_of_cart: frozenset[str] = frozenset()  # right before the cart: "off my order" cancels
+    fused_articles: frozenset[str] = frozenset()  # "au", "nel": may stand right before it
+    # "finalement", "al final": a refusal after it takes an earlier claim back
+    finally_words: frozenset[tuple[str, ...]] = frozenset()
     # From common.json: which meaning wins when a phrase is listed under several categories,
     # and the span kinds that flag the clause they are in.
     meaning_precedence: tuple[str, ...] = ()
@@ -183,6 +189,13 @@ def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:
     lexicon.claim_verbs = tokens("claim_verbs")
     lexicon.negation_particles = tokens("negation_particles")
     lexicon.of_words = tokens("of_words")
+    lexicon.cart_words = tokens("cart_words")
+    lexicon.into_cart = tokens("into_cart")
+    lexicon.out_of_cart = tokens("out_of_cart")
+    lexicon.fused_articles = tokens("fused_articles")
+    lexicon.finally_words = frozenset(
+        phrase_tokens(p) for data in files for p in data.get("finally_words", [])
+    )
     lexicon.size_option_names = frozenset(
         fold(name) for data in files for name in data.get("size_option_names", [])
     )

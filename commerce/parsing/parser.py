@@ -354,8 +354,49 @@ class IntentParser:
             clause.strong_claim = clause.weak_claim = clause.negated = False
         if "negation" in clause.flags and not clause.withdrawn:
             clause.negated = True
+        if not clause.withdrawn:
+            self._cart_move(clause, tokens)
+        if clause.negated and "cancel" not in clause.flags and self._finally(clause, tokens):
+            clause.flags.add("cancel")  # "finalement je prends pas", "al final no me llevo"
+            clause.withdrawn = True
+            clause.negated = clause.strong_claim = clause.weak_claim = False
         if clause.ends_with_question:
             clause.flags.add("question")
+
+    def _cart_move(self, clause: Clause, tokens: list[str]) -> None:
+        """The viewer's cart or order, and what stands just before it: "to my cart", "dans
+        mon panier" put something in (a claim); "off my order", "raus aus dem Warenkorb",
+        "dal mio carrello" take it out (a cancel)."""
+        lex = self.lexicon
+        start, end = clause.spans[0].start, clause.spans[-1].end
+        for k in range(start, end):
+            if tokens[k] not in lex.cart_words:
+                continue
+            # an article stands between ("off my order", "in den Warenkorb"), unless the
+            # word holds one ("au panier", "dal carrello"): "in order to" is not a cart
+            before = tokens[max(start, k - 3) : k - 1]
+            if k - 1 >= start and tokens[k - 1] in lex.fused_articles:
+                before.append(tokens[k - 1])
+            if any(w in lex.out_of_cart for w in before):
+                clause.flags.discard("claim")
+                clause.flags.add("cancel")
+                clause.withdrawn = True
+                clause.strong_claim = clause.weak_claim = False
+                return
+            if any(w in lex.into_cart for w in before) and not clause.negated:
+                clause.flags.add("claim")
+                clause.strong_claim = True
+                return
+
+    def _finally(self, clause: Clause, tokens: list[str]) -> bool:
+        """Whether "in the end" ("finalement", "al final", "alla fine") comes before the
+        clause's end, in it or in the comment before it."""
+        end = clause.spans[-1].end
+        for phrase in self.lexicon.finally_words:
+            size = len(phrase)
+            if any(tuple(tokens[k : k + size]) == phrase for k in range(0, end - size + 1)):
+                return True
+        return False
 
     def _no_longer(self, claim: Span, tokens: list[str]) -> bool:
         """A claim verb followed, past its object pronouns ("le", "lo", "es", "it"), by

@@ -159,3 +159,65 @@ def test_refusals_and_chatter_are_other(parsers, catalog, language) -> None:
     for text in (NOT_FOR_ME[language], GREETING[language]):
         result = parsers[catalog].parse(text, FIRST[catalog].sku)
         assert result.intent == "other" and result.items == (), (text, result)
+
+
+OUT_OF_CART = {
+    "fr": "enlevez le {code} de mon panier",
+    "en": "take {code} off my order please",
+    "es": "quiten el {code} de mi carrito",
+    "de": "die {code} bitte raus aus dem Warenkorb",
+    "it": "togliete il {code} dal mio carrello",
+}
+INTO_CART = {
+    "fr": "mettez le {code} dans mon panier",
+    "en": "add {code} to my cart",
+    "es": "pon el {code} en mi carrito",
+    "de": "leg die {code} in den Warenkorb",
+    "it": "metti il {code} nel carrello",
+}
+IN_THE_END_NOT = {
+    "fr": "finalement je le prends pas",
+    "en": "actually I don't want it",
+    "es": "al final no lo quiero",
+    "de": "doch nicht, ich nehme es nicht",
+    "it": "alla fine non lo prendo",
+}
+SOMEONE_ELSE = {
+    "fr": "ma femme achète le {code} demain",
+    "en": "my girlfriend buys {code} tomorrow",
+    "es": "mi novio compra el {code} mañana",
+    "de": "meine Frau kauft die {code} morgen",
+    "it": "mia moglie compra il {code} domani",
+}
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_out_of_the_cart_is_a_cancel_of_that_product(parsers, catalog, language) -> None:
+    product = SECOND[catalog]
+    result = parsers[catalog].parse(OUT_OF_CART[language].format(code=product.code), None)
+    assert result.intent == "cancel" and _items(result) == [(product.sku, 1)], result
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_into_the_cart_is_a_claim_of_that_product(parsers, catalog, language) -> None:
+    product = SECOND[catalog]
+    result = parsers[catalog].parse(INTO_CART[language].format(code=product.code), None)
+    assert result.intent == "buy" and _items(result) == [(product.sku, 1)], result
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_a_refusal_in_the_end_withdraws(parsers, catalog, language) -> None:
+    result = parsers[catalog].parse(IN_THE_END_NOT[language], FIRST[catalog].sku)
+    assert result.intent == "cancel", result
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_someone_else_buying_is_not_a_claim(parsers, catalog, language) -> None:
+    text = SOMEONE_ELSE[language].format(code=SECOND[catalog].code)
+    result = parsers[catalog].parse(text, FIRST[catalog].sku)
+    assert result.intent == "other" and result.items == (), result
+
+
+def test_in_order_to_is_not_a_cart(parsers) -> None:
+    result = parsers["sneakers-en"].parse("in order to pay I need an account", "RUNNER")
+    assert result.intent != "buy", result
