@@ -69,6 +69,7 @@ class Lexicon:
     cart_words: frozenset[str] = frozenset()  # "panier", "cart", "Warenkorb"
     into_cart: frozenset[str] = frozenset()  # right before the cart: "to my cart" claims
     out_of_cart: frozenset[str] = frozenset()  # right before the cart: "off my order" cancels
+    also_words: frozenset[tuple[str, ...]] = frozenset()  # "aussi": the featured one too
     fused_articles: frozenset[str] = frozenset()  # "au", "nel": may stand right before it
     # "finalement", "al final": a refusal after it takes an earlier claim back
     finally_words: frozenset[tuple[str, ...]] = frozenset()
@@ -193,6 +194,9 @@ def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:
     lexicon.into_cart = tokens("into_cart")
     lexicon.out_of_cart = tokens("out_of_cart")
     lexicon.fused_articles = tokens("fused_articles")
+    lexicon.also_words = frozenset(
+        phrase_tokens(p) for data in files for p in data.get("also_words", [])
+    )
     lexicon.finally_words = frozenset(
         phrase_tokens(p) for data in files for p in data.get("finally_words", [])
     )

@@ -147,7 +147,7 @@ class IntentParser:
         for clause in clauses:
             context = self._read_clause(clause, tokens, uppers, context, featured)
         language = languages.most_common(1)[0][0] if languages else None
-        return self._decide(clauses, featured, language)
+        return self._decide(clauses, featured, language, tokens)
 
     def _spans(self, tokens: list[str]) -> list[Span]:
         """Label the tokens, longest phrase first."""
@@ -573,13 +573,24 @@ class IntentParser:
         if position + 2 >= len(spans):
             return False
         of, ref = spans[position + 1], spans[position + 2]
+        after = position + 3
         if ref.kind == "product_articles" and position + 3 < len(spans):
-            ref = spans[position + 3]
-        return (
-            of.end - of.start == 1
-            and tokens[of.start] in self.lexicon.of_words
-            and ref.kind in ("number", "code")
-        )
+            ref, after = spans[position + 3], position + 4
+        if not (of.end - of.start == 1 and tokens[of.start] in self.lexicon.of_words):
+            return False
+        if ref.kind == "code":
+            return True
+        if ref.kind != "number" or self.index.code_sku(str(ref.value)) is None:
+            return False
+        # "el 4 de 50 ml", "el 8 de 38": a code, then a volume or size of its product
+        counted = spans[position]
+        owner = self.index.code_sku(str(counted.value)) if counted.kind == "number" else None
+        if owner is None:
+            return True
+        info = self.index.products[owner]
+        number = str(ref.value)
+        unit = tokens[spans[after].start] if after < len(spans) else ""
+        return number not in info.numeric_sizes and (number, unit) not in info.values
 
     def _before_reference(self, spans: list[Span], position: int) -> bool:
         """Whether a product reference follows ("3x le 6", "2 pull", "2x 14"): a code or
@@ -798,6 +809,15 @@ class IntentParser:
         product = reading.product_ctx or reading.upcoming
         number = str(span.value)
         info = self._product_info(current, reading.product_ctx, reading.upcoming)
+        if (current is None or current.sku is None) and reading.upcoming:
+            # "en 38 le botin roca", "30ml aurore": a size or volume of the product named
+            # next in the clause, rather than of the one in context
+            named = self.index.products.get(reading.upcoming)
+            unit = str(nxt.value) if nxt is not None and nxt.kind == "word" else ""
+            if named is not None and (
+                number in named.numeric_sizes or (number, unit) in named.values
+            ):
+                info = named
         site = _NumberSite(
             number=number,
             code_sku=self.index.code_sku(number),
@@ -957,7 +977,11 @@ class IntentParser:
         return False
 
     def _decide(
-        self, clauses: list[Clause], featured: str | None, language: str | None
+        self,
+        clauses: list[Clause],
+        featured: str | None,
+        language: str | None,
+        tokens: list[str],
     ) -> ParsedIntent:
         cancel = [c for c in clauses if "cancel" in c.flags and not c.negated]
         if cancel:
@@ -977,7 +1001,7 @@ class IntentParser:
             else [c for c in clauses if self._claims(c, featured, total_unknown, any_blocked)]
         )
         if claiming:
-            items = self._buy_items(clauses, claiming, featured)
+            items = self._buy_items(clauses, claiming, featured, tokens)
             strong = any(c.strong_claim for c in claiming)
             confidence = 0.95 if strong else 0.75
             if not items:
@@ -1001,11 +1025,29 @@ class IntentParser:
                 items.setdefault(key, ClaimedItem(frame.sku, 1, dict(frame.options)))
         return tuple(items.values())
 
+    @staticmethod
+    def _has_phrase(clause: Clause, tokens: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+        start, end = clause.spans[0].start, clause.spans[-1].end
+        return any(
+            tuple(tokens[k : k + len(p)]) == p
+            for p in phrases
+            for k in range(start, end - len(p) + 1)
+        )
+
     def _buy_items(
-        self, clauses: list[Clause], claiming: list[Clause], featured: str | None
+        self,
+        clauses: list[Clause],
+        claiming: list[Clause],
+        featured: str | None,
+        tokens: list[str],
     ) -> tuple[ClaimedItem, ...]:
         frames: list[Frame] = []
         claim_frames = any(f.options for c in claiming for f in c.frames)
+        # "vendu ! la chemise blanche en M": the claim is of the product the comment names,
+        # not of the featured one as well
+        names_one = any(f.explicit_ref for c in clauses for f in c.frames) and not any(
+            self._has_phrase(c, tokens, self.lexicon.also_words) for c in clauses
+        )
         for clause in clauses:
             if clause in claiming:
                 usable = True
@@ -1019,7 +1061,7 @@ class IntentParser:
             if not usable:
                 continue
             clause_frames = [f for f in clause.frames if f.sku is not None or featured]
-            if clause in claiming and not clause_frames and featured:
+            if clause in claiming and not clause_frames and featured and not names_one:
                 clause_frames = [Frame(sku=featured)]
             frames.extend(clause_frames)
         for frame in frames:

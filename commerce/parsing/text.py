@@ -37,7 +37,8 @@ _ELIDED = {
 _LONE_J = re.compile(r"\bj(?= )")
 _REPEATS = re.compile(r"([a-wyz])\1{2,}")  # "moiii" -> "moi"; x is kept for XXL
 _TOKEN = re.compile(r"\+\d+|\d+(?:[.,]\d+)?|[a-z]+\d*|[?!.,;:#+&/€$£%]")
-_NUMERO = re.compile(r"\bn\s*[°º]\s*(?=\d)")
+# "n°3", "nr. 5", "nro 7", "num. 2", "no. 4": the number of an article
+_NUMERO = re.compile(r"\b(?:n\s*[°º]|nr\.?|nro\.?|num\.|no\.)\s*(?=\d)")
 
 
 def fold(text: str) -> str:

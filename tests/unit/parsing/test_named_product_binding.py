@@ -1,0 +1,57 @@
+"""An option said before a product's name belongs to that product, and a bare claim next to
+a named product claims that product, not the featured one too (unless "also" says so)."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce.catalog import Catalog, CatalogProduct, CatalogVariant
+from commerce.parsing import IntentParser
+
+
+def _product(sku: str, code: str, name: str, options: dict[str, tuple[str, ...]]) -> CatalogProduct:
+    first = {name: values[0] for name, values in options.items()}
+    return CatalogProduct(
+        sku, name, 4000, code, (), options, (CatalogVariant(f"{sku}-1", first, 5),)
+    )
+
+
+CATALOG = Catalog(
+    "EUR",
+    (
+        _product("TRAIL", "4", "Trail Kestrel", {"size": ("EU 40", "EU 41", "EU 42")}),
+        _product("SOAP", "6", "Savon Alpage", {"volume": ("100 ml", "250 ml")}),
+        _product("BEANIE", "9", "Bonnet Flocon", {"color": ("gris", "rouge")}),
+        _product("SCARF", "12", "Echarpe Brume", {"color": ("gris", "bleu")}),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def parser() -> IntentParser:
+    return IntentParser(CATALOG)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("je le veux en 41 le trail kestrel", [("TRAIL", {"size": "EU 41"})]),
+        ("sold!! 250 ml savon alpage", [("SOAP", {"volume": "250 ml"})]),
+        ("vendu ! bonnet flocon en rouge", [("BEANIE", {"color": "rouge"})]),
+        ("mine!! the kestrel 42", [("TRAIL", {"size": "EU 42"})]),
+        ("quiero el 6 de 100 ml", [("SOAP", {"volume": "100 ml"})]),
+        ("ich nehme Nr. 9 in rot", [("BEANIE", {"color": "rouge"})]),
+        ("je prends ! et le 9 aussi", [("SCARF", {}), ("BEANIE", {})]),
+    ],
+)
+def test_options_and_claims_bind_to_the_named_product(
+    parser: IntentParser, text: str, expected: list[tuple[str, dict[str, str]]]
+) -> None:
+    result = parser.parse(text, "SCARF")
+    assert result.intent == "buy"
+    assert [(i.sku, dict(i.options)) for i in result.items] == expected
+
+
+def test_a_count_of_a_code_is_still_a_count(parser: IntentParser) -> None:
+    result = parser.parse("dos del 9 por favor", "SCARF")
+    assert [(i.sku, i.quantity) for i in result.items] == [("BEANIE", 2)]
