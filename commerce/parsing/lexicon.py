@@ -26,6 +26,7 @@ PHRASE_CATEGORIES = (
     "both",
     "hedge",
     "contrast_blockers",
+    "question_openers",
 )
 WORD_CATEGORIES = ("size_markers", "product_articles", "joiners", "units")
 

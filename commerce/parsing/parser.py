@@ -328,6 +328,11 @@ class IntentParser:
         spans = clause.spans
         clause_flags = self.lexicon.clause_flags
         for position, span in enumerate(spans):
+            if span.kind == "question_openers":
+                # "is it lined", "hat die Jacke": asked by putting the verb first
+                if all(s.kind == "marker" for s in spans[:position]):
+                    clause.flags.add("question")
+                continue
             if span.kind in clause_flags:
                 clause.flags.add(span.kind)
                 if span.kind == "claim":

@@ -28,3 +28,21 @@ from tests.unit.parsing.test_size_words import CATALOG
 )
 def test_service_questions(text: str, intent: str) -> None:
     assert IntentParser(CATALOG).parse(text, "TOP").intent.value == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("is the top lined", "question"),
+        ("do u take klarna", "question"),
+        ("will you restock it", "question"),
+        ("hat das Top Knöpfe", "question"),
+        ("ist der Stoff dehnbar", "question"),
+        ("ok! are these washable", "question"),
+        # the verb is not first: no question
+        ("this is the one I want", "buy"),
+        ("that is the one for me", "buy"),
+    ],
+)
+def test_a_verb_put_first_asks(text: str, intent: str) -> None:
+    assert IntentParser(CATALOG).parse(text, "TOP").intent.value == intent
