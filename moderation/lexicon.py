@@ -90,6 +90,9 @@ CONCEPTS = (
     "private_media",  # photos, videos or calls asked for in private
     "body_sexual",  # the body parts a sexual comment names: breasts, buttocks
     "warning",
+    "possessive",  # "my": "my gay friends" are people the speaker knows, not a group
+    "missing_out",  # "ne devraient pas rater": a modal that urges, not one that excludes
+    "innuendo",  # what a suggestive comment to a person talks of: tonight, my place, lips
 )
 
 Pattern = tuple[str, ...]

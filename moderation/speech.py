@@ -167,21 +167,64 @@ def speech_hits(
         insult = (bool(weak) and _aimed(found, text, protected, weak)) or (
             bool(body) and _aimed(found, text, protected, body, bodily=True)
         )
-    groups = bool(found.concept("groups"))
     hate = (
         bool(found.phrase("hate"))
-        # a group, and what is said of it: an attack, a harm it does or a fate it deserves
-        # ("volent nos emplois", "should shut up"), or a trait pinned on all of it
-        or (
-            groups
-            and bool(found.concept("attack") or found.concept("harm") or found.concept("traits"))
-        )
+        or (bool(found.concept("groups")) and _hate_in_a_sentence(text, lexicon))
         or bool(lexicon.hate_patterns and lexicon.hate_patterns.search(folded))
     )
     sexual = bool(found.phrase("sexual")) or _sexual(found, text, protected)
     scam = _is_scam(text, found, link, contact)
     blocked = bool(blocked_words) and _has_blocked(tokens, blocked_words)
     return SpeechHits(insult, hate, sexual, scam, blocked)
+
+
+_GROUP_REACH = 8  # words from a group to what is said of it
+
+
+_SENTENCE_END = re.compile(r"[?!;]+|\.(?:\s|$)|\n")
+
+
+def _hate_in_a_sentence(text: str, lexicon: ModerationLexicon) -> bool:
+    """A group and what is said of it within one sentence: "women sizes? I can't find
+    them" asks about a size, then talks of the speaker."""
+    return any(
+        _said_of_a_group(_Found(words(sentence), lexicon))
+        for sentence in _SENTENCE_END.split(text)
+        if sentence.strip()
+    )
+
+
+def _said_of_a_group(found: _Found) -> bool:
+    """A group, and what is said of it: an attack, a harm it does or a fate it deserves
+    ("volent nos emplois", "should shut up", "can't drive") after it, or an attack before
+    it ("dehors les ..."), or a trait pinned on it on either side. A group the speaker
+    owns ("my gay friends") is people they know, not a generalisation."""
+    concepts = found.lexicon.concepts
+    groups = _spans(concepts["groups"], found.tokens)
+    if not groups:
+        return False
+    owned = _spans(concepts["possessive"], found.tokens)
+    groups = [
+        (start, end)
+        for start, end in groups
+        if not any(0 <= start - o_end <= 1 or 0 < o_start - end <= 3 for o_start, o_end in owned)
+    ]
+    if not groups:
+        return False
+    attack = _spans(concepts["attack"], found.tokens)
+    after = attack if found.concept("missing_out") else attack + _spans(concepts["harm"], found.tokens)
+    traits = _spans(concepts["traits"], found.tokens)
+    for g_start, g_end in groups:
+        for start, _ in after:
+            if 0 < start - g_end <= _GROUP_REACH:
+                return True
+        for _, end in attack:
+            if 0 < g_start - end <= 3:
+                return True
+        for start, end in traits:
+            if 0 < start - g_end <= _GROUP_REACH or 0 < g_start - end <= 3:
+                return True
+    return False
 
 
 def _sexual(found: _Found, text: str, protected: frozenset[str]) -> bool:

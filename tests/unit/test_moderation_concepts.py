@@ -73,3 +73,37 @@ def test_hate_without_slurs(text: str) -> None:
 )
 def test_product_talk_stays(text: str) -> None:
     assert text_categories(text, POLICY) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "foreigners shouldn't be allowed to buy here",
+        "immigrants can't be trusted with money",
+        "les femmes sont incapables de gérer une boutique",
+        "les handicapés n'ont pas leur place ici",
+        "las mujeres no deberían dirigir empresas",
+        "los moros que se vayan a su país",
+        "die Türken sollten hier nichts kaufen dürfen",
+        "Frauen können nicht mit Geld umgehen",
+        "gli immigrati non dovrebbero comprare qui",
+        "le donne non sanno guidare",
+    ],
+)
+def test_exclusion_and_inability_said_of_a_group_is_hate(text: str) -> None:
+    assert "hate" in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does it come in women sizes? I can't find them",  # two sentences
+        "my gay friends can't stop complimenting this jacket",  # people the speaker knows
+        "las mujeres de mi familia no saben vivir sin este perfume",
+        "i rumeni che conosco non sanno ancora del live",
+        "Julie les femmes ne devraient pas rater cette promo !",  # urging, not excluding
+        "für Frauen gibt es das nicht in L? kann es nicht finden",
+    ],
+)
+def test_a_group_named_beside_a_negative_is_not_always_hate(text: str) -> None:
+    assert "hate" not in text_categories(text, POLICY)
