@@ -212,7 +212,8 @@ def _said_of_a_group(found: _Found) -> bool:
     if not groups:
         return False
     attack = _spans(concepts["attack"], found.tokens)
-    after = attack if found.concept("missing_out") else attack + _spans(concepts["harm"], found.tokens)
+    harm = [] if found.concept("missing_out") else _spans(concepts["harm"], found.tokens)
+    after = attack + harm
     traits = _spans(concepts["traits"], found.tokens)
     for g_start, g_end in groups:
         for start, _ in after:
