@@ -197,6 +197,8 @@ class ModerationLexicon:
     third_person: frozenset[str]
     order_words: PhraseSet
     hate_patterns: re.Pattern[str] | None = None
+    strong_emoji: frozenset[str] = frozenset()  # suggestive on their own ("🍑", "🥵")
+    weak_emoji: frozenset[str] = frozenset()  # suggestive beside a word that is ("😏")
 
     def __hash__(self) -> int:  # one per process; lets rule functions cache on it
         return id(self)
@@ -255,4 +257,6 @@ def load_lexicon() -> ModerationLexicon:
         third_person=frozenset(word_lists["third_person"]),
         order_words=order_words,
         hate_patterns=re.compile("|".join(hate_patterns), re.I) if hate_patterns else None,
+        strong_emoji=frozenset(common["suggestive_emoji"]["strong"]),
+        weak_emoji=frozenset(common["suggestive_emoji"]["weak"]),
     )

@@ -236,6 +236,8 @@ def _sexual(found: _Found, text: str, protected: frozenset[str]) -> bool:
     cues = _spans(lexicon.concepts["sexual_cues"], tokens)
     if cues and _aimed(found, text, protected, cues):
         return True
+    if _suggestive(found, text, protected, bool(cues)):
+        return True
     bare = [
         hit
         for concept in ("body_sexual", "undress", "private_media")
@@ -249,7 +251,27 @@ def _sexual(found: _Found, text: str, protected: frozenset[str]) -> bool:
         for start, phrase in lexicon.phrases["products"].find(tokens)
         if not inside.issuperset(range(start, start + len(phrase)))
     ]
-    return not products or _aimed(found, text, protected, bare)
+    if _aimed(found, text, protected, bare):
+        return True
+    # "il sedere è rinforzato?": a body word alone, in a question about a garment
+    body_only = not (found.concept("undress") or found.concept("private_media"))
+    return not products and not (body_only and "?" in text)
+
+
+def _suggestive(found: _Found, text: str, protected: frozenset[str], cues: bool) -> bool:
+    """Innuendo carried by an emoji: "🥵" or "🍑" said to a person with no product named;
+    "😏" or "😈" beside a sexual, undressing or body word, or beside innuendo ("ce soir
+    chez moi", "langsam", "con i denti") said to a person."""
+    strong = any(ch in text for ch in found.lexicon.strong_emoji)
+    weak = strong or any(ch in text for ch in found.lexicon.weak_emoji)
+    if not weak:
+        return False
+    if cues or found.concept("undress") or found.concept("body_sexual"):
+        return True
+    people, products, _, _ = _positions(found, text, protected)
+    if not any(named for _, _, named in people):  # "la peau": an article, not a person
+        return False
+    return bool(found.concept("innuendo")) or (strong and not products)
 
 
 def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:

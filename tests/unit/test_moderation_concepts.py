@@ -107,3 +107,33 @@ def test_exclusion_and_inability_said_of_a_group_is_hate(text: str) -> None:
 )
 def test_a_group_named_beside_a_negative_is_not_always_hate(text: str) -> None:
     assert "hate" not in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Julie tu es à croquer 🥵",
+        "Julie viens chez moi après le live 😈",
+        "quítate la chaqueta Julie 😏",
+        "Julie ich würde dich gern langsam auspacken 😏",
+        "Julie vieni da me stanotte 😏",
+        "you look delicious babe 🤤",
+    ],
+)
+def test_innuendo_carried_by_an_emoji_is_sexual(text: str) -> None:
+    assert "sexual" in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je le veux 😏 le 3 en M",
+        "Julie ce soir tu nous gâtes 😈 je prends le 7",
+        "🥵🥵 ce prix !! je prends",
+        "la peau est sèche avec ce savon ? 😏",  # "la" is an article here
+        "il sedere è rinforzato? i vecchi si sono bucati",  # a question about a garment
+        "les bretelles se retirent ? 😏",
+    ],
+)
+def test_a_suggestive_emoji_on_buyer_talk_is_not_sexual(text: str) -> None:
+    assert "sexual" not in text_categories(text, POLICY)
