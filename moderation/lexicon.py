@@ -92,7 +92,8 @@ CONCEPTS = (
     "warning",
     "possessive",  # "my": "my gay friends" are people the speaker knows, not a group
     "missing_out",  # "ne devraient pas rater": a modal that urges, not one that excludes
-    "innuendo",  # what a suggestive comment to a person talks of: tonight, my place, lips
+    "innuendo",
+    "time_words",  # "ce soir", "this evening": a demonstrative that names no product  # what a suggestive comment to a person talks of: tonight, my place, lips
 )
 
 Pattern = tuple[str, ...]
@@ -115,6 +116,8 @@ def _compile(phrase: str) -> Pattern | None:
 
 
 def _token_matches(token: str, pattern: str, inflections: frozenset[str] | None = None) -> bool:
+    if pattern == "*":
+        return True  # "pris * kilos": any one word
     if pattern[-1] == "*":
         stem = pattern[:-1]
         if not token.startswith(stem):
@@ -233,6 +236,9 @@ def load_lexicon() -> ModerationLexicon:
         for category in CATEGORIES:
             for phrase in data.get(category, []):
                 phrases[category].add(phrase)
+                if category in OFFENSIVE and "l" in phrase:
+                    # "ug1y": a "1" is read as "i", and may have stood for an "l"
+                    phrases[category].add(phrase.replace("l", "i"))
         for concept, entries in data.get("concepts", {}).items():
             if concept not in concepts:
                 raise ValueError(f"{entry}: unknown concept {concept!r}")

@@ -100,9 +100,11 @@ def _positions(
         people.append((start, start + len(pattern) - 1, True))
     if _MENTION.search(text):
         people.append((0, 0, True))
+    times = {start for start, _ in lexicon.concepts["time_words"].find(tokens)}
     products = [
         i
         for start, pattern in lexicon.phrases["products"].find(tokens)
+        if not (len(pattern) == 1 and start + 1 in times)  # "ce soir" is no product
         for i in range(start, start + len(pattern))
     ]
     own = bool(found.phrase("self"))

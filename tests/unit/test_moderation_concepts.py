@@ -137,3 +137,34 @@ def test_innuendo_carried_by_an_emoji_is_sexual(text: str) -> None:
 )
 def test_a_suggestive_emoji_on_buyer_talk_is_not_sexual(text: str) -> None:
     assert "sexual" not in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Julie t'es vraiment moche ce soir",  # "ce soir" names no product
+        "ur s0 ug1y julie",  # a "1" for an "l"
+        "st00pid h0st lol",
+        "Julie eres una payasa",
+        "Julie sei proprio una cessa",
+        "Julie con quella faccia non vendi niente",
+        "Julie has gained so much weight lol",
+        "Julie, personne t'aime, dégage",
+    ],
+)
+def test_insults_aimed_at_a_person(text: str) -> None:
+    assert "insult" in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai pris 3 kilos cet hiver, vous avez du L ?",  # the speaker's own weight
+        "with that face mask you get 20% off?",
+        "I look like a clown in yellow lol, the navy for me",
+        "ce sac est moche en vrai, le noir est mieux",
+        "this stream is stupid fun 😂",
+    ],
+)
+def test_the_same_words_about_oneself_or_a_product_stay(text: str) -> None:
+    assert "insult" not in text_categories(text, POLICY)
