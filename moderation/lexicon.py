@@ -92,8 +92,8 @@ CONCEPTS = (
     "warning",
     "possessive",  # "my": "my gay friends" are people the speaker knows, not a group
     "missing_out",  # "ne devraient pas rater": a modal that urges, not one that excludes
-    "innuendo",
-    "time_words",  # "ce soir", "this evening": a demonstrative that names no product  # what a suggestive comment to a person talks of: tonight, my place, lips
+    "innuendo",  # what a suggestive comment to a person talks of: my place, lips, slowly
+    "time_words",  # "ce soir", "this evening": a demonstrative that names no product
 )
 
 Pattern = tuple[str, ...]
