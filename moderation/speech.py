@@ -292,6 +292,9 @@ def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:
     scam = False
     if pay_to_me and (has("pay_outside") or amount):
         scam = True
+    elif has("credentials") and not asks:
+        # "send me your card number in private": nobody asks for these in a chat
+        scam = bool(pay_to_me or has("private") or has("payment_problem") or contact or link)
     elif has("payment_problem") or has("delivery_problem"):
         scam = firm or (
             not asks and bool(has("pay_demand")) and (amount or bool(has("pay_outside")))

@@ -168,3 +168,32 @@ def test_insults_aimed_at_a_person(text: str) -> None:
 )
 def test_the_same_words_about_oneself_or_a_product_stay(text: str) -> None:
     assert "insult" not in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Su pedido está retenido en aduana, pague 4€ por transferencia para liberarlo",
+        "le paiement du site bug, payez par virement direct à la vendeuse",
+        "Wer mir 20€ per PayPal schickt, bekommt den Schal zum halben Preis",
+        "Zahlung abgelehnt! Bitte Bankdaten per DM an mich schicken",
+        "payment failed for everyone, send me your card number in private and I fix it",
+        "il pagamento non funziona, mandatemi i dati della carta in privato",
+    ],
+)
+def test_scams_without_a_scam_word(text: str) -> None:
+    assert "scam" in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi pedido está retenido en aduana, qué hago?",
+        "Zahlung abgelehnt bei mir, geht PayPal auch?",
+        "my card number got declined, can I use paypal?",
+        "wer mir sagt ob PayPal geht, danke",
+        "attention arnaque : ne payez jamais par virement, seulement sur le site",
+    ],
+)
+def test_a_buyer_with_a_payment_problem_is_no_scammer(text: str) -> None:
+    assert "scam" not in text_categories(text, POLICY)
