@@ -27,8 +27,13 @@ _ITALIAN_MOBILE = re.compile(r"^3\d{2}[\s.]?\d{3}[\s.]?\d{3,4}$|^3\d{2}[\s.]?\d{
 _SIZE_LIST = re.compile(r"^\d{2}(?:[\s/-]+\d{2})+$")
 # Letters written for digits inside a group of digits ("O6 l2 34 56 78"): a group of
 # digits and look-alike letters, with at least one real digit, standing on its own.
-_LOOKALIKE_GROUP = re.compile(r"(?<![A-Za-z])[0-9OoIl|]*[0-9][0-9OoIl|]*(?![A-Za-z])")
-_TO_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+_LOOKALIKE_GROUP = re.compile(r"(?<![A-Za-z])[0-9OoIl|SZB]*[0-9][0-9OoIl|SZB]*(?![A-Za-z])")
+_TO_DIGITS = str.maketrans(
+    {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "Z": "2", "B": "8"}
+)
+# "one two three ... ten" is counting, not a phone number
+_COUNTING = "".join(str(n) for n in range(21)) + "".join(str(n) for n in range(20, -1, -1))
+_SPELLED_MIN_WORDS = 2  # number words in a run of digits before it reads as spelled out
 
 
 def _digitized(text: str) -> str:
@@ -71,9 +76,59 @@ def has_phone(text: str, tokens: tuple[str, ...], lexicon: ModerationLexicon) ->
     return False
 
 
+def _spelled_digits(tokens: tuple[str, ...], number_words: dict[str, int]) -> list[str]:
+    """The digit strings that runs of number words and digits spell ("zero six, douze,
+    trente-quatre", "seis uno dos", "0 one 7 six"): tens and units said apart are joined
+    ("soixante dix huit" is 78, "twenty one" is 21, "quatre vingt" is 80)."""
+    runs: list[str] = []
+    digits: list[str] = []
+    spoken = 0
+    pending: int | None = None  # a number word waiting for what may complete it
+
+    def flush_word() -> None:
+        nonlocal pending
+        if pending is not None:
+            digits.append(str(pending))
+            pending = None
+
+    def end_run() -> None:
+        nonlocal spoken
+        flush_word()
+        if spoken >= _SPELLED_MIN_WORDS:
+            runs.append("".join(digits))
+        digits.clear()
+        spoken = 0
+
+    for token in tokens:
+        value = number_words.get(token)
+        if value is not None:
+            spoken += 1
+            if pending is not None and pending >= 20 and pending % 10 == 0 and value < 20:
+                pending += value  # "twenty one", "soixante dix" (then "huit")
+                if pending % 10 != 0:
+                    flush_word()
+            elif pending is not None and pending < 10 and value == 20:
+                pending *= value  # "quatre vingt"
+            else:
+                flush_word()
+                pending = value
+        elif token.isdigit():
+            flush_word()
+            digits.append(token)
+        else:
+            end_run()
+    end_run()
+    return runs
+
+
 def has_contact(text: str, tokens: tuple[str, ...], lexicon: ModerationLexicon) -> bool:
     """Phone numbers, e-mail addresses, messaging handles ("WhatsApp me", "telegram @x")."""
     if _EMAIL.search(text) or has_phone(text, tokens, lexicon):
+        return True
+    if any(
+        9 <= len(run) <= 15 and len(set(run)) > 2 and run not in _COUNTING
+        for run in _spelled_digits(tokens, lexicon.number_words)
+    ):
         return True
     if not any(t in lexicon.messaging_apps for t in tokens):
         return False

@@ -201,6 +201,7 @@ class ModerationLexicon:
     third_person: frozenset[str]
     order_words: PhraseSet
     hate_patterns: re.Pattern[str] | None = None
+    number_words: dict[str, int] = field(default_factory=dict)  # "six", "douze", "sechzig"
     strong_emoji: frozenset[str] = frozenset()  # suggestive on their own ("🍑", "🥵")
     weak_emoji: frozenset[str] = frozenset()  # suggestive beside a word that is ("😏")
 
@@ -264,6 +265,9 @@ def load_lexicon() -> ModerationLexicon:
         third_person=frozenset(word_lists["third_person"]),
         order_words=order_words,
         hate_patterns=re.compile("|".join(hate_patterns), re.I) if hate_patterns else None,
+        number_words={
+            "".join(words(word)): int(value) for word, value in common["number_words"].items()
+        },
         strong_emoji=frozenset(common["suggestive_emoji"]["strong"]),
         weak_emoji=frozenset(common["suggestive_emoji"]["weak"]),
     )

@@ -53,3 +53,31 @@ def test_contact_details_are_removed(fresh_judge: Judge, text: str) -> None:
 )
 def test_numbers_and_app_names_alone_stay(fresh_judge: Judge, text: str) -> None:
     assert fresh_judge(text).action.value == "allow", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "llamadme al seis uno dos, tres cuatro cinco, seis siete ocho",
+        "whatsapp 0 one 7 six, 55 two 3 eight 9 one",
+        "sur insta: plus trois trois six douze trente-quatre cinquante-six soixante-dix-huit",
+        "ruf an: null eins sieben sechs, vier fünf sechs, sieben acht neun",
+        "écrivez-moi au O6 l2 34 S6 78",  # an S for a 5
+        "contattami su IG @trucchi_di_sara",
+    ],
+)
+def test_numbers_spelled_out_and_handles_are_contact(fresh_judge: Judge, text: str) -> None:
+    verdict = fresh_judge(text)
+    assert verdict.action.removes and "contact" in verdict.reasons, (text, verdict)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "one two three four five six seven eight nine ten lol",  # counting
+        "je prends deux noirs, trois blancs et un rouge",
+        "due nere e tre bianche taglia 38 40 42",
+    ],
+)
+def test_counting_and_counts_are_not_phone_numbers(fresh_judge: Judge, text: str) -> None:
+    assert fresh_judge(text).action.value == "allow", text
