@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from moderation.lexicon import ModerationLexicon, PhraseSet
-from moderation.normalize import words
+from moderation.normalize import spaced_runs, words
 
 _AMOUNT = re.compile(
     r"(?<!\d)\d+(?:[.,]\d+)?\s?(?:€|eur\b|euros?\b|\$|£|usd\b|dollars?\b|k\b|btc\b|usdt\b)"
@@ -176,7 +176,7 @@ def speech_hits(
     )
     sexual = bool(found.phrase("sexual")) or _sexual(found, text, protected)
     scam = _is_scam(text, found, link, contact)
-    blocked = bool(blocked_words) and _has_blocked(tokens, blocked_words)
+    blocked = bool(blocked_words) and _has_blocked(text, tokens, blocked_words)
     return SpeechHits(insult, hate, sexual, scam, blocked)
 
 
@@ -317,9 +317,13 @@ def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:
     return scam
 
 
-def _has_blocked(tokens: tuple[str, ...], blocked: tuple[str, ...]) -> bool:
+def _has_blocked(text: str, tokens: tuple[str, ...], blocked: tuple[str, ...]) -> bool:
     words_set, joined = _blocked_forms(blocked)
     if words_set.intersection(tokens):
+        return True
+    # "sur t e m u à 2€", "s h e i n y a": letters spaced apart are joined with the
+    # one-letter words beside them ("temua"); the blocked word is still inside the run
+    if any(form in run for run in spaced_runs(text) for form in words_set if len(form) >= 3):
         return True
     # "m o d a l u x" arrives joined already; "Fast look" or "fast-look" for "Fastlook":
     squeezed = "".join(tokens)

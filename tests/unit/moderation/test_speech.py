@@ -74,7 +74,12 @@ REMOVED = {
         "concorso: i primi 20 che mi scrivono in privato vincono un buono",
         "Gleiche Jacke viel billiger bei mir, schreibt mir privat",
     ],
-    "blocked_word": ["Fastlook c'est moins cher", "achetez chez F4stl00k", "S h o p z y"],
+    "blocked_word": [
+        "Fastlook c'est moins cher",
+        "achetez chez F4stl00k",
+        "S h o p z y",
+        "y a le même sur s h o p z y à 2€",  # a one-letter word joined to the run
+    ],
 }
 
 
