@@ -303,6 +303,8 @@ class IntentParser:
             kind = span.kind
             if kind in ("code", "name"):
                 self._read_reference(reading, clause, position, featured)
+            elif kind == "number" and (used := self._numbers_value(reading, spans, position, tokens)):
+                skip_until = position + used  # "39-42", "35 38": a value of several numbers
             elif kind == "number":
                 nxt = spans[position + 1] if position + 1 < len(spans) else None
                 # "3 du 14", "2 of 7", "2 del 5": a count, then the product it counts
@@ -322,6 +324,34 @@ class IntentParser:
         clause.frames = reading.frames
         clause.unknown = reading.unknown
         return reading.product_ctx
+
+    def _numbers_value(
+        self, reading: _Reading, spans: list[Span], position: int, tokens: list[str]
+    ) -> int:
+        """A catalog value written as two or three numbers ("39-42", "35/38") said whole:
+        the option of the product it belongs to; returns how many spans it used (0: none)."""
+        candidates = self._option_candidates(reading.current, reading.product_ctx, reading.upcoming)
+        numbers: list[int] = []  # positions of the numbers, past a "/" between them ("43/46")
+        k = position
+        while k < len(spans) and len(numbers) < 3:
+            if spans[k].kind == "number":
+                numbers.append(k)
+            elif not (spans[k].kind == "marker" and numbers and k + 1 < len(spans)):
+                break
+            k += 1
+        for count in (3, 2):
+            if len(numbers) < count:
+                continue
+            length = numbers[count - 1] - position + 1
+            key = tuple(tokens[spans[n].start] for n in numbers[:count])
+            for info in candidates:
+                hit = info.values.get(key)
+                if hit is not None:
+                    if reading.current is not None and reading.current.sku not in (None, info.sku):
+                        reading.current = None
+                    reading.current = self._add_option(reading.frames, reading.current, info, hit)
+                    return length
+        return 0
 
     def _flag(self, clause: Clause, tokens: list[str]) -> None:
         """The clause's flags from its cues, and whether it claims, weakly or strongly."""
@@ -643,6 +673,12 @@ class IntentParser:
             return True
         if self._counts_of(spans, position, tokens):
             return True  # "deux du 22", "two of 7"
+        if (
+            tokens[nxt.start] in self.lexicon.of_words
+            and position + 2 < len(spans)
+            and spans[position + 2].kind in ("name", "units")
+        ):
+            return True  # "une douzaine de chaussettes", "un paio di calzini"
         return tokens[nxt.start] in self.lexicon.for_words or (
             nxt.kind == "word" and len(str(nxt.value)) == 1
         )

@@ -47,9 +47,17 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# "8 et demi", "9 and a half", "38 y medio", "38 e mezzo", "42 einhalb", "9½": a half size
+_HALF = re.compile(
+    r"(?<![\d.,])(\d{1,2})\s*(?:½|1/2|et demie?|and a half|y medi[oa]|e mezz[oa]|einhalb)(?!\w)"
+)
+
+
 def normalize(text: str) -> str:
     """One canonical spelling: NFKC, case, apostrophes, contractions, elisions, accents."""
-    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold().replace("×", "x")
+    text = text[:MAX_CHARS].replace("½", " 1/2")
+    text = unicodedata.normalize("NFKC", text).casefold().replace("×", "x")
+    text = _HALF.sub(r"\1.5", text)
     text = _NUMERO.sub(" numero ", text)
     text = _APOSTROPHES.sub("'", text)
     if "'" in text:

@@ -73,3 +73,39 @@ def test_a_size_after_a_claim_on_it_is_a_size_not_a_count(
     assert [(i.sku, i.quantity, i.options.get("size")) for i in result.items] == [
         ("SNEAK", quantity, size)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("the boot in 8 and a half", "US 8.5"),
+        ("je la prends en 9 et demi", "US 9.5"),
+        ("quiero la bota en 8 y media", "US 8.5"),
+        ("lo prendo 9 e mezzo", "US 9.5"),
+        ("ich nehme den Stiefel in 8einhalb", "US 8.5"),
+        ("boot 9½ please", "US 9.5"),
+    ],
+)
+def test_a_half_size_said_in_words(parser: IntentParser, text: str, size: str) -> None:
+    result = parser.parse(text, "BOOT")
+    assert [(i.sku, i.options.get("size")) for i in result.items] == [("BOOT", size)]
+
+
+def test_a_size_of_two_numbers_is_said_whole() -> None:
+    sizes = ("35-38", "39-42", "43-46")
+    socks = CatalogProduct(
+        sku="SOCK",
+        name="Chaussettes Brume",
+        price_minor=900,
+        code="5",
+        options={"size": sizes},
+        variants=tuple(CatalogVariant(f"SOCK-{s}", {"size": s}, 9) for s in sizes),
+    )
+    parser = IntentParser(Catalog("EUR", (socks,)))
+    for text, quantity, size in (
+        ("chaussettes 39-42 x3", 3, "39-42"),
+        ("deux paires en 35 38", 2, "35-38"),
+        ("une douzaine de chaussettes 43/46", 12, "43-46"),
+    ):
+        result = parser.parse(text, "SOCK")
+        assert [(i.quantity, i.options.get("size")) for i in result.items] == [(quantity, size)]
