@@ -303,7 +303,9 @@ class IntentParser:
             kind = span.kind
             if kind in ("code", "name"):
                 self._read_reference(reading, clause, position, featured)
-            elif kind == "number" and (used := self._numbers_value(reading, spans, position, tokens)):
+            elif kind == "number" and (
+                used := self._numbers_value(reading, spans, position, tokens)
+            ):
                 skip_until = position + used  # "39-42", "35 38": a value of several numbers
             elif kind == "number":
                 nxt = spans[position + 1] if position + 1 < len(spans) else None
