@@ -24,22 +24,69 @@ _RUNS = re.compile(r"(.)\1+")
 _DIGRAPHS = (("rn", "m"), ("vv", "w"), ("cl", "d"))
 
 
-def _look_alike(text: str) -> str:
-    """One spelling for letters that look alike: I/l, and the digraphs above, with runs of
-    a letter as one ("JuIie" folds to "juiie", "Julie" to "julie": both read "juie")."""
+def _look_alike(text: str) -> frozenset[str]:
+    """Spellings of a folded name with runs of a letter as one, with and without the
+    digraphs above read as one letter ("Jarnie" reads "Jamie"). A capital I for an l
+    ("JuIie", "CIara") is read by `name_variants`; a lowercase "i" is a letter of its own
+    ("Ciara" is another name than "Clara")."""
+    plain = _RUNS.sub(r"\1", text)
+    merged = text
     for pair, letter in _DIGRAPHS:
-        text = text.replace(pair, letter)
-    return _RUNS.sub(r"\1", text.replace("l", "i"))
+        merged = merged.replace(pair, letter)
+    return frozenset({plain, _RUNS.sub(r"\1", merged)})
 
 
 @lru_cache(maxsize=256)
-def _targets(protected: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+def _targets(protected: tuple[str, ...]) -> tuple[tuple[str, frozenset[str]], ...]:
     out = []
     for name in protected:
-        squeezed = squeeze_name(name)
-        if squeezed:
-            out.append((squeezed, _look_alike(squeezed)))
+        # a capital I of the name may be imitated by an l ("lngrid" for "Ingrid")
+        for spelling in dict.fromkeys((name, name.replace("I", "l"))):
+            squeezed = squeeze_name(spelling)
+            if squeezed:
+                out.append((squeezed, _look_alike(squeezed)))
     return tuple(out)
+
+
+_PIECE_MIN = 4  # a word of a protected name this long can be a piece of a made-up name
+
+
+@lru_cache(maxsize=256)
+def _pieces(protected: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The protected names squeezed, and those with their longer words ("lunerousse",
+    "rousse"): what a name glued from them is made of."""
+    # runs of a letter as one, as in a name typed in one word ("nordlysstudio" is read so)
+    whole = frozenset(filter(None, (_RUNS.sub(r"\1", squeeze_name(n)) for n in protected)))
+    words = frozenset(
+        _RUNS.sub(r"\1", w)
+        for n in protected
+        for w in (squeeze_name(part) for part in n.split())
+        if len(w) >= 5
+    )
+    return whole, whole | words
+
+
+def _glued(candidate: str, protected: tuple[str, ...], decorations: frozenset[str]) -> bool:
+    """The name is a protected name glued to other protected words or to decorations
+    ("ClaraLuneRousse", "clara.rousse", "ClaraOfficial", "Rousse_Clara_shop")."""
+    whole, pieces = _pieces(protected)
+    candidate = _RUNS.sub(r"\1", candidate)
+    if len(candidate) < 2 * _PIECE_MIN:
+        return False
+    # reach[i]: how candidate[:i] splits: (a whole name among the pieces, pieces glued)
+    reach: dict[int, tuple[bool, int]] = {0: (False, 0)}
+    for i in range(len(candidate)):
+        if i not in reach:
+            continue
+        has_whole, used = reach[i]
+        for piece in (*pieces, *decorations):
+            if len(piece) >= 2 and candidate.startswith(piece, i):
+                end = i + len(piece)
+                found = (has_whole or piece in whole, used + 1)
+                if end not in reach or found > reach[end]:
+                    reach[end] = found
+    has_whole, used = reach.get(len(candidate), (False, 0))
+    return has_whole and used >= 2
 
 
 @lru_cache(maxsize=65536)
@@ -57,7 +104,7 @@ def impersonates(author_name: str, protected: tuple[str, ...], lexicon: Moderati
     candidates.discard("")
     for target, target_look in _targets(protected):
         for candidate in candidates:
-            if candidate == target or _look_alike(candidate) == target_look:
+            if candidate == target or _look_alike(candidate) & target_look:
                 return True
             if (
                 len(target) >= _LONG_NAME
@@ -65,4 +112,4 @@ def impersonates(author_name: str, protected: tuple[str, ...], lexicon: Moderati
                 and Levenshtein.distance(candidate, target) <= 1
             ):
                 return True
-    return False
+    return any(_glued(c, protected, lexicon.decorations) for c in candidates)

@@ -51,6 +51,10 @@ def _build_skeleton() -> dict[int, str]:
             if len(target) == 1 and target.isascii() and target.isalnum():
                 table[ord(char)] = target.lower()
                 break
+    # Letters the confusables data leaves out that read as Latin ones in a name: Cyrillic
+    # "к", "м", "т", "н", "в", "г", "п", "и"; "ł", "đ", "ø", dotless "ı".
+    for char, letter in zip("кмтнвгпиłđøıĸ", "kmthbrnuldoik", strict=True):
+        table.setdefault(ord(char), letter)
     # Small capitals read as letters in names ("ᴊᴜʟɪᴇ"); the confusables data lists few.
     for char, letter in zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnopqrstuvwyz", strict=True):
         table.setdefault(ord(char), letter)
@@ -112,7 +116,10 @@ _NAME_LEET = (str.maketrans({"1": "l", "|": "l"}), str.maketrans({"1": "i", "|":
 
 @lru_cache(maxsize=65536)
 def name_variants(name: str) -> tuple[tuple[str, ...], ...]:
-    """A display name's words, read with "1" as "l" and as "i" ("Mar1on" is "Marion")."""
-    folded = fold(name)
-    variants = {words(folded.translate(table)) for table in _NAME_LEET}
+    """A display name's words, read with "1" as "l" and as "i" ("Mar1on" is "Marion"), and
+    with a capital "I" as an "l" ("CIara" is "Clara", "JuIie" is "Julie")."""
+    variants = set()
+    for spelling in {name, name.replace("I", "l")}:
+        folded = fold(spelling)
+        variants |= {words(folded.translate(table)) for table in _NAME_LEET}
     return tuple(v for v in variants if v)

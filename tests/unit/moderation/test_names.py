@@ -32,6 +32,13 @@ from tests.unit.moderation.conftest import Judge
         "Nordlys Studios",  # one letter away from a long name
         "NordIys Studio",  # capital I for small L
         "ɪɴɢʀɪᴅ",  # small capitals
+        "Ingrіd",  # Cyrillic і
+        "Тоm",  # Cyrillic Т and о
+        "Ingrid.Nordlys",  # the host glued to a word of the brand
+        "IngridNordlysStudio",
+        "Studio_Ingrid_shop",
+        "IngridOfficial",  # a decoration glued on
+        "Ιngrіd",
     ],
 )
 def test_impersonators_are_banned_whatever_they_say(fresh_judge: Judge, name: str) -> None:
@@ -40,7 +47,18 @@ def test_impersonators_are_banned_whatever_they_say(fresh_judge: Judge, name: st
 
 
 @pytest.mark.parametrize(
-    "name", ["Ingrid Larsen", "Ingrida", "Tommy", "Tomas", "Tomate_rouge", "Studio Marie", "Nord"]
+    "name",
+    [
+        "Ingrid Larsen",
+        "Ingrida",
+        "Tommy",
+        "Tomas",
+        "Tomate_rouge",
+        "Studio Marie",
+        "Nord",
+        "lngrida",
+        "Ingridette",
+    ],
 )
 def test_namesakes_and_similar_names_are_not_impersonators(fresh_judge: Judge, name: str) -> None:
     assert fresh_judge("coucou", name=name).action.value == "allow", name
