@@ -23,6 +23,8 @@ _DISGUISED_DOT = re.compile(
     r"|(?<=[a-z0-9])\s*/\s*\.\s*/?\s*(?=[a-z])",
     re.I,
 )
+# a dot in brackets is written to get past a filter: whatever it joins is a link
+_BRACKETED_DOT = re.compile(r"[\[({]\s*(?:\.|dot|point|punto|punkt)\s*[\])}]", re.I)
 _SCHEME = re.compile(r"\b(?:h[tx]{2}ps?|ftp)\s*(?::|\[:\])\s*/\s*/\s*", re.I)
 _CANDIDATE = re.compile(
     r"(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,23})(?![\w-])"
@@ -62,6 +64,7 @@ def linked_hosts(text: str, lexicon: ModerationLexicon) -> tuple[str, ...]:
     """Hosts a message points to (lower case), whether it spells them plainly or not."""
     if not _HINTS.search(text):
         return ()
+    bracketed = bool(_BRACKETED_DOT.search(text))
     lowered = _undisguise(text.casefold())
     found: list[str] = []
     explicit_spans: list[tuple[int, int]] = []
@@ -74,7 +77,7 @@ def linked_hosts(text: str, lexicon: ModerationLexicon) -> tuple[str, ...]:
         host, path = match.group(1), match.group(2)
         if _NUMBERS.fullmatch(host) or any(s <= match.start() < e for s, e in explicit_spans):
             continue
-        explicit = host.startswith("www.") or bool(path and len(path) > 1)
+        explicit = bracketed or host.startswith("www.") or bool(path and len(path) > 1)
         if explicit or _looks_like_a_bare_domain(host, lexicon):
             found.append(host)
     return tuple(found)

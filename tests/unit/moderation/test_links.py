@@ -25,6 +25,7 @@ from tests.unit.moderation.conftest import Judge
         "schaut mal auf billig-mode.de",
         "ｂｉｔ．ｌｙ／ｘ１２",
         "http://192.168.10.1/login",
+        "promo sur shop[.]fr",  # a word that is a chat word, bracketed on purpose
     ],
 )
 def test_links_are_removed(fresh_judge: Judge, text: str) -> None:
