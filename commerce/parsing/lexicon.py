@@ -27,6 +27,7 @@ PHRASE_CATEGORIES = (
     "hedge",
     "contrast_blockers",
     "question_openers",
+    "request_claims",
 )
 WORD_CATEGORIES = ("size_markers", "product_articles", "joiners", "units")
 

@@ -64,6 +64,7 @@ class Clause:
     has_code_ref: bool = False
     after_but: bool = False  # follows "mais", "but", "pero", "aber"
     withdrawn: bool = False  # a claim verb said as no longer meant ("je prends plus")
+    request: bool = False  # a claim asked as a question ("can I get it in gold?")
 
 
 @dataclass(slots=True)
@@ -146,6 +147,10 @@ class IntentParser:
         context = featured
         for clause in clauses:
             context = self._read_clause(clause, tokens, uppers, context, featured)
+        for condition, then in zip(clauses, clauses[1:], strict=False):
+            # "falls ihr nachbestellt, nehme ich die 5": the claim hangs on the condition
+            if condition.spans[0].kind == "conditional" and not then.after_but:
+                then.flags.add("conditional")
         language = languages.most_common(1)[0][0] if languages else None
         return self._decide(clauses, featured, language, tokens)
 
@@ -360,6 +365,14 @@ class IntentParser:
         spans = clause.spans
         clause_flags = self.lexicon.clause_flags
         for position, span in enumerate(spans):
+            if span.kind == "request_claims":
+                # decided in _claims: it must name what it takes, unless a pronoun in it
+                # does ("me la metti da parte?", "mettez-m'en")
+                clause.request = True
+                clause.strong_claim |= bool(
+                    self.lexicon.object_pronouns & set(tokens[span.start : span.end])
+                )
+                continue
             if span.kind == "question_openers":
                 # "is it lined", "hat die Jacke": asked by putting the verb first
                 if all(s.kind == "marker" for s in spans[:position]):
@@ -991,7 +1004,14 @@ class IntentParser:
         total_unknown: int = 0,
         any_blocked: bool = False,
     ) -> bool:
-        if self._blocked(clause) or "question" in clause.flags:
+        if self._blocked(clause):
+            return False
+        if clause.request and (
+            clause.strong_claim
+            or any(f.explicit_ref or f.options or f.counted for f in clause.frames)
+        ):
+            return True  # "can I get the necklace in gold?", "me la metti da parte?"
+        if "question" in clause.flags:
             return False
         if clause.strong_claim:
             return True

@@ -221,3 +221,38 @@ def test_someone_else_buying_is_not_a_claim(parsers, catalog, language) -> None:
 def test_in_order_to_is_not_a_cart(parsers) -> None:
     result = parsers["sneakers-en"].parse("in order to pay I need an account", "RUNNER")
     assert result.intent != "buy", result
+
+
+REQUEST = {
+    "fr": "je peux avoir le {code} ?",
+    "en": "can I get {code}?",
+    "es": "¿me apartas el {code}?",
+    "de": "legt mir die {code} zurück",
+    "it": "posso avere il {code}?",
+}
+IF_THEN = {
+    "fr": "si vous le refaites je prends le {code}",
+    "en": "if you restock it I'll take {code}",
+    "es": "si vuelve a haber quiero el {code}",
+    "de": "falls ihr nachbestellt, nehme ich die {code}",
+    "it": "se torna disponibile prendo il {code}",
+}
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_a_claim_asked_as_a_question_is_a_claim(parsers, catalog, language) -> None:
+    product = SECOND[catalog]
+    result = parsers[catalog].parse(REQUEST[language].format(code=product.code), None)
+    assert result.intent == "buy" and _items(result) == [(product.sku, 1)], result
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_a_claim_on_a_condition_is_not_a_claim(parsers, catalog, language) -> None:
+    text = IF_THEN[language].format(code=SECOND[catalog].code)
+    result = parsers[catalog].parse(text, FIRST[catalog].sku)
+    assert result.intent != "buy", result
+
+
+def test_a_request_that_names_no_item_is_a_question(parsers) -> None:
+    result = parsers["sneakers-en"].parse("can I get free shipping?", "RUNNER")
+    assert result.intent == "question", result
