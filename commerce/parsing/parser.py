@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, OrderedDict
+from itertools import pairwise
 from dataclasses import dataclass, field
 
 from commerce.catalog import Catalog
@@ -147,7 +148,7 @@ class IntentParser:
         context = featured
         for clause in clauses:
             context = self._read_clause(clause, tokens, uppers, context, featured)
-        for condition, then in zip(clauses, clauses[1:], strict=False):
+        for condition, then in pairwise(clauses):
             # "falls ihr nachbestellt, nehme ich die 5": the claim hangs on the condition
             if condition.spans[0].kind == "conditional" and not then.after_but:
                 then.flags.add("conditional")
