@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, OrderedDict
-from itertools import pairwise
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from commerce.catalog import Catalog
 from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
