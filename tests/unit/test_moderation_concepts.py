@@ -213,3 +213,20 @@ def test_a_buyer_with_a_payment_problem_is_no_scammer(text: str) -> None:
 )
 def test_one_scam_word_in_a_buyers_message_is_no_scam(text: str) -> None:
     assert "scam" not in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "die Jacke ist sau geil",  # "sau" is slang for "very"
+        "ich hab die Schnauze voll vom Warten, wann kommt mein Paket",
+        "la camiseta marca los pezones? es fina?",
+        "questa balena di peluche è stupenda",
+        "the cum laude hoodie",
+        "die Schuhe machen keine Blasen?",  # blisters
+        "che culo ho avuto a prenderlo!",  # what luck
+        "ich hab mir den Arsch abgefroren, gibt es die Jacke in L?",
+    ],
+)
+def test_words_with_an_innocent_meaning_in_buyer_talk_stay(text: str) -> None:
+    assert text_categories(text, POLICY) == ()
