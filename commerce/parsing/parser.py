@@ -39,6 +39,7 @@ class Span:
     kind: str
     value: object = None
     language: str | None = None
+    color: str | None = None  # a name word that is also a colour ("Parfum Rose", "rose")
 
 
 @dataclass(slots=True)
@@ -215,7 +216,7 @@ class IntentParser:
                         return Span(i, i + length, "name", index.names[key])
                     return Span(i, i + length, kind, value, language)
         if key in index.names:
-            return Span(i, i + length, "name", index.names[key])
+            return Span(i, i + length, "name", index.names[key], color=lex.colors.get(key))
         if key in lex.colors:
             return Span(i, i + length, "color", lex.colors[key])
         if key in lex.sizes:
@@ -307,7 +308,12 @@ class IntentParser:
             if position < skip_until:
                 continue
             kind = span.kind
-            if kind in ("code", "name"):
+            if kind == "name" and span.color and self._colour_of_another(reading, span):
+                # "le cabas en rose" beside a "Parfum Rose": the product being read has
+                # that colour, so the word is its colour, not the other product
+                spans[position] = Span(span.start, span.end, "color", span.color)
+                self._read_option(reading, spans, position, tokens, uppers, prev)
+            elif kind in ("code", "name"):
                 self._read_reference(reading, clause, position, featured)
             elif kind == "number" and (
                 used := self._numbers_value(reading, spans, position, tokens)
@@ -332,6 +338,17 @@ class IntentParser:
         clause.frames = reading.frames
         clause.unknown = reading.unknown
         return reading.product_ctx
+
+    def _colour_of_another(self, reading: _Reading, span: Span) -> bool:
+        """Whether a name word that is also a colour is a colour of the product being read
+        (the item being built, or the one in context), which it does not name."""
+        owners = span.value if isinstance(span.value, set) else set()
+        sku = (reading.current.sku if reading.current else None) or reading.product_ctx
+        info = self.index.products.get(sku) if sku else None
+        if info is None or info.sku in owners:
+            return False
+        concept = str(span.color)
+        return concept in info.concepts or self.lexicon.family_of(concept) in info.families
 
     def _numbers_value(
         self, reading: _Reading, spans: list[Span], position: int, tokens: list[str]

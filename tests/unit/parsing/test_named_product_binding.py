@@ -55,3 +55,44 @@ def test_options_and_claims_bind_to_the_named_product(
 def test_a_count_of_a_code_is_still_a_count(parser: IntentParser) -> None:
     result = parser.parse("dos del 9 por favor", "SCARF")
     assert [(i.sku, i.quantity) for i in result.items] == [("BEANIE", 2)]
+
+
+def _coloured(sku: str, code: str, name: str, colors: tuple[str, ...]) -> CatalogProduct:
+    return CatalogProduct(
+        sku,
+        name,
+        3000,
+        code,
+        (),
+        {"color": colors},
+        tuple(CatalogVariant(f"{sku}-{c}", {"color": c}, 5) for c in colors),
+    )
+
+
+SHARED_WORDS = Catalog(
+    "EUR",
+    (
+        _product("EAU", "1", "Eau Rose Ancienne", {"volume": ("30 ml", "50 ml")}),
+        _coloured("TOTE", "2", "Cabas Léon", ("rose", "noir", "camel")),
+        _product("COAT", "4", "Manteau Camel", {"size": ("S", "M", "L")}),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "featured", "expected"),
+    [
+        ("je prends le cabas en rose", "TOTE", [("TOTE", {"color": "rose"})]),
+        ("2 cabas camel", None, [("TOTE", {"color": "camel"})]),
+        ("mine in rose", "TOTE", [("TOTE", {"color": "rose"})]),
+        # the word names its product where the product being read has no such colour
+        ("le manteau camel en L", "TOTE", [("COAT", {"size": "L"})]),
+        ("l'eau rose en 50 ml", "TOTE", [("EAU", {"volume": "50 ml"})]),
+        ("je prends le camel en M", "EAU", [("COAT", {"size": "M"})]),
+    ],
+)
+def test_a_colour_word_does_not_pull_in_a_product_named_with_it(
+    text: str, featured: str | None, expected: list[tuple[str, dict[str, str]]]
+) -> None:
+    result = IntentParser(SHARED_WORDS).parse(text, featured)
+    assert [(i.sku, dict(i.options)) for i in result.items] == expected
