@@ -256,3 +256,19 @@ def test_a_claim_on_a_condition_is_not_a_claim(parsers, catalog, language) -> No
 def test_a_request_that_names_no_item_is_a_question(parsers) -> None:
     result = parsers["sneakers-en"].parse("can I get free shipping?", "RUNNER")
     assert result.intent == "question", result
+
+
+ONE_MORE = {
+    "fr": "encore un pour moi",
+    "en": "one more please",
+    "es": "uno más para mí",
+    "de": "noch eins bitte",
+    "it": "ancora uno per me",
+}
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_one_more_is_a_claim_of_the_featured_product(parsers, catalog, language) -> None:
+    product = FIRST[catalog]
+    result = parsers[catalog].parse(ONE_MORE[language], product.sku)
+    assert result.intent == "buy" and _items(result) == [(product.sku, 1)], result
