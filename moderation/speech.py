@@ -101,10 +101,12 @@ def _positions(
     if _MENTION.search(text):
         people.append((0, 0, True))
     times = {start for start, _ in lexicon.concepts["time_words"].find(tokens)}
+    named = {i for i, token in enumerate(tokens) if token in protected_words}
     products = [
         i
         for start, pattern in lexicon.phrases["products"].find(tokens)
-        if not (len(pattern) == 1 and start + 1 in times)  # "ce soir" is no product
+        # "ce soir", "cette Clara": a demonstrative before a time or a person names no product
+        if not (len(pattern) == 1 and (start + 1 in times or start + 1 in named))
         for i in range(start, start + len(pattern))
     ]
     own = bool(found.phrase("self"))
@@ -126,7 +128,10 @@ def _aimed(
     people, products, own, addressed = _positions(found, text, protected_words)
     if not people or (own and not addressed):
         return False
+    selves = [end for _, end in _spans(found.lexicon.phrases["self"], found.tokens)]
     for start, end in hits:
+        if any(0 < start - self_end <= 3 for self_end in selves):
+            continue  # "je suis pas douée, vous conseillez quoi ?": said of oneself
         gaps = [(max(ps - end, start - pe, 0), strong) for ps, pe, strong in people]
         if bodily and any(strong and gap <= _NEAR for gap, strong in gaps):
             return True

@@ -230,3 +230,34 @@ def test_one_scam_word_in_a_buyers_message_is_no_scam(text: str) -> None:
 )
 def test_words_with_an_innocent_meaning_in_buyer_talk_stay(text: str) -> None:
     assert text_categories(text, POLICY) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Julie t'es vraiment pas douée pour vendre",
+        "quelle cruche cette Julie",  # "cette" before a name names no product
+        "Julie you're so annoying, stop talking",
+        "qué pesada es la presentadora",
+        "Julie du bist so nervig",
+        "Julie sei proprio incapace",
+        "Julie ta robe te grossit",
+        "Julie hai le braccia grasse",
+    ],
+)
+def test_insults_about_competence_and_looks(text: str) -> None:
+    assert "insult" in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis pas douée pour choisir, vous conseillez quoi ?",  # of oneself
+        "ce sac est lourd ou pas ?",
+        "la tela es pesada? para invierno?",
+        "la giacca è pesante? fa caldo?",
+        "the zip is so annoying on my old one, is this one better?",
+    ],
+)
+def test_the_same_words_about_oneself_or_a_product_are_not_insults(text: str) -> None:
+    assert "insult" not in text_categories(text, POLICY)
