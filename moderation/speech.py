@@ -102,11 +102,16 @@ def _positions(
         people.append((0, 0, True))
     times = {start for start, _ in lexicon.concepts["time_words"].find(tokens)}
     named = {i for i, token in enumerate(tokens) if token in protected_words}
+    persons = named | {i for i, token in enumerate(tokens) if token in lexicon.second_person}
+    # "you'd look": the contraction stands between the person and the verb
+    persons |= {i + 1 for i in persons if i + 1 < len(tokens) and tokens[i + 1] in ("d", "ll")}
     products = [
         i
         for start, pattern in lexicon.phrases["products"].find(tokens)
-        # "ce soir", "cette Clara": a demonstrative before a time or a person names no product
+        # "ce soir", "cette Clara": a demonstrative before a time or a person names no
+        # product; "you look", "she looks": a word right after a person is what they do
         if not (len(pattern) == 1 and (start + 1 in times or start + 1 in named))
+        and start - 1 not in persons
         for i in range(start, start + len(pattern))
     ]
     own = bool(found.phrase("self"))
@@ -138,7 +143,10 @@ def _aimed(
         gap, strong = min(gaps, key=lambda g: (g[0], not g[1]))
         if gap > _NEAR:
             continue
-        product_gap = min((max(i - end, start - i, 0) for i in products), default=_NEAR + 1)
+        product_gap = min(
+            (max(i - end, start - i, 0) for i in products if not start <= i <= end),
+            default=_NEAR + 1,
+        )  # a garment inside the words themselves ("without the dress") is not their target
         if product_gap < gap or (product_gap == gap and not strong):
             continue
         return True

@@ -261,3 +261,35 @@ def test_insults_about_competence_and_looks(text: str) -> None:
 )
 def test_the_same_words_about_oneself_or_a_product_are_not_insults(text: str) -> None:
     assert "insult" not in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Julie send me a pic of you in that bikini",
+        "Julie you'd look better without the dress",  # the dress is in the words themselves
+        "Julie what are you wearing under that",
+        "Julie manda fotos en bikini por privado",
+        "Julie schick mir ein Foto von deinen Füßen",
+        "Julie sei una gran gnocca",
+        "Julie mandami una foto in intimo",
+        "Julie ce décolleté 🤤",
+    ],
+)
+def test_requests_for_photos_and_remarks_on_a_body(text: str) -> None:
+    assert "sexual" in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le décolleté est trop profond pour moi",
+        "ist der Ausschnitt tief?",
+        "can you show a photo of the back?",
+        "send me a photo of the label please",
+        "tes lèvres avec ce rouge 😍 je prends",
+        "you look great in that dress Julie",
+    ],
+)
+def test_garment_talk_and_compliments_are_not_sexual(text: str) -> None:
+    assert "sexual" not in text_categories(text, POLICY)
