@@ -109,3 +109,9 @@ def test_a_size_of_two_numbers_is_said_whole() -> None:
     ):
         result = parser.parse(text, "SOCK")
         assert [(i.quantity, i.options.get("size")) for i in result.items] == [(quantity, size)]
+
+
+@pytest.mark.parametrize(("text", "size"), [("8 us", "US 8"), ("size 9,5 US", "US 9.5")])
+def test_the_system_said_after_the_number(parser: IntentParser, text: str, size: str) -> None:
+    result = parser.parse(text, "BOOT")
+    assert [(i.sku, i.options.get("size")) for i in result.items] == [("BOOT", size)]
