@@ -28,6 +28,7 @@ PHRASE_CATEGORIES = (
     "contrast_blockers",
     "question_openers",
     "request_claims",
+    "feature_questions",
 )
 WORD_CATEGORIES = ("size_markers", "product_articles", "joiners", "units")
 

@@ -391,6 +391,9 @@ class IntentParser:
                     self.lexicon.object_pronouns & set(tokens[span.start : span.end])
                 )
                 continue
+            if span.kind == "feature_questions":
+                clause.flags.add("feature")  # a question if the clause claims nothing
+                continue
             if span.kind == "question_openers":
                 # "is it lined", "hat die Jacke": asked by putting the verb first
                 if all(s.kind == "marker" for s in spans[:position]):
@@ -428,6 +431,8 @@ class IntentParser:
             clause.flags.add("cancel")  # "finalement je prends pas", "al final no me llevo"
             clause.withdrawn = True
             clause.negated = clause.strong_claim = clause.weak_claim = False
+        if "feature" in clause.flags and not (clause.strong_claim or clause.weak_claim):
+            clause.flags.add("question")  # "la gorra es ajustable", "is it waterproof"
         if clause.ends_with_question:
             clause.flags.add("question")
 

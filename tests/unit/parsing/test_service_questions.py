@@ -46,3 +46,18 @@ def test_service_questions(text: str, intent: str) -> None:
 )
 def test_a_verb_put_first_asks(text: str, intent: str) -> None:
     assert IntentParser(CATALOG).parse(text, "TOP").intent.value == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("la gorra es ajustable", "question"),
+        ("il top è foderato", "question"),
+        ("ist das Top waschbar", "question"),
+        ("still have the top in L", "question"),
+        # a feature said beside a claim is not a question
+        ("love that it's stretchy, I'll take it", "buy"),
+    ],
+)
+def test_features_asked_about_without_a_question_mark(text: str, intent: str) -> None:
+    assert IntentParser(CATALOG).parse(text, "TOP").intent.value == intent
