@@ -27,6 +27,7 @@ from commerce.parsing.text import normalize, tokenize, uppercase_sizes
 CACHE_SIZE = 50_000
 MAX_TOKENS = 120
 MAX_QUANTITY = 20
+_SMALL_COUNT = 4  # "2 in black": a number this small before a colour may be a count
 _COUNT_NOT_SIZE = 10  # after "le prendo": up to this a number is a count, above it a size
 _X_QTY = re.compile(r"^x(\d{1,2})$")
 _T_SIZE = re.compile(r"^t(\d{2,3})$")
@@ -956,6 +957,28 @@ class IntentParser:
             return self._quantity(int(number), spans, position, frames, current, product)
         return self._code_size_or_count(site, position, reading, clause)
 
+    def _small_count_of_a_colour(
+        self, site: _NumberSite, position: int, reading: _Reading, clause: Clause
+    ) -> bool:
+        """ "2 in black", "3 en rose" with a product on screen that comes in that colour: a
+        small bare number before "in"/"en" and a colour counts the product in context,
+        rather than naming the product whose code it also is ("12 en M" stays a code)."""
+        spans = clause.spans
+        context = self.index.products.get(reading.product_ctx or "")
+        if (
+            context is None
+            or context.sku == site.code_sku
+            or site.prev_kind not in (None, "claim")
+            or not site.number.isdigit()
+            or not 1 <= int(site.number) <= _SMALL_COUNT
+            or site.next_kind not in ("filler", "size_markers")
+            or position + 2 >= len(spans)
+            or spans[position + 2].kind != "color"
+        ):
+            return False
+        concept = str(spans[position + 2].value)
+        return concept in context.concepts or self.lexicon.family_of(concept) in context.families
+
     def _code_size_or_count(
         self, site: _NumberSite, position: int, reading: _Reading, clause: Clause
     ) -> Frame | None:
@@ -976,6 +999,8 @@ class IntentParser:
         )
         if site.code_sku is not None and prev_kind == "product_articles":
             quantity_follows = False  # "article 6 gris", "#5 noir": a code, whatever follows
+        elif site.code_sku is not None and not quantity_follows:
+            quantity_follows = self._small_count_of_a_colour(site, position, reading, clause)
         if (
             site.code_sku is not None
             and not quantity_follows

@@ -96,3 +96,30 @@ def test_a_colour_word_does_not_pull_in_a_product_named_with_it(
 ) -> None:
     result = IntentParser(SHARED_WORDS).parse(text, featured)
     assert [(i.sku, dict(i.options)) for i in result.items] == expected
+
+
+CODES_AND_COUNTS = Catalog(
+    "EUR",
+    (
+        _coloured("SCARF", "2", "Foulard Iris", ("noir", "bleu")),
+        _coloured("TEE", "7", "Tee Onda", ("noir", "blanc")),
+        _coloured("CUP", "12", "Tasse Lune", ("blanc",)),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "featured", "expected"),
+    [
+        ("2 in black pls", "TEE", [("TEE", 2, {"color": "noir"})]),  # the tee comes in black
+        ("2 en blanc", "TEE", [("TEE", 2, {"color": "blanc"})]),
+        ("2 en bleu", "TEE", [("SCARF", 1, {"color": "bleu"})]),  # only the scarf is blue
+        ("le 2 en noir", "TEE", [("SCARF", 1, {"color": "noir"})]),  # an article: a code
+        ("12 en blanc", "TEE", [("CUP", 1, {"color": "blanc"})]),  # too many to be a count
+    ],
+)
+def test_a_small_bare_number_before_a_colour_counts_the_product_on_screen(
+    text: str, featured: str, expected: list[tuple[str, int, dict[str, str]]]
+) -> None:
+    result = IntentParser(CODES_AND_COUNTS).parse(text, featured)
+    assert [(i.sku, i.quantity, dict(i.options)) for i in result.items] == expected
