@@ -272,3 +272,22 @@ def test_one_more_is_a_claim_of_the_featured_product(parsers, catalog, language)
     product = FIRST[catalog]
     result = parsers[catalog].parse(ONE_MORE[language], product.sku)
     assert result.intent == "buy" and _items(result) == [(product.sku, 1)], result
+
+
+SMS_CLAIM = {
+    "fr": "jveu en {color}",
+    "en": "lemme get one in {color}",
+    "es": "xa mi en {color}",
+    "de": "hätt gern eins in {color}",
+    "it": "per me in {color} grazie",
+}
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_sms_and_slang_claims_with_thanks(parsers, catalog, language) -> None:
+    product = FIRST[catalog]
+    color = product.options["color"][0]
+    result = parsers[catalog].parse(SMS_CLAIM[language].format(color=color), product.sku)
+    assert result.intent == "buy" and [(i.sku, i.options.get("color")) for i in result.items] == [
+        (product.sku, color)
+    ], result
