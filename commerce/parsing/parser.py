@@ -916,6 +916,28 @@ class IntentParser:
         ):
             # "2 pull bleu marine": a count before a product's name, not the code 2
             return self._quantity(int(number), spans, position, frames, None, product)
+        if (
+            prev_kind == "times"
+            and site.code_sku is not None
+            and current is not None
+            and current.sku is None
+            and current.quantity is not None
+        ):
+            # "2x 102", "2 x 14": the count came first, this is the product it counts
+            current.sku, current.explicit_ref = site.code_sku, True
+            clause.has_code_ref = True
+            return current
+        if site.next_kind == "times" and site.code_sku is not None and number.isdigit():
+            after = spans[position + 2] if position + 2 < len(spans) else None
+            count_after = after is not None and after.kind == "number"
+            if int(number) > _COUNT_NOT_SIZE or (
+                count_after and self.index.code_sku(str(after.value)) is None
+            ):
+                # "102 x 2", "14 x 3": the product, then its count
+                clause.has_code_ref = True
+                frame = Frame(sku=site.code_sku, explicit_ref=True)
+                reading.frames.append(frame)
+                return frame
         if counts_of or ((site.next_kind == "times" or prev_kind == "times") and number.isdigit()):
             postfix = prev_kind == "times"
             # "2x le 4 et 3x le 6": a count before a reference starts the next item

@@ -57,3 +57,35 @@ def test_a_hash_number_is_a_code_and_the_count_comes_around_it(
 ) -> None:
     result = IntentParser(CATALOG).parse(text, "SOLE")
     assert [(i.sku, i.quantity, i.options) for i in result.items] == items
+
+
+@pytest.mark.parametrize(
+    ("text", "sku", "quantity"),
+    [
+        ("2x 102 en bleu", "HOODIE", 2),
+        ("102 x 2", "HOODIE", 2),
+        ("2 x 103", "CAP", 2),
+        ("103 x 3", "CAP", 3),
+    ],
+)
+def test_a_count_and_a_code_around_an_x(text: str, sku: str, quantity: int) -> None:
+    hoodie = CatalogProduct(
+        "HOODIE",
+        "Hoodie Dune",
+        6500,
+        "102",
+        (),
+        {"color": ("bleu", "gris")},
+        (CatalogVariant("HOODIE-B", {"color": "bleu"}, 5),),
+    )
+    cap = CatalogProduct(
+        "CAP",
+        "Casquette Dune",
+        2500,
+        "103",
+        (),
+        {"color": ("noir",)},
+        (CatalogVariant("CAP-N", {"color": "noir"}, 5),),
+    )
+    result = IntentParser(Catalog("EUR", (hoodie, cap))).parse(text, "HOODIE")
+    assert [(i.sku, i.quantity) for i in result.items] == [(sku, quantity)]
