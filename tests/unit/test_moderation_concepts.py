@@ -293,3 +293,36 @@ def test_requests_for_photos_and_remarks_on_a_body(text: str) -> None:
 )
 def test_garment_talk_and_compliments_are_not_sexual(text: str) -> None:
     assert "sexual" not in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jews control all the banks",
+        "typical woman, can't decide anything",
+        "typique des noirs ça",
+        "las feministas lo destrozan todo",
+        "le donne non capiscono niente di moda",
+        "keep the refugees out of this chat",
+        "pas de musulmans ici merci",
+        "keine Flüchtlinge in diesem Chat",
+        "niente stranieri in questa chat",
+    ],
+)
+def test_stereotypes_and_calls_to_keep_a_group_out(text: str) -> None:
+    assert "hate" in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "keine Frauengrößen mehr?",
+        "une femme de goût prend le noir",
+        "typical Julie, always on time 😂",
+        "keep the navy one for me",
+        "niente taglie per donna?",
+        "Frau Müller hier, gibt es die Jacke in L?",
+    ],
+)
+def test_group_words_in_shopping_talk_are_not_hate(text: str) -> None:
+    assert "hate" not in text_categories(text, POLICY)
