@@ -29,6 +29,7 @@ PHRASE_CATEGORIES = (
     "question_openers",
     "request_claims",
     "feature_questions",
+    "chat_questions",
 )
 WORD_CATEGORIES = ("size_markers", "product_articles", "joiners", "units")
 

@@ -27,6 +27,8 @@ from commerce.parsing.text import normalize, tokenize, uppercase_sizes
 CACHE_SIZE = 50_000
 MAX_TOKENS = 120
 MAX_QUANTITY = 20
+# span kinds that make a question one about buying
+_SHOPPING_SPANS = frozenset({"code", "name", "color", "size_word", "size_number", "number"})
 _SMALL_COUNT = 4  # "2 in black": a number this small before a colour may be a count
 _COUNT_NOT_SIZE = 10  # after "le prendo": up to this a number is a count, above it a size
 _X_QTY = re.compile(r"^x(\d{1,2})$")
@@ -392,6 +394,9 @@ class IntentParser:
                     self.lexicon.object_pronouns & set(tokens[span.start : span.end])
                 )
                 continue
+            if span.kind == "chat_questions":
+                clause.flags.add("chat")  # "ça va ?", "the song?": not about buying
+                continue
             if span.kind == "feature_questions":
                 clause.flags.add("feature")  # a question if the clause claims nothing
                 continue
@@ -436,6 +441,11 @@ class IntentParser:
             clause.flags.add("question")  # "la gorra es ajustable", "is it waterproof"
         if clause.ends_with_question:
             clause.flags.add("question")
+        if "chat" in clause.flags and "question" in clause.flags:
+            # small talk asked with a question mark is not a question about buying, unless
+            # it names a product or an option ("ça va ? le 3 existe en M ?")
+            if not any(s.kind in _SHOPPING_SPANS for s in clause.spans):
+                clause.flags.discard("question")
 
     def _cart_move(self, clause: Clause, tokens: list[str]) -> None:
         """The viewer's cart or order, and what stands just before it: "to my cart", "dans

@@ -291,3 +291,25 @@ def test_sms_and_slang_claims_with_thanks(parsers, catalog, language) -> None:
     assert result.intent == "buy" and [(i.sku, i.options.get("color")) for i in result.items] == [
         (product.sku, color)
     ], result
+
+
+SMALL_TALK = {
+    "fr": "ça va ? c'est quoi la musique ?",
+    "en": "how are you? where are you from?",
+    "es": "¿qué tal? ¿de dónde eres?",
+    "de": "wie geht's? welches Lied ist das?",
+    "it": "come stai? di dove sei?",
+}
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_small_talk_asked_is_other(parsers, catalog, language) -> None:
+    result = parsers[catalog].parse(SMALL_TALK[language], FIRST[catalog].sku)
+    assert result.intent == "other" and result.items == (), result
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_small_talk_then_a_product_question_is_a_question(parsers, catalog, language) -> None:
+    text = SMALL_TALK[language] + " " + PRICE[language].format(code=SECOND[catalog].code)
+    result = parsers[catalog].parse(text, FIRST[catalog].sku)
+    assert result.intent == "question", result
