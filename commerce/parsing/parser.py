@@ -441,11 +441,14 @@ class IntentParser:
             clause.flags.add("question")  # "la gorra es ajustable", "is it waterproof"
         if clause.ends_with_question:
             clause.flags.add("question")
-        if "chat" in clause.flags and "question" in clause.flags:
-            # small talk asked with a question mark is not a question about buying, unless
-            # it names a product or an option ("ça va ? le 3 existe en M ?")
-            if not any(s.kind in _SHOPPING_SPANS for s in clause.spans):
-                clause.flags.discard("question")
+        # small talk asked with a question mark is not a question about buying, unless it
+        # names a product or an option ("ça va ? le 3 existe en M ?")
+        if (
+            "chat" in clause.flags
+            and "question" in clause.flags
+            and not any(s.kind in _SHOPPING_SPANS for s in clause.spans)
+        ):
+            clause.flags.discard("question")
 
     def _cart_move(self, clause: Clause, tokens: list[str]) -> None:
         """The viewer's cart or order, and what stands just before it: "to my cart", "dans
