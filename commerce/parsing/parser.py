@@ -27,8 +27,6 @@ from commerce.parsing.text import normalize, tokenize, uppercase_sizes
 CACHE_SIZE = 50_000
 MAX_TOKENS = 120
 MAX_QUANTITY = 20
-# span kinds that make a question one about buying
-_SHOPPING_SPANS = frozenset({"code", "name", "color", "size_word", "size_number", "number"})
 _SMALL_COUNT = 4  # "2 in black": a number this small before a colour may be a count
 _COUNT_NOT_SIZE = 10  # after "le prendo": up to this a number is a count, above it a size
 _X_QTY = re.compile(r"^x(\d{1,2})$")
@@ -293,6 +291,13 @@ class IntentParser:
 
     # -- one clause -----------------------------------------------------------------------
 
+    @staticmethod
+    def _small_talk(clause: Clause) -> None:
+        """Small talk asked with a question mark is not a question about buying, unless it
+        names a product or an option ("ça va ? le 3 existe en M ?")."""
+        if "chat" in clause.flags and "question" in clause.flags and not clause.frames:
+            clause.flags.discard("question")
+
     def _read_clause(
         self,
         clause: Clause,
@@ -340,6 +345,7 @@ class IntentParser:
             prev = span
         clause.frames = reading.frames
         clause.unknown = reading.unknown
+        self._small_talk(clause)
         return reading.product_ctx
 
     def _colour_of_another(self, reading: _Reading, span: Span) -> bool:
@@ -441,14 +447,6 @@ class IntentParser:
             clause.flags.add("question")  # "la gorra es ajustable", "is it waterproof"
         if clause.ends_with_question:
             clause.flags.add("question")
-        # small talk asked with a question mark is not a question about buying, unless it
-        # names a product or an option ("ça va ? le 3 existe en M ?")
-        if (
-            "chat" in clause.flags
-            and "question" in clause.flags
-            and not any(s.kind in _SHOPPING_SPANS for s in clause.spans)
-        ):
-            clause.flags.discard("question")
 
     def _cart_move(self, clause: Clause, tokens: list[str]) -> None:
         """The viewer's cart or order, and what stands just before it: "to my cart", "dans
@@ -739,6 +737,11 @@ class IntentParser:
         """A claim word with a negation right before ("ne prends pas") or after ("prends pas")."""
         before = spans[max(0, position - 2) : position]
         after = spans[position + 1 : position + 2]
+        skipped = position + 1
+        while skipped < min(len(spans), position + 3) and spans[skipped].kind in ("word", "filler"):
+            skipped += 1  # "ich nehme diesmal nichts", "je prends aujourd'hui rien"
+        if skipped > position + 1:
+            after = spans[skipped : skipped + 1]
         return any(s.kind == "negator" for s in before) or any(
             s.kind == "negator" and s.value is None for s in after
         )

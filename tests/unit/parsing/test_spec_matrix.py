@@ -313,3 +313,31 @@ def test_small_talk_then_a_product_question_is_a_question(parsers, catalog, lang
     text = SMALL_TALK[language] + " " + PRICE[language].format(code=SECOND[catalog].code)
     result = parsers[catalog].parse(text, FIRST[catalog].sku)
     assert result.intent == "question", result
+
+
+REACTION = {
+    "fr": "vous avez vu ce prix ?!",
+    "en": "omg who else is obsessed?",
+    "es": "¿habéis visto el color?",
+    "de": "habt ihr gesehen wie schön?",
+    "it": "avete visto che colore?",
+}
+NOTHING_TODAY = {
+    "fr": "je prends aujourd'hui rien, je regarde",
+    "en": "not taking anything today, just watching",
+    "es": "hoy no compro nada",
+    "de": "ich nehme diesmal nichts",
+    "it": "oggi non prendo niente",
+}
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_reactions_with_a_question_mark_are_other(parsers, catalog, language) -> None:
+    result = parsers[catalog].parse(REACTION[language], FIRST[catalog].sku)
+    assert result.intent == "other", result
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_taking_nothing_is_not_a_claim(parsers, catalog, language) -> None:
+    result = parsers[catalog].parse(NOTHING_TODAY[language], FIRST[catalog].sku)
+    assert result.intent == "other" and result.items == (), result
