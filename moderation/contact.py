@@ -121,9 +121,28 @@ def _spelled_digits(tokens: tuple[str, ...], number_words: dict[str, int]) -> li
     return runs
 
 
+# a user name: three letters or more, then a digit, an underscore or a dot inside
+# ("anna.b92", "anna_b", "annab92"); not a product code ("M2", "A12")
+_HANDLE_WORD = re.compile(
+    r"(?<![\w@.])[a-z]{3,}[a-z0-9]*(?:[._][a-z0-9]+|\d[a-z0-9]*)+(?![\w@])", re.I
+)
+# "plus 33 6…", "più 39 347…": the international prefix said in words
+_PLUS_WORD = re.compile(r"\b(?:plus|più|piu|más|mas)\s+(?=\d)", re.I)
+
+
+def _named_account(text: str, tokens: tuple[str, ...], names: frozenset[str]) -> bool:
+    """A messaging app or a mailbox named, and a user name written with it ("telegram:
+    anna92", "my gmail is anna.b92")."""
+    return any(t in names for t in tokens) and bool(_HANDLE_WORD.search(text))
+
+
 def has_contact(text: str, tokens: tuple[str, ...], lexicon: ModerationLexicon) -> bool:
     """Phone numbers, e-mail addresses, messaging handles ("WhatsApp me", "telegram @x")."""
+    if _PLUS_WORD.search(text):
+        text = _PLUS_WORD.sub("+", text)
     if _EMAIL.search(text) or has_phone(text, tokens, lexicon):
+        return True
+    if _named_account(text, tokens, lexicon.email_providers | lexicon.messaging_apps):
         return True
     if any(
         9 <= len(run) <= 15 and len(set(run)) > 2 and run not in _COUNTING

@@ -201,6 +201,7 @@ class ModerationLexicon:
     third_person: frozenset[str]
     order_words: PhraseSet
     hate_patterns: re.Pattern[str] | None = None
+    email_providers: frozenset[str] = frozenset()  # "gmail", "hotmail": a mailbox named
     number_words: dict[str, int] = field(default_factory=dict)  # "six", "douze", "sechzig"
     strong_emoji: frozenset[str] = frozenset()  # suggestive on their own ("🍑", "🥵")
     weak_emoji: frozenset[str] = frozenset()  # suggestive beside a word that is ("😏")
@@ -265,6 +266,9 @@ def load_lexicon() -> ModerationLexicon:
         third_person=frozenset(word_lists["third_person"]),
         order_words=order_words,
         hate_patterns=re.compile("|".join(hate_patterns), re.I) if hate_patterns else None,
+        email_providers=frozenset(
+            p for p in common["email_providers"] if "." not in p and p != "live"
+        ),
         number_words={
             "".join(words(word)): int(value) for word, value in common["number_words"].items()
         },

@@ -64,6 +64,10 @@ def test_numbers_and_app_names_alone_stay(fresh_judge: Judge, text: str) -> None
         "ruf an: null eins sieben sechs, vier fünf sechs, sieben acht neun",
         "écrivez-moi au O6 l2 34 S6 78",  # an S for a 5
         "contattami su IG @trucchi_di_sara",
+        "écris moi anna.b92 at gmail",  # a mailbox named with its user name
+        "my gmail is annab92",
+        "telegram: annab92",
+        "whatsapp plus 33 6 12 34 56 78",  # the "+" said in words
     ],
 )
 def test_numbers_spelled_out_and_handles_are_contact(fresh_judge: Judge, text: str) -> None:
@@ -77,6 +81,9 @@ def test_numbers_spelled_out_and_handles_are_contact(fresh_judge: Judge, text: s
         "one two three four five six seven eight nine ten lol",  # counting
         "je prends deux noirs, trois blancs et un rouge",
         "due nere e tre bianche taglia 38 40 42",
+        "I use gmail, the confirmation never came",
+        "j'ai vu sur insta le modèle A12 en noir",  # a product code, not a user name
+        "je prends plus 2 en M",
     ],
 )
 def test_counting_and_counts_are_not_phone_numbers(fresh_judge: Judge, text: str) -> None:
