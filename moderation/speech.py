@@ -319,7 +319,8 @@ def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:
         promise = has("promise") and bool(found.words_of("promise") - found.words_of("earn"))
         scam = bool(promise or way_out or (has("earn") >= 2 and amount) or (amount and percent))
     if not scam and has("elsewhere"):
-        scam = bool(has("cheaper") or has("discount")) or (way_out and not asks)
+        # "même sweat à 15€ sur mon compte", "link in bio": the sender's own shop
+        scam = bool(has("cheaper") or has("discount") or amount) or (way_out and not asks)
     if not scam and has("cheaper"):
         scam = firm or (bool(has("private")) and not asks)
     if not scam and (has("discount") or percent):

@@ -326,3 +326,29 @@ def test_stereotypes_and_calls_to_keep_a_group_out(text: str) -> None:
 )
 def test_group_words_in_shopping_talk_are_not_hate(text: str) -> None:
     assert "hate" not in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "same hoodie 20€ on my page, link in bio",
+        "gleicher Hoodie billiger in meinem Profil",
+        "stessa felpa a metà prezzo sul mio profilo",
+        "vendo lo stesso modello a 30€, scrivimi",
+    ],
+)
+def test_the_senders_own_shop_with_a_price_is_a_scam(text: str) -> None:
+    assert "scam" in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I posted my outfit on my insta, love it",
+        "I have the same one in black, love it",
+        "I have the same jacket from last year",
+        "gleiche Größe wie letztes Mal bitte",
+    ],
+)
+def test_a_buyer_talking_of_their_own_things_is_no_scammer(text: str) -> None:
+    assert text_categories(text, POLICY) == ()
