@@ -341,3 +341,32 @@ def test_reactions_with_a_question_mark_are_other(parsers, catalog, language) ->
 def test_taking_nothing_is_not_a_claim(parsers, catalog, language) -> None:
     result = parsers[catalog].parse(NOTHING_TODAY[language], FIRST[catalog].sku)
     assert result.intent == "other" and result.items == (), result
+
+
+SOLD_TO_ME = {
+    "fr": "vendu !",
+    "en": "sold!",
+    "es": "vendido!",
+    "de": "gekauft!",
+    "it": "venduto a me",
+}
+BOUGHT_BEFORE = {
+    "fr": "je l'ai déjà acheté la semaine dernière",
+    "en": "already got mine last week",
+    "es": "ya lo tengo del año pasado",
+    "de": "hab ich schon gekauft",
+    "it": "l'ho già preso l'anno scorso",
+}
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_sold_to_me_is_a_claim(parsers, catalog, language) -> None:
+    product = FIRST[catalog]
+    result = parsers[catalog].parse(SOLD_TO_ME[language], product.sku)
+    assert result.intent == "buy" and _items(result) == [(product.sku, 1)], result
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_bought_before_is_not_a_claim(parsers, catalog, language) -> None:
+    result = parsers[catalog].parse(BOUGHT_BEFORE[language], FIRST[catalog].sku)
+    assert result.intent == "other", result
