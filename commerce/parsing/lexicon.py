@@ -30,6 +30,7 @@ PHRASE_CATEGORIES = (
     "request_claims",
     "feature_questions",
     "chat_questions",
+    "instead",
 )
 WORD_CATEGORIES = ("size_markers", "product_articles", "joiners", "units")
 

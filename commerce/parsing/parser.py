@@ -271,8 +271,23 @@ class IntentParser:
         clauses: list[Clause] = []
         current: list[Span] = []
         after_but = False
+        refused_at: set[int] = set()
         but_words = self.lexicon.but_words
+        refused = False  # after "instead of": the clause names what is not taken
         for span in spans:
+            if span.kind == "instead":
+                if current:
+                    clauses.append(Clause(current, after_but=after_but))
+                    current = []
+                    after_but = False
+                refused = True
+                continue
+            if refused and not current:
+                current.append(span)
+                clauses_refused = len(clauses)
+                refused = False
+                refused_at.add(clauses_refused)
+                continue
             if span.kind == "break":
                 if current:
                     clauses.append(
@@ -287,6 +302,8 @@ class IntentParser:
             current.append(span)
         if current:
             clauses.append(Clause(current, after_but=after_but))
+        for index in refused_at:
+            clauses[index].flags |= {"negation", "refused"}  # "statt dem Hoodie": not taken
         return clauses
 
     # -- one clause -----------------------------------------------------------------------
@@ -439,7 +456,11 @@ class IntentParser:
             clause.negated = True
         if not clause.withdrawn:
             self._cart_move(clause, tokens)
-        if clause.negated and "cancel" not in clause.flags and self._finally(clause, tokens):
+        if (
+            clause.negated
+            and not clause.flags & {"cancel", "refused"}
+            and self._finally(clause, tokens)
+        ):
             clause.flags.add("cancel")  # "finalement je prends pas", "al final no me llevo"
             clause.withdrawn = True
             clause.negated = clause.strong_claim = clause.weak_claim = False
@@ -1143,7 +1164,10 @@ class IntentParser:
         )
         # Talk of the past, a refusal or a wish elsewhere in the comment makes a bare option
         # commentary; "une pour ma mère" (someone it is for) does not.
-        any_blocked = any(c.negated or c.flags & {"conditional", "past"} for c in clauses)
+        any_blocked = any(
+            (c.negated and "refused" not in c.flags) or c.flags & {"conditional", "past"}
+            for c in clauses
+        )
         claiming = (
             []
             if taken_back

@@ -123,3 +123,18 @@ def test_a_small_bare_number_before_a_colour_counts_the_product_on_screen(
 ) -> None:
     result = IntentParser(CODES_AND_COUNTS).parse(text, featured)
     assert [(i.sku, i.quantity, dict(i.options)) for i in result.items] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je prends l'eau rose au lieu du cabas",
+        "I'll take the eau rose instead of the cabas",
+        "quiero el eau rose en vez del cabas",
+        "ich nehme doch lieber das Eau Rose statt dem Cabas",
+        "prendo l'eau rose invece del cabas",
+    ],
+)
+def test_what_comes_after_instead_of_is_not_taken(text: str) -> None:
+    result = IntentParser(SHARED_WORDS).parse(text, "TOTE")
+    assert result.intent == "buy" and [i.sku for i in result.items] == ["EAU"], result
