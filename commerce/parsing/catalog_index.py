@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from commerce.catalog import Catalog, CatalogProduct
 from commerce.parsing.lexicon import Lexicon
@@ -244,7 +244,7 @@ class CatalogIndex:
             for w in words
             if w[0] == token[0]
             and w != token
-            and Levenshtein.distance(w, token) <= 1
+            and OSA.distance(w, token) <= 1  # one letter wrong, missing, extra or swapped
             # a wrong letter in a short word is as often another word ("short", "shirt")
             and (len(w) != len(token) or len(token) >= _TYPO_SUBSTITUTION_MIN)
         }

@@ -42,6 +42,8 @@ CATALOG = Catalog(
         ("I want the trensh", "TRENCH"),
         ("lo prendo la colana", "COLLANA"),
         ("je veux odete en noir", "TRENCH"),
+        ("la robe rosaile en noir", "ROSALIE"),  # two letters swapped
+        ("the neckalce please", "COLLANA"),
     ],
 )
 def test_one_typo(text: str, sku: str) -> None:
