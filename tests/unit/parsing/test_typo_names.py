@@ -43,7 +43,7 @@ CATALOG = Catalog(
         ("lo prendo la colana", "COLLANA"),
         ("je veux odete en noir", "TRENCH"),
         ("la robe rosaile en noir", "ROSALIE"),  # two letters swapped
-        ("the neckalce please", "COLLANA"),
+        ("I want the neckalce", "COLLANA"),
     ],
 )
 def test_one_typo(text: str, sku: str) -> None:
