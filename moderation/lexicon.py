@@ -98,6 +98,9 @@ CONCEPTS = (
 )
 
 Pattern = tuple[str, ...]
+_JOINED_MIN = 5  # shorter phrases are too often inside innocent letters spaced apart
+_MASKED_WORDS = 2  # starred words read in one message (each may have a few readings)
+_MASKED = re.compile(r"(?<![\w*])[^\W\d_]+\*+[^\W\d_]*(?![\w*])|(?<![\w*])\*+[^\W\d_]+(?![\w*])")
 
 
 def _compile(phrase: str) -> Pattern | None:
@@ -206,8 +209,27 @@ class ModerationLexicon:
     strong_emoji: frozenset[str] = frozenset()  # suggestive on their own ("🍑", "🥵")
     weak_emoji: frozenset[str] = frozenset()  # suggestive beside a word that is ("😏")
 
+    # offensive words by length, to read one written with a letter starred out ("f*ck")
+    maskable: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    # phrases that remove on their own, written as one word ("sendnudes"), by category: to
+    # find in letters spaced apart ("s e n d n u d e s")
+    joined_offensive: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
     def __hash__(self) -> int:  # one per process; lets rule functions cache on it
         return id(self)
+
+    def unmaskings(self, text: str) -> list[str]:
+        """Readings of a text whose words have letters starred out ("f*ck", "p*te", "c*l"):
+        each starred word replaced by an offensive word it can be (a few readings when it
+        can be several, "f*ck" being "fuck" or "fick"); none when no word fits."""
+        readings = [text]
+        for match in list(_MASKED.finditer(text))[:_MASKED_WORDS]:
+            word = match.group(0)
+            pattern = re.compile("".join("." if c == "*" else re.escape(c) for c in word.lower()))
+            fits = [w for w in self.maskable.get(len(word), ()) if pattern.fullmatch(w)]
+            if fits:
+                readings = [r.replace(word, fit, 1) for r in readings for fit in fits[:3]]
+        return [r for r in readings if r != text]
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -253,6 +275,32 @@ def load_lexicon() -> ModerationLexicon:
         for phrase in data.get("order_words", []):
             order_words.add(phrase)
     common = _read("common.json")
+    offensive_entries = [
+        phrase.rstrip("*")
+        for entry in sorted(p.name for p in folder.iterdir() if p.name.endswith(".json"))
+        if entry != "common.json"
+        for category in OFFENSIVE
+        for phrase in _read(entry).get(category, [])
+    ]
+    maskable: dict[int, set[str]] = {}
+    for phrase in offensive_entries:
+        for token in words(phrase):  # "fuck" of "fuck you", "cul" of "ton cul"
+            if len(token) >= 3 and token.isalpha():
+                maskable.setdefault(len(token), set()).add(token)
+    joined = {
+        category: tuple(
+            sorted(
+                {
+                    "".join(words(p.rstrip("*")))
+                    for entry in sorted(f.name for f in folder.iterdir() if f.name != "common.json")
+                    if entry.endswith(".json")
+                    for p in _read(entry).get(category, [])
+                    if len("".join(words(p.rstrip("*")))) >= _JOINED_MIN
+                }
+            )
+        )
+        for category in ("insult_strong", "sexual", "hate")
+    }
     return ModerationLexicon(
         phrases=phrases,
         concepts=concepts,
@@ -272,6 +320,8 @@ def load_lexicon() -> ModerationLexicon:
         number_words={
             "".join(words(word)): int(value) for word, value in common["number_words"].items()
         },
+        maskable={size: tuple(sorted(found)) for size, found in maskable.items()},
+        joined_offensive=joined,
         strong_emoji=frozenset(common["suggestive_emoji"]["strong"]),
         weak_emoji=frozenset(common["suggestive_emoji"]["weak"]),
     )

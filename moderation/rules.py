@@ -38,6 +38,19 @@ def text_categories(text: str, policy: ModerationPolicy) -> tuple[str, ...]:
     hits = speech_hits(
         text, folded, tokens, lexicon, policy.protected_names, policy.blocked_words, link, contact
     )
+    if "*" in text:
+        # "f*ck you", "t'es une p*te": what the starred words can be, read too
+        for reading in lexicon.unmaskings(text):
+            hits = hits | speech_hits(
+                reading,
+                fold(reading),
+                words(reading),
+                lexicon,
+                policy.protected_names,
+                policy.blocked_words,
+                link,
+                contact,
+            )
     for category, found in (
         ("scam", hits.scam),
         ("hate", hits.hate),

@@ -42,6 +42,15 @@ class SpeechHits:
     scam: bool = False
     blocked: bool = False
 
+    def __or__(self, other: SpeechHits) -> SpeechHits:
+        return SpeechHits(
+            self.insult or other.insult,
+            self.hate or other.hate,
+            self.sexual or other.sexual,
+            self.scam or other.scam,
+            self.blocked or other.blocked,
+        )
+
 
 class _Found:
     """Lazy lookups of one message's tokens in the lexicon (each set searched at most once)."""
@@ -188,6 +197,12 @@ def speech_hits(
         or bool(lexicon.hate_patterns and lexicon.hate_patterns.search(folded))
     )
     sexual = bool(found.phrase("sexual")) or _sexual(found, text, protected)
+    runs = spaced_runs(text) if not (insult and hate and sexual) else []
+    if runs:  # "s e n d  n u d e s", "c o n n a s s e": phrases inside the joined letters
+        joined = lexicon.joined_offensive
+        insult = insult or any(j in r for r in runs for j in joined["insult_strong"])
+        hate = hate or any(j in r for r in runs for j in joined["hate"])
+        sexual = sexual or any(j in r for r in runs for j in joined["sexual"])
     scam = _is_scam(text, found, link, contact)
     blocked = bool(blocked_words) and _has_blocked(text, tokens, blocked_words)
     return SpeechHits(insult, hate, sexual, scam, blocked)

@@ -352,3 +352,27 @@ def test_the_senders_own_shop_with_a_price_is_a_scam(text: str) -> None:
 )
 def test_a_buyer_talking_of_their_own_things_is_no_scammer(text: str) -> None:
     assert text_categories(text, POLICY) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("f*ck you Julie", "insult"),  # a letter starred out
+        ("Julie t'es une s*lope", "insult"),
+        ("Julie ton c*l", "sexual"),
+        ("Julie sei una tr**a", "insult"),
+        ("s e n d  n u d e s", "sexual"),  # a phrase in letters spaced apart
+        ("c o n n a s s e", "insult"),
+        ("send n00dz", "sexual"),
+    ],
+)
+def test_starred_and_spaced_out_words_are_read(text: str, category: str) -> None:
+    assert category in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["c'est trop b*au", "*** SOLD ***", "Julie *câlin*", "t r o p  b e a u", "le 3*4 en M"],
+)
+def test_stars_and_spaces_in_buyer_talk_stay(text: str) -> None:
+    assert text_categories(text, POLICY) == ()
