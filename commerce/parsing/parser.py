@@ -454,6 +454,8 @@ class IntentParser:
             clause.strong_claim = clause.weak_claim = clause.negated = False
         if "negation" in clause.flags and not clause.withdrawn:
             clause.negated = True
+        if clause.after_but and spans and spans[0].kind == "negator" and not clause.strong_claim:
+            clause.negated = True  # "je le veux mais pas en navy": not that one
         if not clause.withdrawn:
             self._cart_move(clause, tokens)
         if (
@@ -966,10 +968,12 @@ class IntentParser:
             return current
         if site.next_kind == "times" and site.code_sku is not None and number.isdigit():
             after = spans[position + 2] if position + 2 < len(spans) else None
-            count_after = after is not None and after.kind == "number"
-            if int(number) > _COUNT_NOT_SIZE or (
-                count_after and self.index.code_sku(str(after.value)) is None
-            ):
+            plain_count_after = (
+                after is not None
+                and after.kind == "number"
+                and self.index.code_sku(str(after.value)) is None
+            )
+            if int(number) > _COUNT_NOT_SIZE or plain_count_after:
                 # "102 x 2", "14 x 3": the product, then its count
                 clause.has_code_ref = True
                 frame = Frame(sku=site.code_sku, explicit_ref=True)

@@ -37,8 +37,9 @@ _ELIDED = {
 _LONE_J = re.compile(r"\bj(?= )")
 _REPEATS = re.compile(r"([a-wyz])\1{2,}")  # "moiii" -> "moi"; x is kept for XXL
 _TOKEN = re.compile(r"\+\d+|\d+(?:[.,]\d+)?|[a-z]+\d*|[?!.,;:#+&/€$£%]")
-# "n°3", "nr. 5", "nro 7", "num. 2", "no. 4": the number of an article
-_NUMERO = re.compile(r"\b(?:n\s*[°º]|nr\.?|nro\.?|num\.|no\.)\s*(?=\d)")
+# "n°3", "nr. 5", "nro 7", "num. 2", "no. 4", "No 4": the number of an article ("no" before
+# anything else is a negation: "la quiero pero no en L")
+_NUMERO = re.compile(r"\b(?:n\s*[°º]|nr\.?|nro\.?|num\.|no\.?)\s*(?=\d)")
 
 
 def fold(text: str) -> str:

@@ -370,3 +370,21 @@ def test_sold_to_me_is_a_claim(parsers, catalog, language) -> None:
 def test_bought_before_is_not_a_claim(parsers, catalog, language) -> None:
     result = parsers[catalog].parse(BOUGHT_BEFORE[language], FIRST[catalog].sku)
     assert result.intent == "other", result
+
+
+BUT_NOT = {
+    "fr": "je le veux mais pas en {other}, en {color}",
+    "en": "I want it but not in {other}, in {color}",
+    "es": "lo quiero pero no en {other}, en {color}",
+    "de": "ich will es, aber nicht in {other}, in {color}",
+    "it": "lo voglio, però non in {other}, in {color}",
+}
+
+
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_an_option_refused_after_but_is_not_taken(parsers, catalog, language) -> None:
+    product = FIRST[catalog]
+    color, other = product.options["color"]
+    text = BUT_NOT[language].format(other=other, color=color)
+    result = parsers[catalog].parse(text, product.sku)
+    assert [(i.sku, i.options.get("color")) for i in result.items] == [(product.sku, color)]
