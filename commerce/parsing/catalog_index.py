@@ -48,6 +48,10 @@ def _inflections(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
             forms.append((*head, last + suffix))
         if last.endswith("e"):
             forms.append((*head, last[:-1]))
+        # Italian plurals: "matrimoniale" -> "matrimoniali", "nero" -> "neri", "rossa" -> "rosse"
+        for ending, plural in (("e", "i"), ("o", "i"), ("a", "e")):
+            if last.endswith(ending):
+                forms.append((*head, last[: -len(ending)] + plural))
     return forms
 
 
@@ -189,6 +193,11 @@ class CatalogIndex:
                 if not tokens:
                     continue
                 folded = "".join(tokens)
+                letter = lexicon.sizes.get(tokens) if is_size else None
+                if letter is not None:
+                    # "piccola", "grande": a size named in words reaches its letter too
+                    # ("small", "S", "petit"), unless two values share it
+                    info.letter_sizes.setdefault(letter.lower(), hit)
                 if len(tokens) == 1 and _LETTER_SIZE.match(folded):
                     info.letter_sizes[folded] = hit
                     info.size_option = info.size_option or option

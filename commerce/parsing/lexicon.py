@@ -47,6 +47,7 @@ class Lexicon:
     sizes: dict[tuple[str, ...], str] = field(default_factory=dict)
     colors: dict[tuple[str, ...], str] = field(default_factory=dict)
     color_families: dict[str, str] = field(default_factory=dict)  # shade -> its broad colour
+    named_sizes: dict[tuple[str, ...], str] = field(default_factory=dict)  # "matrimoniale"
     words: dict[str, set[str]] = field(default_factory=dict)
     weak_claims: set[tuple[str, ...]] = field(default_factory=set)
     fillers: set[str] = field(default_factory=set)
@@ -99,7 +100,8 @@ class Lexicon:
 
     def concept_of_value(self, value: str) -> set[str]:
         """The color concepts a catalog value names in any language ("noir" -> {"black"})."""
-        concept = self.colors.get(phrase_tokens(value))
+        tokens = phrase_tokens(value)
+        concept = self.colors.get(tokens) or self.named_sizes.get(tokens)
         return {concept} if concept else set()
 
     def knows_word(self, word: str) -> bool:
@@ -139,7 +141,11 @@ def load_lexicon() -> Lexicon:
     _add_word_sets(lexicon, [*languages, common])
     lexicon.languages = tuple(data["language"] for data in languages)
     for key, meanings in lexicon.squeezed.items():
-        lexicon.phrases.setdefault(key, meanings)
+        # a squeezed spelling that is a word of its own is that word ("doublee" squeezes
+        # to "double", a bed size)
+        own_word = key in lexicon.colors or key in lexicon.named_sizes or key in lexicon.sizes
+        if not own_word:
+            lexicon.phrases.setdefault(key, meanings)
     return lexicon
 
 
@@ -155,6 +161,11 @@ def _add_language(lexicon: Lexicon, data: dict[str, Any]) -> None:
         lexicon.quantities[phrase_tokens(word)] = int(number)
     for word, size in data.get("sizes", {}).items():
         lexicon.sizes[phrase_tokens(word)] = size
+    for concept, words in data.get("named_sizes", {}).items():
+        for word in words:
+            tokens = phrase_tokens(word)
+            lexicon.named_sizes.setdefault(tokens, concept)
+            lexicon.max_len = max(lexicon.max_len, len(tokens))
     for concept, words in data.get("colors", {}).items():
         for word in words:
             tokens = phrase_tokens(word)

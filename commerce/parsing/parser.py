@@ -220,6 +220,8 @@ class IntentParser:
             return Span(i, i + length, "name", index.names[key], color=lex.colors.get(key))
         if key in lex.colors:
             return Span(i, i + length, "color", lex.colors[key])
+        if key in lex.named_sizes and (length > 1 or len(key[0]) > 2):
+            return Span(i, i + length, "size_concept", lex.named_sizes[key])
         if key in lex.sizes:
             return Span(i, i + length, "size_word", lex.sizes[key])
         if key in lex.quantities and length > 1:
@@ -355,7 +357,7 @@ class IntentParser:
                     reading.product_ctx = reading.current.sku
             elif kind in ("qty", "plus"):
                 self._read_count(reading, spans, position, tokens, prev)
-            elif kind in ("color", "size_word", "size_number", "word"):
+            elif kind in ("color", "size_word", "size_number", "size_concept", "word"):
                 used = self._read_option(reading, spans, position, tokens, uppers, prev)
                 if used > 1:
                     skip_until = position + used
@@ -839,6 +841,8 @@ class IntentParser:
             return hit, 1
         if span.kind == "size_word":
             return info.letter_sizes.get(str(span.value).lower()), 1
+        if span.kind == "size_concept":
+            return info.concepts.get(str(span.value)), 1
         if span.kind == "size_number":
             return info.numeric_sizes.get(str(span.value)), 1
         if span.kind == "word":
