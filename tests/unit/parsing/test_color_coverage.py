@@ -119,7 +119,7 @@ def _one_product(values: tuple[str, ...]) -> Catalog:
         # the broad colour reaches the product's only shade of it
         (("tannengrün", "weiss"), "I'll take it in green", "tannengrün"),
         (("Vert Sapin", "Noir"), "lo quiero en verde", "Vert Sapin"),
-        (("Midnight", "navy"), "je le prends en bleu", "navy"),
+        (("Orage", "navy"), "je le prends en bleu", "navy"),
         # a shade reaches the product's only value of its colour
         (("ecru", "black"), "ich nehme es in elfenbein", "ecru"),
         (("arena", "negro"), "I'll take it in beige", "arena"),
