@@ -376,3 +376,31 @@ def test_starred_and_spaced_out_words_are_read(text: str, category: str) -> None
 )
 def test_stars_and_spaces_in_buyer_talk_stay(text: str) -> None:
     assert text_categories(text, POLICY) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("this host is trash", "insult"),
+        ("nobody wants to see your face Julie", "insult"),
+        ("Julie you'd be hotter with less on 😏", "sexual"),
+        ("i neri puzzano", "hate"),
+    ],
+)
+def test_more_abuse_in_plain_words(text: str, category: str) -> None:
+    assert category in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this bag is trash quality tbh",
+        "worst lighting ever today haha",
+        "la app es una basura, cómo pago?",
+        "these go hard 🔥🔥",
+        "stupid fresh, I'll take 2",
+        "my bf is fat lol will XXL fit him?",
+    ],
+)
+def test_streetwear_slang_and_complaints_about_things_stay(text: str) -> None:
+    assert text_categories(text, POLICY) == ()
