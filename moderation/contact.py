@@ -144,6 +144,8 @@ def has_contact(text: str, tokens: tuple[str, ...], lexicon: ModerationLexicon) 
         return True
     if _named_account(text, tokens, lexicon.email_providers | lexicon.messaging_apps):
         return True
+    if lexicon.concepts["number_request"].find(tokens):
+        return True  # "pásame tu número": a phone number asked for, to go off the chat
     if any(
         9 <= len(run) <= 15 and len(set(run)) > 2 and run not in _COUNTING
         for run in _spelled_digits(tokens, lexicon.number_words)

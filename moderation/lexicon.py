@@ -93,6 +93,7 @@ CONCEPTS = (
     "possessive",  # "my": "my gay friends" are people the speaker knows, not a group
     "missing_out",  # "ne devraient pas rater": a modal that urges, not one that excludes
     "innuendo",  # what a suggestive comment to a person talks of: my place, lips, slowly
+    "number_request",  # "give me your number", "pásame tu número": contact asked for
     "credentials",  # what only a thief asks for: card numbers, bank details, codes
     "time_words",  # "ce soir", "this evening": a demonstrative that names no product
 )

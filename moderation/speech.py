@@ -264,6 +264,10 @@ def _sexual(found: _Found, text: str, protected: frozenset[str]) -> bool:
     product ("le haut se porte sans soutien-gorge ?" asks about a product)."""
     lexicon, tokens = found.lexicon, found.tokens
     cues = _spans(lexicon.concepts["sexual_cues"], tokens)
+    if cues:
+        # "show us more colours", "enséñanos más colores": a product right after the words
+        _, products, _, _ = _positions(found, text, protected)
+        cues = [(s, e) for s, e in cues if not any(0 < p - e <= 2 for p in products)]
     if cues and _aimed(found, text, protected, cues):
         return True
     if _suggestive(found, text, protected, bool(cues)):

@@ -404,3 +404,32 @@ def test_more_abuse_in_plain_words(text: str, category: str) -> None:
 )
 def test_streetwear_slang_and_complaints_about_things_stay(text: str) -> None:
     assert text_categories(text, POLICY) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Julie das vergüenza", "insult"),
+        ("Julie du Versager", "insult"),
+        ("Julie quiero verte en bikini", "sexual"),
+        ("Julie enséñanos más 😏", "sexual"),
+        ("Julie pásame tu número", "contact"),
+        ("Julie give me your number", "contact"),
+        ("Ihre Bestellung ist gesperrt, zahlen Sie 2€ per Überweisung", "scam"),
+    ],
+)
+def test_abuse_contact_and_scams_in_more_words(text: str, category: str) -> None:
+    assert category in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Julie show us more colours",  # a product right after: product talk
+        "Julie enséñanos más colores",
+        "le bikini existe en M ?",
+        "your number please? the order number I mean",
+    ],
+)
+def test_the_same_words_about_products_stay(text: str) -> None:
+    assert text_categories(text, POLICY) == ()
