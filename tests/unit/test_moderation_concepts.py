@@ -433,3 +433,15 @@ def test_abuse_contact_and_scams_in_more_words(text: str, category: str) -> None
 )
 def test_the_same_words_about_products_stay(text: str) -> None:
     assert text_categories(text, POLICY) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Julie envoie des photos coquines", "sexual"),
+        ("les femmes sont des idiotes", "hate"),
+        ("même sac moins cher sur mon insta", "scam"),
+    ],
+)
+def test_photos_asked_for_groups_called_names_and_own_shops(text: str, category: str) -> None:
+    assert category in text_categories(text, POLICY)
