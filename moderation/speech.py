@@ -184,7 +184,17 @@ def speech_hits(
     protected = _protected_words(protected_names)
     phrases = lexicon.phrases
 
-    insult = bool(found.phrase("insult_strong"))
+    strong = _spans(phrases["insult_strong"], tokens)
+    if strong:
+        # "sono una cretina, ho sbagliato taglia": a buyer calling themselves names
+        selves = [end for _, end in _spans(phrases["self"], tokens)]
+        people = {ps for ps, _, named in _positions(found, text, protected)[0] if named}
+        strong = [
+            (s, e)
+            for s, e in strong
+            if not any(0 < s - own <= 3 and not any(own < p < s for p in people) for own in selves)
+        ]
+    insult = bool(strong)
     if not insult:
         weak = _spans(phrases["insult_weak"], tokens)
         body = _spans(phrases["body_shaming"], tokens)

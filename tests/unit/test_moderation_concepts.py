@@ -445,3 +445,17 @@ def test_the_same_words_about_products_stay(text: str) -> None:
 )
 def test_photos_asked_for_groups_called_names_and_own_shops(text: str, category: str) -> None:
     assert category in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    ("text", "removed"),
+    [
+        ("sono una cretina, ho sbagliato taglia", False),  # a buyer calling themselves names
+        ("je suis une conne j'ai raté le 3", False),
+        ("I'm such a moron, wrong size", False),
+        ("je suis là, Julie connasse", True),  # someone named in between
+        ("I'm here you moron", True),
+    ],
+)
+def test_a_strong_word_said_of_oneself(text: str, removed: bool) -> None:
+    assert ("insult" in text_categories(text, POLICY)) is removed
