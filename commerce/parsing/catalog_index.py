@@ -110,7 +110,8 @@ class CatalogIndex:
         for product in catalog.products:
             self.products[product.sku] = self._index_product(product, lexicon)
             if product.code:
-                self.codes[fold(product.code).replace(" ", "")] = product.sku
+                # "C-7", "A 12": as viewers type them, letters and digits only ("c7", "a12")
+                self.codes[re.sub(r"[\W_]+", "", fold(product.code))] = product.sku
         self._index_names(catalog, lexicon)
         self._value_words = {
             word

@@ -170,6 +170,12 @@ class IntentParser:
                 span = self._match(key, i, length)
                 if span is not None:
                     break
+            if span is None and i + 1 < n and tokens[i].isalpha() and len(tokens[i]) <= 2:
+                # "A 12", "C-7": a code typed apart
+                sku = index.code_sku(tokens[i] + tokens[i + 1])
+                after = tokens[i + 2] if i + 2 < n else ""
+                if sku is not None and tokens[i + 1].isdigit() and after not in lex.amount_units:
+                    span = Span(i, i + 2, "code", sku)  # not "à 12 €"
             if span is None:
                 span = self._single(tokens[i], i)
             last = spans[-1] if spans else None

@@ -138,3 +138,31 @@ def test_a_small_bare_number_before_a_colour_counts_the_product_on_screen(
 def test_what_comes_after_instead_of_is_not_taken(text: str) -> None:
     result = IntentParser(SHARED_WORDS).parse(text, "TOTE")
     assert result.intent == "buy" and [i.sku for i in result.items] == ["EAU"], result
+
+
+LETTER_CODES = Catalog(
+    "EUR",
+    (
+        _coloured("JACKET", "A12", "Veste Alba", ("noir", "écru")),
+        _coloured("SHIRT", "C-7", "Chemise Cala", ("blanc", "bleu")),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("le A 12 en noir", [("JACKET", 1, {"color": "noir"})]),  # a code typed apart
+        ("C-7 en bleu", [("SHIRT", 1, {"color": "bleu"})]),
+        ("c7 blanc x2", [("SHIRT", 2, {"color": "blanc"})]),
+    ],
+)
+def test_codes_typed_apart_or_without_their_dash(
+    text: str, expected: list[tuple[str, int, dict[str, str]]]
+) -> None:
+    result = IntentParser(LETTER_CODES).parse(text, None)
+    assert [(i.sku, i.quantity, dict(i.options)) for i in result.items] == expected
+
+
+def test_a_price_after_a_is_not_a_code() -> None:
+    assert IntentParser(LETTER_CODES).parse("elle est à 12 € ?", "JACKET").items == ()
