@@ -10,6 +10,7 @@ import pytest
 
 from commerce.catalog import Catalog, CatalogProduct, CatalogVariant
 from commerce.parsing import IntentParser
+from tests.unit.parsing.builders import catalog, product
 
 LANGUAGES = ("en", "fr", "es", "de", "it")
 CLAIM = {
@@ -89,28 +90,13 @@ def test_every_colour_form_reaches_the_catalog_value(values_language: str) -> No
 def test_a_value_of_several_words_is_reached_through_its_colour(
     values: tuple[str, str], said: str, expected: str
 ) -> None:
-    product = CatalogProduct(
-        sku="CUP",
-        name="Tazza Alba",
-        price_minor=1200,
-        code="5",
-        options={"color": values},
-        variants=tuple(CatalogVariant(f"CUP-{n}", {"color": v}, 5) for n, v in enumerate(values)),
-    )
-    result = IntentParser(Catalog("EUR", (product,))).parse(said, "CUP")
+    cup = catalog(product("CUP", "5", "Tazza Alba", {"color": values}))
+    result = IntentParser(cup).parse(said, "CUP")
     assert [item.options.get("color") for item in result.items] == [expected]
 
 
 def _one_product(values: tuple[str, ...]) -> Catalog:
-    product = CatalogProduct(
-        sku="LAMP",
-        name="Lampada Neve",
-        price_minor=3000,
-        code="9",
-        options={"color": values},
-        variants=tuple(CatalogVariant(f"LAMP-{n}", {"color": v}, 5) for n, v in enumerate(values)),
-    )
-    return Catalog("EUR", (product,))
+    return catalog(product("LAMP", "9", "Lampada Neve", {"color": values}))
 
 
 @pytest.mark.parametrize(

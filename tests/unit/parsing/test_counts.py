@@ -7,6 +7,7 @@ import pytest
 
 from commerce.catalog import Catalog, CatalogProduct, CatalogVariant
 from commerce.parsing import IntentParser
+from tests.unit.parsing.builders import catalog, product
 
 
 def _product(sku: str, code: str) -> CatalogProduct:
@@ -69,23 +70,7 @@ def test_a_hash_number_is_a_code_and_the_count_comes_around_it(
     ],
 )
 def test_a_count_and_a_code_around_an_x(text: str, sku: str, quantity: int) -> None:
-    hoodie = CatalogProduct(
-        "HOODIE",
-        "Hoodie Dune",
-        6500,
-        "102",
-        (),
-        {"color": ("bleu", "gris")},
-        (CatalogVariant("HOODIE-B", {"color": "bleu"}, 5),),
-    )
-    cap = CatalogProduct(
-        "CAP",
-        "Casquette Dune",
-        2500,
-        "103",
-        (),
-        {"color": ("noir",)},
-        (CatalogVariant("CAP-N", {"color": "noir"}, 5),),
-    )
-    result = IntentParser(Catalog("EUR", (hoodie, cap))).parse(text, "HOODIE")
+    hoodie = product("HOODIE", "102", "Hoodie Dune", {"color": ("bleu", "gris")})
+    cap = product("CAP", "103", "Casquette Dune", {"color": ("noir",)})
+    result = IntentParser(catalog(hoodie, cap)).parse(text, "HOODIE")
     assert [(i.sku, i.quantity) for i in result.items] == [(sku, quantity)]

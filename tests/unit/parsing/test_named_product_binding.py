@@ -5,25 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from commerce.catalog import Catalog, CatalogProduct, CatalogVariant
+from commerce.catalog import CatalogProduct
 from commerce.parsing import IntentParser
+from tests.unit.parsing.builders import catalog, product
 
-
-def _product(sku: str, code: str, name: str, options: dict[str, tuple[str, ...]]) -> CatalogProduct:
-    first = {name: values[0] for name, values in options.items()}
-    return CatalogProduct(
-        sku, name, 4000, code, (), options, (CatalogVariant(f"{sku}-1", first, 5),)
-    )
-
-
-CATALOG = Catalog(
-    "EUR",
-    (
-        _product("TRAIL", "4", "Trail Kestrel", {"size": ("EU 40", "EU 41", "EU 42")}),
-        _product("SOAP", "6", "Savon Alpage", {"volume": ("100 ml", "250 ml")}),
-        _product("BEANIE", "9", "Bonnet Flocon", {"color": ("gris", "rouge")}),
-        _product("SCARF", "12", "Echarpe Brume", {"color": ("gris", "bleu")}),
-    ),
+CATALOG = catalog(
+    product("TRAIL", "4", "Trail Kestrel", {"size": ("EU 40", "EU 41", "EU 42")}),
+    product("SOAP", "6", "Savon Alpage", {"volume": ("100 ml", "250 ml")}),
+    product("BEANIE", "9", "Bonnet Flocon", {"color": ("gris", "rouge")}),
+    product("SCARF", "12", "Echarpe Brume", {"color": ("gris", "bleu")}),
 )
 
 
@@ -58,24 +48,13 @@ def test_a_count_of_a_code_is_still_a_count(parser: IntentParser) -> None:
 
 
 def _coloured(sku: str, code: str, name: str, colors: tuple[str, ...]) -> CatalogProduct:
-    return CatalogProduct(
-        sku,
-        name,
-        3000,
-        code,
-        (),
-        {"color": colors},
-        tuple(CatalogVariant(f"{sku}-{c}", {"color": c}, 5) for c in colors),
-    )
+    return product(sku, code, name, {"color": colors})
 
 
-SHARED_WORDS = Catalog(
-    "EUR",
-    (
-        _product("EAU", "1", "Eau Rose Ancienne", {"volume": ("30 ml", "50 ml")}),
-        _coloured("TOTE", "2", "Cabas Léon", ("rose", "noir", "camel")),
-        _product("COAT", "4", "Manteau Camel", {"size": ("S", "M", "L")}),
-    ),
+SHARED_WORDS = catalog(
+    product("EAU", "1", "Eau Rose Ancienne", {"volume": ("30 ml", "50 ml")}),
+    _coloured("TOTE", "2", "Cabas Léon", ("rose", "noir", "camel")),
+    product("COAT", "4", "Manteau Camel", {"size": ("S", "M", "L")}),
 )
 
 
@@ -98,13 +77,10 @@ def test_a_colour_word_does_not_pull_in_a_product_named_with_it(
     assert [(i.sku, dict(i.options)) for i in result.items] == expected
 
 
-CODES_AND_COUNTS = Catalog(
-    "EUR",
-    (
-        _coloured("SCARF", "2", "Foulard Iris", ("noir", "bleu")),
-        _coloured("TEE", "7", "Tee Onda", ("noir", "blanc")),
-        _coloured("CUP", "12", "Tasse Lune", ("blanc",)),
-    ),
+CODES_AND_COUNTS = catalog(
+    _coloured("SCARF", "2", "Foulard Iris", ("noir", "bleu")),
+    _coloured("TEE", "7", "Tee Onda", ("noir", "blanc")),
+    _coloured("CUP", "12", "Tasse Lune", ("blanc",)),
 )
 
 
@@ -140,12 +116,9 @@ def test_what_comes_after_instead_of_is_not_taken(text: str) -> None:
     assert result.intent == "buy" and [i.sku for i in result.items] == ["EAU"], result
 
 
-LETTER_CODES = Catalog(
-    "EUR",
-    (
-        _coloured("JACKET", "A12", "Veste Alba", ("noir", "écru")),
-        _coloured("SHIRT", "C-7", "Chemise Cala", ("blanc", "bleu")),
-    ),
+LETTER_CODES = catalog(
+    _coloured("JACKET", "A12", "Veste Alba", ("noir", "écru")),
+    _coloured("SHIRT", "C-7", "Chemise Cala", ("blanc", "bleu")),
 )
 
 

@@ -5,38 +5,25 @@ from __future__ import annotations
 
 import pytest
 
-from commerce.catalog import Catalog, CatalogProduct, CatalogVariant
 from commerce.parsing import IntentParser
+from tests.unit.parsing.builders import catalog, product
 
-
-def _product(sku: str, code: str, name: str, aliases, options) -> CatalogProduct:
-    first = {option: values[0] for option, values in options.items()}
-    return CatalogProduct(
-        sku, name, 5000, code, tuple(aliases), options, (CatalogVariant(f"{sku}-1", first, 5),)
-    )
-
-
-CATALOG = Catalog(
-    "EUR",
-    (
-        _product(
-            "BORSA",
-            "1",
-            "Borsa Luna",
-            ("borsa", "bag", "sac", "bolso", "tasche"),
-            {"taglia": ("piccola", "media", "grande"), "colore": ("oro", "bianco")},
-        ),
-        _product(
-            "LENZ",
-            "2",
-            "Lenzuola Lino",
-            ("lenzuola", "sheets", "draps", "sábanas", "bettwäsche"),
-            {"misura": ("singolo", "matrimoniale"), "colore": ("bianco", "verde salvia")},
-        ),
-        _product(
-            "CAPPELLO", "3", "Cappello Sole", ("hat", "chapeau"), {"taglia": ("taglia unica",)}
-        ),
+CATALOG = catalog(
+    product(
+        "BORSA",
+        "1",
+        "Borsa Luna",
+        {"taglia": ("piccola", "media", "grande"), "colore": ("oro", "bianco")},
+        ("borsa", "bag", "sac", "bolso", "tasche"),
     ),
+    product(
+        "LENZ",
+        "2",
+        "Lenzuola Lino",
+        {"misura": ("singolo", "matrimoniale"), "colore": ("bianco", "verde salvia")},
+        ("lenzuola", "sheets", "draps", "sábanas", "bettwäsche"),
+    ),
+    product("CAPPELLO", "3", "Cappello Sole", {"taglia": ("taglia unica",)}, ("hat", "chapeau")),
 )
 
 

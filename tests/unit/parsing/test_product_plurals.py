@@ -5,31 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from commerce.catalog import Catalog, CatalogProduct, CatalogVariant
 from commerce.parsing import IntentParser
+from tests.unit.parsing.builders import catalog, product
 
-
-def _product(sku: str, code: str, name: str, aliases: tuple[str, ...]) -> CatalogProduct:
-    colors = ("rosso", "blu")
-    return CatalogProduct(
-        sku,
-        name,
-        2500,
-        code,
-        aliases,
-        {"color": colors},
-        tuple(CatalogVariant(f"{sku}-{c}", {"color": c}, 5) for c in colors),
-    )
-
-
-CATALOG = Catalog(
-    "EUR",
-    (
-        _product("POUCH", "31", "Pochette Riva", ("borsa", "Tasche", "bag")),
-        _product("PILLOW", "32", "Cuscino Onda", ("cuscino", "cojín", "Kissen")),
-        _product("SCARF", "33", "Sciarpa Vento", ("scarf", "écharpe", "Schal")),
-        _product("NOVA", "34", "Nova", ()),
-    ),
+COLORS = {"color": ("rosso", "blu")}
+CATALOG = catalog(
+    product("POUCH", "31", "Pochette Riva", COLORS, ("borsa", "Tasche", "bag")),
+    product("PILLOW", "32", "Cuscino Onda", COLORS, ("cuscino", "cojín", "Kissen")),
+    product("SCARF", "33", "Sciarpa Vento", COLORS, ("scarf", "écharpe", "Schal")),
+    product("NOVA", "34", "Nova", COLORS),
 )
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from commerce.catalog import Catalog, CatalogProduct, CatalogVariant
 from commerce.parsing import IntentParser
+from tests.unit.parsing.builders import catalog, product
 
 
 def _product(sku: str, code: str, sizes: list[str]) -> CatalogProduct:
@@ -92,16 +93,8 @@ def test_a_half_size_said_in_words(parser: IntentParser, text: str, size: str) -
 
 
 def test_a_size_of_two_numbers_is_said_whole() -> None:
-    sizes = ("35-38", "39-42", "43-46")
-    socks = CatalogProduct(
-        sku="SOCK",
-        name="Chaussettes Brume",
-        price_minor=900,
-        code="5",
-        options={"size": sizes},
-        variants=tuple(CatalogVariant(f"SOCK-{s}", {"size": s}, 9) for s in sizes),
-    )
-    parser = IntentParser(Catalog("EUR", (socks,)))
+    socks = product("SOCK", "5", "Chaussettes Brume", {"size": ("35-38", "39-42", "43-46")})
+    parser = IntentParser(catalog(socks))
     for text, quantity, size in (
         ("chaussettes 39-42 x3", 3, "39-42"),
         ("deux paires en 35 38", 2, "35-38"),
