@@ -459,3 +459,18 @@ def test_photos_asked_for_groups_called_names_and_own_shops(text: str, category:
 )
 def test_a_strong_word_said_of_oneself(text: str, removed: bool) -> None:
     assert ("insult" in text_categories(text, POLICY)) is removed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Julie mid size or large?",
+        "Julie worst case I'll take the M",
+        "Julie tell us a joke 😂",
+        "Julie annoying question sorry, what size?",
+        "Julie keine Ahnung welche Größe, hilf mir",
+        "Julie pregunta aburrida: hay en L?",
+    ],
+)
+def test_soft_words_beside_the_hosts_name_are_not_insults(text: str) -> None:
+    assert text_categories(text, POLICY) == ()
