@@ -111,7 +111,7 @@ def _positions(
         people.append((0, 0, True))
     times = {start for start, _ in lexicon.concepts["time_words"].find(tokens)}
     named = {i for i, token in enumerate(tokens) if token in protected_words}
-    persons = named | {i for i, token in enumerate(tokens) if token in lexicon.second_person}
+    persons = {i for i, token in enumerate(tokens) if token in lexicon.second_person}
     # "you'd look": the contraction stands between the person and the verb
     persons |= {i + 1 for i in persons if i + 1 < len(tokens) and tokens[i + 1] in ("d", "ll")}
     products = [
