@@ -276,42 +276,36 @@ class IntentParser:
         return Span(i, i + 1, "word", token)
 
     def _clauses(self, spans: list[Span], tokens: list[str]) -> list[Clause]:
+        """Cut the spans into clauses at punctuation and "but"-words; what follows "instead
+        of" is a clause of its own, flagged as refused ("statt dem Hoodie": not taken)."""
         clauses: list[Clause] = []
         current: list[Span] = []
-        after_but = False
-        refused_at: set[int] = set()
+        after_but = refused = False
         but_words = self.lexicon.but_words
-        refused = False  # after "instead of": the clause names what is not taken
+
+        def close(ends_with_question: bool = False) -> None:
+            nonlocal current, after_but, refused
+            if not current:
+                return
+            clause = Clause(current, ends_with_question=ends_with_question, after_but=after_but)
+            if refused:
+                clause.flags |= {"negation", "refused"}
+            clauses.append(clause)
+            current, after_but, refused = [], False, False
+
         for span in spans:
             if span.kind == "instead":
-                if current:
-                    clauses.append(Clause(current, after_but=after_but))
-                    current = []
-                    after_but = False
+                close()
                 refused = True
-                continue
-            if refused and not current:
-                current.append(span)
-                clauses_refused = len(clauses)
-                refused = False
-                refused_at.add(clauses_refused)
-                continue
-            if span.kind == "break":
+            elif span.kind == "break":
                 if current:
-                    clauses.append(
-                        Clause(current, ends_with_question=span.value == "?", after_but=after_but)
-                    )
-                    current = []
-                    after_but = False
+                    close(ends_with_question=span.value == "?")
                 elif span.value == "?" and clauses:
                     clauses[-1].ends_with_question = True
                 after_but = after_but or span.value in but_words
-                continue
-            current.append(span)
-        if current:
-            clauses.append(Clause(current, after_but=after_but))
-        for index in refused_at:
-            clauses[index].flags |= {"negation", "refused"}  # "statt dem Hoodie": not taken
+            else:
+                current.append(span)
+        close()
         return clauses
 
     # -- one clause -----------------------------------------------------------------------
