@@ -2,26 +2,31 @@
 
 How it reads a comment:
 1. normalise and tokenise it (commerce.parsing.text);
-2. label spans, longest match first: lexicon phrases (claims, cancels, negations, questions...),
-   product codes and names, colors, sizes, quantities, numbers, punctuation;
-3. cut it into clauses at punctuation and "but"-words, and give each clause its flags;
-4. within each clause, build item frames left to right: a product reference, a quantity or an
-   option that is already set opens a new frame; a number is a code where a product is
-   expected, a size where a size is expected, else a quantity;
-5. decide the intent from the clauses' flags, and take items from the clauses that claim.
+2. label spans, longest match first (commerce.parsing.spans): lexicon phrases (claims,
+   cancels, negations, questions...), product codes and names, colors, sizes, quantities,
+   numbers, punctuation;
+3. cut it into clauses at punctuation and "but"-words, and give each clause its flags
+   (commerce.parsing.clauses);
+4. within each clause, build item frames left to right (here): a product reference, a
+   quantity or an option that is already set opens a new frame; a number is a code where a
+   product is expected, a size where a size is expected, else a quantity;
+5. decide the intent from the clauses' flags, and take items from the clauses that claim
+   (commerce.parsing.decision).
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 from commerce.catalog import Catalog
-from commerce.intent import ClaimedItem, IntentKind, ParsedIntent
+from commerce.intent import IntentKind, ParsedIntent
 from commerce.parsing.catalog_index import CatalogIndex, OptionHit, ProductInfo
+from commerce.parsing.clauses import Clause, ClauseReader, Frame
+from commerce.parsing.decision import Decision
 from commerce.parsing.lexicon import Lexicon, load_lexicon
+from commerce.parsing.spans import Span, SpanLabeller
 from commerce.parsing.text import normalize, tokenize, uppercase_sizes
 
 CACHE_SIZE = 50_000
@@ -29,45 +34,6 @@ MAX_TOKENS = 120
 MAX_QUANTITY = 20
 _SMALL_COUNT = 4  # "2 in black": a number this small before a colour may be a count
 _COUNT_NOT_SIZE = 10  # after "le prendo": up to this a number is a count, above it a size
-_X_QTY = re.compile(r"^x(\d{1,2})$")
-_T_SIZE = re.compile(r"^t(\d{2,3})$")
-
-
-@dataclass(slots=True)
-class Span:
-    start: int
-    end: int
-    kind: str
-    value: object = None
-    language: str | None = None
-    color: str | None = None  # a name word that is also a colour ("Parfum Rose", "rose")
-
-
-@dataclass(slots=True)
-class Frame:
-    """One item being assembled: a product, a quantity, options."""
-
-    sku: str | None = None
-    quantity: int | None = None
-    options: dict[str, str] = field(default_factory=dict)
-    explicit_ref: bool = False
-    counted: bool = False  # a count the viewer stated ("2", "x2", "deux"), not an article
-
-
-@dataclass(slots=True)
-class Clause:
-    spans: list[Span]
-    ends_with_question: bool = False
-    flags: set[str] = field(default_factory=set)
-    strong_claim: bool = False
-    weak_claim: bool = False
-    negated: bool = False
-    unknown: int = 0
-    frames: list[Frame] = field(default_factory=list)
-    has_code_ref: bool = False
-    after_but: bool = False  # follows "mais", "but", "pero", "aber"
-    withdrawn: bool = False  # a claim verb said as no longer meant ("je prends plus")
-    request: bool = False  # a claim asked as a question ("can I get it in gold?")
 
 
 @dataclass(slots=True)
@@ -111,7 +77,10 @@ class IntentParser:
     def __init__(self, catalog: Catalog, claim_keyword: str = "SOLD") -> None:
         self.lexicon: Lexicon = load_lexicon()
         self.index = CatalogIndex(catalog, self.lexicon)
-        self.claim_keyword = tuple(tokenize(normalize(claim_keyword))) if claim_keyword else ()
+        keyword = tuple(tokenize(normalize(claim_keyword))) if claim_keyword else ()
+        self.labeller = SpanLabeller(self.lexicon, self.index, keyword)
+        self.clauses = ClauseReader(self.lexicon)
+        self.decision = Decision(self.lexicon)
         self._cache: OrderedDict[tuple[str, str | None], ParsedIntent] = OrderedDict()
 
     # -- public -------------------------------------------------------------------------
@@ -142,8 +111,8 @@ class IntentParser:
         if not tokens:
             return ParsedIntent(IntentKind.OTHER, (), 0.95)
         uppers = uppercase_sizes(text)
-        spans = self._spans(tokens)
-        clauses = self._clauses(spans, tokens)
+        spans = self.labeller.label(tokens)
+        clauses = self.clauses.cut(spans, tokens)
         languages: Counter[str] = Counter(
             s.language for s in spans if s.language and s.language != "postfix"
         )
@@ -155,167 +124,9 @@ class IntentParser:
             if condition.spans[0].kind == "conditional" and not then.after_but:
                 then.flags.add("conditional")
         language = languages.most_common(1)[0][0] if languages else None
-        return self._decide(clauses, featured, language, tokens)
-
-    def _spans(self, tokens: list[str]) -> list[Span]:
-        """Label the tokens, longest phrase first."""
-        lex, index = self.lexicon, self.index
-        spans: list[Span] = []
-        i, n = 0, len(tokens)
-        max_len = max(lex.max_len, index.max_name_len)
-        while i < n:
-            span = None
-            for length in range(min(max_len, n - i), 0, -1):
-                key = tuple(tokens[i : i + length])
-                span = self._match(key, i, length)
-                if span is not None:
-                    break
-            if span is None and i + 1 < n and tokens[i].isalpha() and len(tokens[i]) <= 2:
-                # "A 12", "C-7": a code typed apart
-                sku = index.code_sku(tokens[i] + tokens[i + 1])
-                after = tokens[i + 2] if i + 2 < n else ""
-                if sku is not None and tokens[i + 1].isdigit() and after not in lex.amount_units:
-                    span = Span(i, i + 2, "code", sku)  # not "à 12 €"
-            if span is None:
-                span = self._single(tokens[i], i)
-            last = spans[-1] if spans else None
-            if (
-                last is not None
-                and last.kind == span.kind == "name"
-                and last.end == span.start
-                and isinstance(span.value, set)
-                and isinstance(last.value, set)
-                and span.value < last.value
-            ):
-                # "robe camile": a shared word, then the word that tells which product
-                spans[-1] = Span(last.start, span.end, "name", span.value)
-            else:
-                spans.append(span)
-            i = span.end
-        return spans
-
-    def _match(self, key: tuple[str, ...], i: int, length: int) -> Span | None:
-        lex, index = self.lexicon, self.index
-        if self.claim_keyword and key == self.claim_keyword:
-            return Span(i, i + length, "claim", "keyword")
-        meanings = lex.phrases.get(key)
-        if meanings:
-            kinds = {m[0] for m in meanings}
-            language = sorted(m[1] for m in meanings)[0]
-            if kinds == {"hedge"}:
-                return Span(i, i + length, "word", "hedge")  # "un peu": not a count
-            if "contrast_blockers" in kinds and len(kinds) == 1:
-                return Span(i, i + length, "contrast", None, language)
-            for kind in lex.meaning_precedence:
-                if kind in kinds:
-                    value = None
-                    if kind == "claim":
-                        # A claim that already names its object ("j'en prends", "lo quiero",
-                        # "take it"): the number after it is a count, not a product code.
-                        value = (
-                            "weak"
-                            if key in lex.weak_claims
-                            else ("object" if lex.object_pronouns & set(key) else None)
-                        )
-                    # A one-word question cue can also be a product name ("jean", "sac"):
-                    # the catalog wins for nouns it knows.
-                    if kind in ("question", "compliment") and key in index.names:
-                        return Span(i, i + length, "name", index.names[key])
-                    return Span(i, i + length, kind, value, language)
-        if key in index.names:
-            return Span(i, i + length, "name", index.names[key], color=lex.colors.get(key))
-        if key in lex.colors:
-            return Span(i, i + length, "color", lex.colors[key])
-        if key in lex.named_sizes and (length > 1 or len(key[0]) > 2):
-            return Span(i, i + length, "size_concept", lex.named_sizes[key])
-        if key in lex.sizes:
-            return Span(i, i + length, "size_word", lex.sizes[key])
-        if key in lex.quantities and length > 1:
-            return Span(i, i + length, "qty", lex.quantities[key])
-        return None
-
-    def _single(self, token: str, i: int) -> Span:
-        lex, index = self.lexicon, self.index
-        if token in lex.clause_breaks:
-            return Span(i, i + 1, "break", token)
-        if token == "#":
-            return Span(i, i + 1, "product_articles")  # "#7": the code 7, whatever follows
-        if token in lex.neutral_marks:
-            return Span(i, i + 1, "marker", token)
-        if token == "x":
-            return Span(i, i + 1, "times")
-        if token.startswith("+") and token[1:].isdigit():
-            return Span(i, i + 1, "plus", int(token[1:]))
-        if token[0].isdigit() and token.replace(",", "").replace(".", "").isdigit():
-            return Span(i, i + 1, "number", token.replace(",", "."))
-        match = _X_QTY.match(token)
-        if match:
-            return Span(i, i + 1, "qty", int(match.group(1)), "postfix")
-        match = _T_SIZE.match(token)
-        if match and index.code_sku(token) is None:
-            return Span(i, i + 1, "size_number", match.group(1))
-        sku = index.code_sku(token)
-        if sku is not None and not token.isalpha():
-            return Span(i, i + 1, "code", sku)
-        if (token,) in lex.quantities:
-            return Span(i, i + 1, "qty", lex.quantities[(token,)])
-        for category, words in lex.words.items():
-            if token in words:
-                return Span(i, i + 1, category)
-        if sku is not None:  # an alphabetic code such as "AA": only where nothing else fits
-            return Span(i, i + 1, "code", sku)
-        if token in lex.fillers or token in lex.of_words:
-            return Span(i, i + 1, "filler")  # "of", "von": they say nothing on their own
-        if token in lex.negators:
-            return Span(i, i + 1, "negator")
-        if token in lex.ordinal_markers:
-            return Span(i, i + 1, "product_articles")
-        misspelt = index.misspelt_name(token)
-        if misspelt is not None:
-            return Span(i, i + 1, "name", misspelt)
-        return Span(i, i + 1, "word", token)
-
-    def _clauses(self, spans: list[Span], tokens: list[str]) -> list[Clause]:
-        """Cut the spans into clauses at punctuation and "but"-words; what follows "instead
-        of" is a clause of its own, flagged as refused ("statt dem Hoodie": not taken)."""
-        clauses: list[Clause] = []
-        current: list[Span] = []
-        after_but = refused = False
-        but_words = self.lexicon.but_words
-
-        def close(ends_with_question: bool = False) -> None:
-            nonlocal current, after_but, refused
-            if not current:
-                return
-            clause = Clause(current, ends_with_question=ends_with_question, after_but=after_but)
-            if refused:
-                clause.flags |= {"negation", "refused"}
-            clauses.append(clause)
-            current, after_but, refused = [], False, False
-
-        for span in spans:
-            if span.kind == "instead":
-                close()
-                refused = True
-            elif span.kind == "break":
-                if current:
-                    close(ends_with_question=span.value == "?")
-                elif span.value == "?" and clauses:
-                    clauses[-1].ends_with_question = True
-                after_but = after_but or span.value in but_words
-            else:
-                current.append(span)
-        close()
-        return clauses
+        return self.decision.decide(clauses, featured, language, tokens)
 
     # -- one clause -----------------------------------------------------------------------
-
-    @staticmethod
-    def _small_talk(clause: Clause) -> None:
-        """Small talk asked with a question mark is not a question about buying, unless it
-        names a product or an option ("ça va ? le 3 existe en M ?")."""
-        if "chat" in clause.flags and "question" in clause.flags and not clause.frames:
-            clause.flags.discard("question")
 
     def _read_clause(
         self,
@@ -326,7 +137,7 @@ class IntentParser:
         featured: str | None,
     ) -> str | None:
         """Flag the clause and build its item frames; returns the product now in context."""
-        self._flag(clause, tokens)
+        self.clauses.flag(clause, tokens)
         spans = clause.spans
         reading = _Reading(context, self._first_ref(spans, 0, featured, context))
         prev: Span | None = None
@@ -364,7 +175,7 @@ class IntentParser:
             prev = span
         clause.frames = reading.frames
         clause.unknown = reading.unknown
-        self._small_talk(clause)
+        self.clauses.small_talk(clause)
         return reading.product_ctx
 
     def _colour_of_another(self, reading: _Reading, span: Span) -> bool:
@@ -405,147 +216,6 @@ class IntentParser:
                     reading.current = self._add_option(reading.frames, reading.current, info, hit)
                     return length
         return 0
-
-    def _flag(self, clause: Clause, tokens: list[str]) -> None:
-        """The clause's flags from its cues, and whether it claims, weakly or strongly."""
-        spans = clause.spans
-        clause_flags = self.lexicon.clause_flags
-        for position, span in enumerate(spans):
-            if span.kind == "request_claims":
-                # decided in _claims: it must name what it takes, unless a pronoun in it
-                # does ("me la metti da parte?", "mettez-m'en")
-                clause.request = True
-                clause.strong_claim |= bool(
-                    self.lexicon.object_pronouns & set(tokens[span.start : span.end])
-                )
-                continue
-            if span.kind == "chat_questions":
-                clause.flags.add("chat")  # "ça va ?", "the song?": not about buying
-                continue
-            if span.kind == "feature_questions":
-                clause.flags.add("feature")  # a question if the clause claims nothing
-                continue
-            if span.kind == "question_openers":
-                # "is it lined", "hat die Jacke": asked by putting the verb first
-                if all(s.kind == "marker" for s in spans[:position]):
-                    clause.flags.add("question")
-                continue
-            if span.kind in clause_flags:
-                clause.flags.add(span.kind)
-                if span.kind == "claim":
-                    if self._takes_something_else(spans, position, tokens):
-                        continue  # "je prends des notes", "I'll take a break"
-                    if self._no_longer(span, tokens):
-                        clause.flags.discard("claim")
-                        clause.flags.add("cancel")  # "je prends plus le 4": withdrawn
-                        clause.withdrawn = True
-                        continue
-                    if span.value == "weak":
-                        clause.weak_claim = True
-                    else:
-                        clause.strong_claim = True
-                    if self._negated(spans, position):
-                        clause.negated = True
-            elif span.kind == "plus":
-                clause.strong_claim = True
-        if not clause.withdrawn and self._negated_no_longer(spans, tokens):
-            clause.flags.discard("claim")
-            clause.flags.discard("negation")
-            clause.flags.add("cancel")  # "je ne prends plus", "non lo prendo più"
-            clause.withdrawn = True
-            clause.strong_claim = clause.weak_claim = clause.negated = False
-        if "negation" in clause.flags and not clause.withdrawn:
-            clause.negated = True
-        if clause.after_but and spans and spans[0].kind == "negator" and not clause.strong_claim:
-            clause.negated = True  # "je le veux mais pas en navy": not that one
-        if not clause.withdrawn:
-            self._cart_move(clause, tokens)
-        if (
-            clause.negated
-            and not clause.flags & {"cancel", "refused"}
-            and self._finally(clause, tokens)
-        ):
-            clause.flags.add("cancel")  # "finalement je prends pas", "al final no me llevo"
-            clause.withdrawn = True
-            clause.negated = clause.strong_claim = clause.weak_claim = False
-        if "feature" in clause.flags and not (clause.strong_claim or clause.weak_claim):
-            clause.flags.add("question")  # "la gorra es ajustable", "is it waterproof"
-        if clause.ends_with_question:
-            clause.flags.add("question")
-
-    def _cart_move(self, clause: Clause, tokens: list[str]) -> None:
-        """The viewer's cart or order, and what stands just before it: "to my cart", "dans
-        mon panier" put something in (a claim); "off my order", "raus aus dem Warenkorb",
-        "dal mio carrello" take it out (a cancel)."""
-        lex = self.lexicon
-        start, end = clause.spans[0].start, clause.spans[-1].end
-        for k in range(start, end):
-            if tokens[k] not in lex.cart_words:
-                continue
-            # an article stands between ("off my order", "in den Warenkorb"), unless the
-            # word holds one ("au panier", "dal carrello"): "in order to" is not a cart
-            before = tokens[max(start, k - 3) : k - 1]
-            if k - 1 >= start and tokens[k - 1] in lex.fused_articles:
-                before.append(tokens[k - 1])
-            if any(w in lex.out_of_cart for w in before):
-                clause.flags.discard("claim")
-                clause.flags.add("cancel")
-                clause.withdrawn = True
-                clause.strong_claim = clause.weak_claim = False
-                return
-            if any(w in lex.into_cart for w in before) and not clause.negated:
-                clause.flags.add("claim")
-                clause.strong_claim = True
-                return
-
-    def _finally(self, clause: Clause, tokens: list[str]) -> bool:
-        """Whether "in the end" ("finalement", "al final", "alla fine") comes before the
-        clause's end, in it or in the comment before it."""
-        end = clause.spans[-1].end
-        for phrase in self.lexicon.finally_words:
-            size = len(phrase)
-            if any(tuple(tokens[k : k + size]) == phrase for k in range(0, end - size + 1)):
-                return True
-        return False
-
-    def _no_longer(self, claim: Span, tokens: list[str]) -> bool:
-        """A claim verb followed, past its object pronouns ("le", "lo", "es", "it"), by
-        "no longer" ("plus", "più", "más", "mehr", "anymore"): the claim is taken back.
-        "Plus de"/"plus" before a number is "more" ("je prends plus de 2"), not that."""
-        lex = self.lexicon
-        after = claim.end
-        while after < len(tokens) and tokens[after] in lex.object_pronouns:
-            after += 1
-        if after < len(tokens) and tokens[after] == "nicht":
-            after += 1  # "ich nehme es nicht mehr"
-        if after >= len(tokens) or tokens[after] not in lex.no_longer:
-            return False
-        following = tokens[after + 1] if after + 1 < len(tokens) else ""
-        return following not in ("de", "d", "que") and not following[:1].isdigit()
-
-    def _negated_no_longer(self, spans: list[Span], tokens: list[str]) -> bool:
-        """Negation, a claim verb, then "no longer": "je ne prends plus", "no lo quiero
-        más", "I'm not taking it anymore". The verb and "no longer" may be apart by object
-        pronouns only; the negation comes at most two words before the verb."""
-        if not spans:
-            return False
-        lex = self.lexicon
-        words = tokens[spans[0].start : spans[-1].end]
-        for k, word in enumerate(words):
-            if word not in lex.no_longer:
-                continue
-            following = words[k + 1] if k + 1 < len(words) else ""
-            if following in ("de", "d", "que", "di", "than") or following[:1].isdigit():
-                continue
-            verb = k - 1
-            while verb >= 0 and words[verb] in lex.object_pronouns:
-                verb -= 1
-            if verb < 0 or words[verb] not in lex.claim_verbs:
-                continue
-            before = words[max(0, verb - 3) : verb]
-            if any(w in lex.negators or w in lex.negation_particles for w in before):
-                return True
-        return False
 
     def _read_reference(
         self, reading: _Reading, clause: Clause, position: int, featured: str | None
@@ -665,18 +335,6 @@ class IntentParser:
         reading.current = self._add_option(reading.frames, reading.current, info, hit)
         return length
 
-    def _takes_something_else(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
-        """A claim verb whose object is not merchandise: an article, then a word that names
-        neither a product nor an option."""
-        if position + 2 >= len(spans):
-            return False
-        article, noun = spans[position + 1], spans[position + 2]
-        return (
-            tokens[article.start] in self.lexicon.indefinite_articles
-            and noun.kind == "word"
-            and len(str(noun.value)) > 2
-        )
-
     def _counts_of(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
         """A count, then "of" and a product's code, maybe after an article: "3 du 14",
         "deux du 22", "2 of 7", "2 of the 3", "deux de la 5", "zwei von der 3"."""
@@ -756,19 +414,6 @@ class IntentParser:
             return True  # "une douzaine de chaussettes", "un paio di calzini"
         return tokens[nxt.start] in self.lexicon.for_words or (
             nxt.kind == "word" and len(str(nxt.value)) == 1
-        )
-
-    def _negated(self, spans: list[Span], position: int) -> bool:
-        """A claim word with a negation right before ("ne prends pas") or after ("prends pas")."""
-        before = spans[max(0, position - 2) : position]
-        after = spans[position + 1 : position + 2]
-        skipped = position + 1
-        while skipped < min(len(spans), position + 3) and spans[skipped].kind in ("word", "filler"):
-            skipped += 1  # "ich nehme diesmal nichts", "je prends aujourd'hui rien"
-        if skipped > position + 1:
-            after = spans[skipped : skipped + 1]
-        return any(s.kind == "negator" for s in before) or any(
-            s.kind == "negator" and s.value is None for s in after
         )
 
     def _first_ref(
@@ -1103,206 +748,3 @@ class IntentParser:
         return current
 
     # -- the decision -----------------------------------------------------------------------
-
-    def _blocked(self, clause: Clause) -> bool:
-        flags = clause.flags
-        return (
-            clause.negated
-            or bool(flags & {"conditional", "past"})
-            or ("third_party" in flags and not clause.strong_claim)
-        )
-
-    def _claims(
-        self,
-        clause: Clause,
-        featured: str | None,
-        total_unknown: int = 0,
-        any_blocked: bool = False,
-    ) -> bool:
-        if self._blocked(clause):
-            return False
-        if clause.request and (
-            clause.strong_claim
-            or any(f.explicit_ref or f.options or f.counted for f in clause.frames)
-        ):
-            return True  # "can I get the necklace in gold?", "me la metti da parte?"
-        if "question" in clause.flags:
-            return False
-        if clause.strong_claim:
-            return True
-        if "compliment" in clause.flags:
-            return False
-        if "contrast" in clause.flags:
-            return False  # "troppo cara per me stessa": "for me" here is not a claim
-        if clause.weak_claim and not clause.unknown and total_unknown <= 1:
-            return True  # "moi !", "mine!! in red" - but not "moi aussi, très bien emballé"
-        if any_blocked:
-            return False  # a bare option beside "j'ai pris le M la dernière fois" is talk
-        # A bare reference: "12 en M", "2 noires", "A7 noir x2", "trois en M pour le club".
-        for frame in clause.frames:
-            if frame.sku is None and featured is None:
-                continue
-            signals = bool(frame.options) + frame.counted + frame.explicit_ref
-            named = frame.explicit_ref or bool(frame.options)
-            if not clause.unknown and (
-                frame.options or frame.counted or (frame.explicit_ref and clause.has_code_ref)
-            ):
-                return True
-            if signals >= 2 and named and clause.unknown <= 3:
-                return True
-            if clause.weak_claim and signals >= 2 and clause.unknown <= 2:
-                return True
-        return False
-
-    def _decide(
-        self,
-        clauses: list[Clause],
-        featured: str | None,
-        language: str | None,
-        tokens: list[str],
-    ) -> ParsedIntent:
-        cancel = [c for c in clauses if "cancel" in c.flags and not c.negated]
-        if cancel:
-            items = self._cancel_items(clauses)
-            return ParsedIntent(IntentKind.CANCEL, items, 0.9, language)
-        total_unknown = sum(c.unknown for c in clauses)
-        # "la quiero pero es muy cara", "I want it but it's sold out": taken back by a "but".
-        taken_back = any(
-            c.after_but and c.flags & {"contrast", "past", "conditional"} for c in clauses
-        )
-        # Talk of the past, a refusal or a wish elsewhere in the comment makes a bare option
-        # commentary; "une pour ma mère" (someone it is for) does not.
-        any_blocked = any(
-            (c.negated and "refused" not in c.flags) or c.flags & {"conditional", "past"}
-            for c in clauses
-        )
-        claiming = (
-            []
-            if taken_back
-            else [c for c in clauses if self._claims(c, featured, total_unknown, any_blocked)]
-        )
-        if claiming:
-            items = self._buy_items(clauses, claiming, featured, tokens)
-            strong = any(c.strong_claim for c in claiming)
-            confidence = 0.95 if strong else 0.75
-            if not items:
-                confidence = 0.4
-            elif any("question" in c.flags for c in clauses):
-                confidence = min(confidence, 0.7)
-            return ParsedIntent(IntentKind.BUY, items, confidence, language)
-        if any("question" in c.flags for c in clauses):
-            claimish = any(c.strong_claim or c.weak_claim for c in clauses)
-            return ParsedIntent(IntentKind.QUESTION, (), 0.6 if claimish else 0.85, language)
-        claimish = any(c.strong_claim or c.weak_claim or c.frames for c in clauses)
-        return ParsedIntent(IntentKind.OTHER, (), 0.6 if claimish else 0.9, language)
-
-    def _cancel_items(self, clauses: list[Clause]) -> tuple[ClaimedItem, ...]:
-        items: dict[tuple[str, tuple[tuple[str, str], ...]], ClaimedItem] = {}
-        for clause in clauses:
-            for frame in clause.frames:
-                if frame.sku is None or not frame.explicit_ref:
-                    continue
-                key = (frame.sku, tuple(sorted(frame.options.items())))
-                items.setdefault(key, ClaimedItem(frame.sku, 1, dict(frame.options)))
-        return tuple(items.values())
-
-    @staticmethod
-    def _has_phrase(clause: Clause, tokens: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
-        start, end = clause.spans[0].start, clause.spans[-1].end
-        return any(
-            tuple(tokens[k : k + len(p)]) == p
-            for p in phrases
-            for k in range(start, end - len(p) + 1)
-        )
-
-    def _buy_items(
-        self,
-        clauses: list[Clause],
-        claiming: list[Clause],
-        featured: str | None,
-        tokens: list[str],
-    ) -> tuple[ClaimedItem, ...]:
-        frames: list[Frame] = []
-        claim_frames = any(f.options for c in claiming for f in c.frames)
-        # "vendu ! la chemise blanche en M": the claim is of the product the comment names,
-        # not of the featured one as well
-        names_one = any(f.explicit_ref for c in clauses for f in c.frames) and not any(
-            self._has_phrase(c, tokens, self.lexicon.also_words) for c in clauses
-        )
-        for clause in clauses:
-            if clause in claiming:
-                usable = True
-            elif self._blocked(clause) or clause.strong_claim or clause.weak_claim:
-                usable = False
-            elif "question" in clause.flags:
-                # "il reste du L ? je le prends": the question says which one is claimed.
-                usable = not claim_frames and "compliment" not in clause.flags
-            else:
-                usable = "compliment" not in clause.flags
-            if not usable:
-                continue
-            clause_frames = [f for f in clause.frames if f.sku is not None or featured]
-            if clause in claiming and not clause_frames and featured and not names_one:
-                clause_frames = [Frame(sku=featured)]
-            frames.extend(clause_frames)
-        for frame in frames:
-            if frame.sku is None:
-                frame.sku = featured
-        frames = [f for f in frames if f.sku is not None]
-        frames = self._merge(frames)
-        return tuple(ClaimedItem(str(f.sku), f.quantity or 1, dict(f.options)) for f in frames)
-
-    @staticmethod
-    def _merge(frames: list[Frame]) -> list[Frame]:
-        """Drop bare repeats ("SOLD SOLD"), share a lone option between the items of one
-        product ("bleue et verte en M"), keep one frame per distinct item."""
-        by_sku: dict[str, list[Frame]] = {}
-        for frame in frames:
-            by_sku.setdefault(str(frame.sku), []).append(frame)
-        result: list[Frame] = []
-        for group in by_sku.values():
-            with_options = [f for f in group if f.options]
-            if with_options:
-                # A count said apart from the options ("2 pour moi : une en 37, une en 40")
-                # belongs to them when there is one item, and is their sum otherwise.
-                counts = [f.quantity for f in group if not f.options and f.quantity]
-                if counts and len(with_options) == 1 and with_options[0].quantity is None:
-                    with_options[0].quantity = counts[0]
-                group = with_options
-            else:
-                counted = [f for f in group if f.quantity is not None]
-                group = counted[:1] or group[:1]
-            if len(group) > 1:
-                names = {name for f in group for name in f.options}
-                for name in names:
-                    holders = [f for f in group if name in f.options]
-                    if len(holders) == 1:
-                        for f in group:
-                            f.options.setdefault(name, holders[0].options[name])
-            # "two blacks, M and L": a count whose items are then listed one by one.
-            group = [
-                f
-                for f in group
-                if not (
-                    f.quantity
-                    and f.quantity > 1
-                    and f.quantity
-                    == sum(1 for g in group if g is not f and f.options.items() < g.options.items())
-                )
-            ]
-            # "blue and green, both in S": the lone "S" item was shared out above.
-            group = [
-                f
-                for f in group
-                if f.quantity is not None
-                or not any(g is not f and f.options.items() < g.options.items() for g in group)
-            ]
-            seen: set[tuple[tuple[str, str], ...]] = set()
-            for frame in group:
-                key = tuple(sorted(frame.options.items()))
-                if key in seen and frame.quantity is None:
-                    continue
-                seen.add(key)
-                result.append(frame)
-        order = {id(f): i for i, f in enumerate(frames)}
-        return sorted(result, key=lambda f: order.get(id(f), 0))

@@ -1,0 +1,250 @@
+"""Clauses: a comment cut at punctuation and "but"-words, each with the flags its cues give
+(a claim, strong or weak; a cancel; a negation, a condition, the past, a question...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from commerce.parsing.lexicon import Lexicon
+from commerce.parsing.spans import Span
+
+
+@dataclass(slots=True)
+class Frame:
+    """One item being assembled: a product, a quantity, options."""
+
+    sku: str | None = None
+    quantity: int | None = None
+    options: dict[str, str] = field(default_factory=dict)
+    explicit_ref: bool = False
+    counted: bool = False  # a count the viewer stated ("2", "x2", "deux"), not an article
+
+
+@dataclass(slots=True)
+class Clause:
+    spans: list[Span]
+    ends_with_question: bool = False
+    flags: set[str] = field(default_factory=set)
+    strong_claim: bool = False
+    weak_claim: bool = False
+    negated: bool = False
+    unknown: int = 0
+    frames: list[Frame] = field(default_factory=list)
+    has_code_ref: bool = False
+    after_but: bool = False  # follows "mais", "but", "pero", "aber"
+    withdrawn: bool = False  # a claim verb said as no longer meant ("je prends plus")
+    request: bool = False  # a claim asked as a question ("can I get it in gold?")
+
+
+class ClauseReader:
+    """Cuts a comment into clauses and flags each from its cues."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    def cut(self, spans: list[Span], tokens: list[str]) -> list[Clause]:
+        """Cut the spans into clauses at punctuation and "but"-words; what follows "instead
+        of" is a clause of its own, flagged as refused ("statt dem Hoodie": not taken)."""
+        clauses: list[Clause] = []
+        current: list[Span] = []
+        after_but = refused = False
+        but_words = self.lexicon.but_words
+
+        def close(ends_with_question: bool = False) -> None:
+            nonlocal current, after_but, refused
+            if not current:
+                return
+            clause = Clause(current, ends_with_question=ends_with_question, after_but=after_but)
+            if refused:
+                clause.flags |= {"negation", "refused"}
+            clauses.append(clause)
+            current, after_but, refused = [], False, False
+
+        for span in spans:
+            if span.kind == "instead":
+                close()
+                refused = True
+            elif span.kind == "break":
+                if current:
+                    close(ends_with_question=span.value == "?")
+                elif span.value == "?" and clauses:
+                    clauses[-1].ends_with_question = True
+                after_but = after_but or span.value in but_words
+            else:
+                current.append(span)
+        close()
+        return clauses
+
+    @staticmethod
+    def small_talk(clause: Clause) -> None:
+        """Small talk asked with a question mark is not a question about buying, unless it
+        names a product or an option ("ça va ? le 3 existe en M ?")."""
+        if "chat" in clause.flags and "question" in clause.flags and not clause.frames:
+            clause.flags.discard("question")
+
+    def flag(self, clause: Clause, tokens: list[str]) -> None:
+        """The clause's flags from its cues, and whether it claims, weakly or strongly."""
+        spans = clause.spans
+        clause_flags = self.lexicon.clause_flags
+        for position, span in enumerate(spans):
+            if span.kind == "request_claims":
+                # decided in _claims: it must name what it takes, unless a pronoun in it
+                # does ("me la metti da parte?", "mettez-m'en")
+                clause.request = True
+                clause.strong_claim |= bool(
+                    self.lexicon.object_pronouns & set(tokens[span.start : span.end])
+                )
+                continue
+            if span.kind == "chat_questions":
+                clause.flags.add("chat")  # "ça va ?", "the song?": not about buying
+                continue
+            if span.kind == "feature_questions":
+                clause.flags.add("feature")  # a question if the clause claims nothing
+                continue
+            if span.kind == "question_openers":
+                # "is it lined", "hat die Jacke": asked by putting the verb first
+                if all(s.kind == "marker" for s in spans[:position]):
+                    clause.flags.add("question")
+                continue
+            if span.kind in clause_flags:
+                clause.flags.add(span.kind)
+                if span.kind == "claim":
+                    if self._takes_something_else(spans, position, tokens):
+                        continue  # "je prends des notes", "I'll take a break"
+                    if self._no_longer(span, tokens):
+                        clause.flags.discard("claim")
+                        clause.flags.add("cancel")  # "je prends plus le 4": withdrawn
+                        clause.withdrawn = True
+                        continue
+                    if span.value == "weak":
+                        clause.weak_claim = True
+                    else:
+                        clause.strong_claim = True
+                    if self._negated(spans, position):
+                        clause.negated = True
+            elif span.kind == "plus":
+                clause.strong_claim = True
+        if not clause.withdrawn and self._negated_no_longer(spans, tokens):
+            clause.flags.discard("claim")
+            clause.flags.discard("negation")
+            clause.flags.add("cancel")  # "je ne prends plus", "non lo prendo più"
+            clause.withdrawn = True
+            clause.strong_claim = clause.weak_claim = clause.negated = False
+        if "negation" in clause.flags and not clause.withdrawn:
+            clause.negated = True
+        if clause.after_but and spans and spans[0].kind == "negator" and not clause.strong_claim:
+            clause.negated = True  # "je le veux mais pas en navy": not that one
+        if not clause.withdrawn:
+            self._cart_move(clause, tokens)
+        if (
+            clause.negated
+            and not clause.flags & {"cancel", "refused"}
+            and self._finally(clause, tokens)
+        ):
+            clause.flags.add("cancel")  # "finalement je prends pas", "al final no me llevo"
+            clause.withdrawn = True
+            clause.negated = clause.strong_claim = clause.weak_claim = False
+        if "feature" in clause.flags and not (clause.strong_claim or clause.weak_claim):
+            clause.flags.add("question")  # "la gorra es ajustable", "is it waterproof"
+        if clause.ends_with_question:
+            clause.flags.add("question")
+
+    def _cart_move(self, clause: Clause, tokens: list[str]) -> None:
+        """The viewer's cart or order, and what stands just before it: "to my cart", "dans
+        mon panier" put something in (a claim); "off my order", "raus aus dem Warenkorb",
+        "dal mio carrello" take it out (a cancel)."""
+        lex = self.lexicon
+        start, end = clause.spans[0].start, clause.spans[-1].end
+        for k in range(start, end):
+            if tokens[k] not in lex.cart_words:
+                continue
+            # an article stands between ("off my order", "in den Warenkorb"), unless the
+            # word holds one ("au panier", "dal carrello"): "in order to" is not a cart
+            before = tokens[max(start, k - 3) : k - 1]
+            if k - 1 >= start and tokens[k - 1] in lex.fused_articles:
+                before.append(tokens[k - 1])
+            if any(w in lex.out_of_cart for w in before):
+                clause.flags.discard("claim")
+                clause.flags.add("cancel")
+                clause.withdrawn = True
+                clause.strong_claim = clause.weak_claim = False
+                return
+            if any(w in lex.into_cart for w in before) and not clause.negated:
+                clause.flags.add("claim")
+                clause.strong_claim = True
+                return
+
+    def _finally(self, clause: Clause, tokens: list[str]) -> bool:
+        """Whether "in the end" ("finalement", "al final", "alla fine") comes before the
+        clause's end, in it or in the comment before it."""
+        end = clause.spans[-1].end
+        for phrase in self.lexicon.finally_words:
+            size = len(phrase)
+            if any(tuple(tokens[k : k + size]) == phrase for k in range(0, end - size + 1)):
+                return True
+        return False
+
+    def _no_longer(self, claim: Span, tokens: list[str]) -> bool:
+        """A claim verb followed, past its object pronouns ("le", "lo", "es", "it"), by
+        "no longer" ("plus", "più", "más", "mehr", "anymore"): the claim is taken back.
+        "Plus de"/"plus" before a number is "more" ("je prends plus de 2"), not that."""
+        lex = self.lexicon
+        after = claim.end
+        while after < len(tokens) and tokens[after] in lex.object_pronouns:
+            after += 1
+        if after < len(tokens) and tokens[after] == "nicht":
+            after += 1  # "ich nehme es nicht mehr"
+        if after >= len(tokens) or tokens[after] not in lex.no_longer:
+            return False
+        following = tokens[after + 1] if after + 1 < len(tokens) else ""
+        return following not in ("de", "d", "que") and not following[:1].isdigit()
+
+    def _negated_no_longer(self, spans: list[Span], tokens: list[str]) -> bool:
+        """Negation, a claim verb, then "no longer": "je ne prends plus", "no lo quiero
+        más", "I'm not taking it anymore". The verb and "no longer" may be apart by object
+        pronouns only; the negation comes at most two words before the verb."""
+        if not spans:
+            return False
+        lex = self.lexicon
+        words = tokens[spans[0].start : spans[-1].end]
+        for k, word in enumerate(words):
+            if word not in lex.no_longer:
+                continue
+            following = words[k + 1] if k + 1 < len(words) else ""
+            if following in ("de", "d", "que", "di", "than") or following[:1].isdigit():
+                continue
+            verb = k - 1
+            while verb >= 0 and words[verb] in lex.object_pronouns:
+                verb -= 1
+            if verb < 0 or words[verb] not in lex.claim_verbs:
+                continue
+            before = words[max(0, verb - 3) : verb]
+            if any(w in lex.negators or w in lex.negation_particles for w in before):
+                return True
+        return False
+
+    def _takes_something_else(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
+        """A claim verb whose object is not merchandise: an article, then a word that names
+        neither a product nor an option."""
+        if position + 2 >= len(spans):
+            return False
+        article, noun = spans[position + 1], spans[position + 2]
+        return (
+            tokens[article.start] in self.lexicon.indefinite_articles
+            and noun.kind == "word"
+            and len(str(noun.value)) > 2
+        )
+
+    def _negated(self, spans: list[Span], position: int) -> bool:
+        """A claim word with a negation right before ("ne prends pas") or after ("prends pas")."""
+        before = spans[max(0, position - 2) : position]
+        after = spans[position + 1 : position + 2]
+        skipped = position + 1
+        while skipped < min(len(spans), position + 3) and spans[skipped].kind in ("word", "filler"):
+            skipped += 1  # "ich nehme diesmal nichts", "je prends aujourd'hui rien"
+        if skipped > position + 1:
+            after = spans[skipped : skipped + 1]
+        return any(s.kind == "negator" for s in before) or any(
+            s.kind == "negator" and s.value is None for s in after
+        )
