@@ -92,6 +92,7 @@ _SUPERLATIVE = re.compile(r"(?<=\w{3})(?:isim|issim)([oa]s?|[ie])$")
 
 
 def _decode(word: str) -> str:
+    word = word.strip("!")  # "gewonnen!": an exclamation, not an "i" ("b!tch" keeps its own)
     if _HAS_LETTER.search(word) and _HAS_DIGIT_OR_SIGN.search(word):
         word = word.translate(_LEET)
     word = _SUPERLATIVE.sub(r"\1", word)  # "gordísima" -> "gorda", "bellissima" -> "bella"

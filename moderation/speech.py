@@ -142,6 +142,8 @@ def _aimed(
     people, products, own, addressed = _positions(found, text, protected_words)
     if not people or (own and not addressed):
         return False
+    if products and not any(strong for _, _, strong in people):
+        return False  # "il est moche en vrai le vert ?": "il" is the product
     selves = [end for _, end in _spans(found.lexicon.phrases["self"], found.tokens)]
     for start, end in hits:
         if any(0 < start - self_end <= 3 for self_end in selves):
@@ -369,8 +371,19 @@ def _has_blocked(text: str, tokens: tuple[str, ...], blocked: tuple[str, ...]) -
     if any(form in run for run in spaced_runs(text) for form in words_set if len(form) >= 3):
         return True
     # "m o d a l u x" arrives joined already; "Fast look" or "fast-look" for "Fastlook":
+    # the name split into whole words, never inside a longer word ("fastlooking")
+    bounds, at = {0}, 0
+    for token in tokens:
+        at += len(token)
+        bounds.add(at)
     squeezed = "".join(tokens)
-    return any(form in squeezed for form in joined)
+    for form in joined:
+        start = squeezed.find(form)
+        while start != -1:
+            if start in bounds and start + len(form) in bounds:
+                return True
+            start = squeezed.find(form, start + 1)
+    return False
 
 
 @lru_cache(maxsize=64)
