@@ -388,3 +388,27 @@ def test_an_option_refused_after_but_is_not_taken(parsers, catalog, language) ->
     text = BUT_NOT[language].format(other=other, color=color)
     result = parsers[catalog].parse(text, product.sku)
     assert [(i.sku, i.options.get("color")) for i in result.items] == [(product.sku, color)]
+
+
+def _shouted(text: str) -> str:
+    return text.upper() + "!!!"
+
+
+def _stretched(text: str) -> str:
+    """The longest word with its last letter held ("prendsss", "quierooo")."""
+    words = text.split()
+    longest = max(range(len(words)), key=lambda k: (words[k].isalpha(), len(words[k])))
+    words[longest] += words[longest][-1] * 3
+    return " ".join(words)
+
+
+def _with_emoji(text: str) -> str:
+    return f"😍 {text} 🙋‍♀️🔥"
+
+
+@pytest.mark.parametrize("way", [_shouted, _stretched, _with_emoji])
+@pytest.mark.parametrize(("catalog", "language"), CASES)
+def test_chat_styles_do_not_change_a_claim(parsers, catalog, language, way) -> None:
+    product = SECOND[catalog]
+    result = parsers[catalog].parse(way(CLAIM_CODE[language].format(code=product.code)), None)
+    assert result.intent == "buy" and _items(result) == [(product.sku, 1)], result
