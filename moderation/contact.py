@@ -18,7 +18,7 @@ _EMAIL = re.compile(
     r"(?:com|net|org|fr|de|es|it|be|ch|uk|co|eu|io|me|info|nl|at|pt|pl|lu|ie|ru)\b",
     re.I,
 )
-_PHONE = re.compile(r"(?<![\w+.,/-])(?:\+|00)?\s?\(?\d(?:[\s.\-/()]{0,2}\d){7,15}(?![\w%€$£])")
+_PHONE = re.compile(r"(?<![\w+.,/-])(?:\+|00)?\s?\(?\d(?:[\s.\-/()]{0,3}\d){7,15}(?![\w%€$£])")
 _HANDLE = re.compile(r"(?<![\w.])@[a-z0-9_.]{3,30}", re.I)
 _SPANISH_MOBILE = re.compile(
     r"^[67]\d{2}(?:[\s.]?\d{3}[\s.]?\d{3}|[\s.]\d{2}[\s.]\d{2}[\s.]\d{2})$"
@@ -52,7 +52,8 @@ def _phone_shape(candidate: str) -> bool:
         return len(digits) >= 10
     if digits.startswith("0") and 10 <= len(digits) <= 13 and not digits.startswith("00"):
         return True
-    return bool(_SPANISH_MOBILE.match(candidate) or _ITALIAN_MOBILE.match(candidate))
+    # "612 345 678", "3 3 8 . 9 1 2 . 4 5 6 7": the mobile's digits, however they are spaced
+    return any(p.match(c) for p in (_SPANISH_MOBILE, _ITALIAN_MOBILE) for c in (candidate, digits))
 
 
 def _order_context(tokens: tuple[str, ...], lexicon: ModerationLexicon) -> bool:

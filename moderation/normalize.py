@@ -83,9 +83,12 @@ def _join_spaced(text: str) -> str:
 
 
 def spaced_runs(text: str) -> list[str]:
-    """The runs of letters spaced or dotted apart in a text, each joined ("t e m u" ->
-    "temu"), with whatever one-letter words stood beside them."""
-    return [re.sub(r"[\s.\-_*·•]+", "", m.group(0)) for m in _SPACED.finditer(fold(text))]
+    """The runs of letters spaced or dotted apart in a text, each joined and squeezed like
+    words are ("t e m u" -> "temu"), with whatever one-letter words stood beside them."""
+    return [
+        _SQUEEZE.sub(r"\1", re.sub(r"[\s.\-_*·•]+", "", m.group(0)))
+        for m in _SPACED.finditer(fold(text))
+    ]
 
 
 _SUPERLATIVE = re.compile(r"(?<=\w{3})(?:isim|issim)([oa]s?|[ie])$")

@@ -279,7 +279,10 @@ def _sexual(found: _Found, text: str, protected: frozenset[str]) -> bool:
     if cues:
         # "show us more colours", "enséñanos más colores": a product right after the words
         _, products, _, _ = _positions(found, text, protected)
-        cues = [(s, e) for s, e in cues if not any(0 < p - e <= 2 for p in products)]
+        inside = {i for s, e in cues for i in range(s, e + 1)}
+        cues = [
+            (s, e) for s, e in cues if not any(0 < p - e <= 2 and p not in inside for p in products)
+        ]
     if cues and _aimed(found, text, protected, cues):
         return True
     if _suggestive(found, text, protected, bool(cues)):

@@ -525,6 +525,9 @@ class IntentParser:
     ) -> Frame:
         quantity = max(1, min(quantity, MAX_QUANTITY))
         token_kind = spans[position].kind
+        following = spans[position + 1].kind if position + 1 < len(spans) else None
+        if following == "units" and current is not None and current.options:
+            postfix = True  # "silber zwei Stück", "white 2 pcs": counts the item before
         counted = quantity > 1 or token_kind in ("number", "plus") or postfix
         if postfix and current is not None and current.quantity is None:
             current.quantity = quantity  # "blanc x2", "A7 noir x2": counts the item before
@@ -598,7 +601,7 @@ class IntentParser:
         prev_kind, next_token = site.prev_kind, site.next_token
         if (
             number.isdigit()
-            and site.next_kind == "name"
+            and (site.next_kind == "name" or (site.next_kind == "code" and prev_kind is None))
             and prev_kind not in ("product_articles", "size_markers")
             and int(number) <= MAX_QUANTITY
         ):

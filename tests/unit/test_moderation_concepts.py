@@ -474,3 +474,30 @@ def test_a_strong_word_said_of_oneself(text: str, removed: bool) -> None:
 )
 def test_soft_words_beside_the_hosts_name_are_not_insults(text: str) -> None:
     assert text_categories(text, POLICY) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("chiamami 3 3 8 . 9 1 2 . 4 5 6 7", "contact"),  # digits spaced apart
+        ("g e i l e   T i t t e n hat die Moderatorin", "sexual"),
+        ("Julie s3xy come sei, fammi vedere di più 😏", "sexual"),
+        ("pagate con bonifico direttamente a me e vi faccio lo sconto", "scam"),
+        ("siete dei poveri sfigati", "insult"),
+    ],
+)
+def test_spaced_digits_hidden_phrases_and_payments_to_me(text: str, category: str) -> None:
+    assert category in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Julie montre plus le dos de la robe",
+        "le donne fuori dal camerino aspettano?",
+        "la montre est belle, je prends",
+        "sexy dress, I'll take it in M",
+    ],
+)
+def test_showing_garments_and_people_waiting_stay(text: str) -> None:
+    assert text_categories(text, POLICY) == ()

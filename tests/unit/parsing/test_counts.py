@@ -74,3 +74,20 @@ def test_a_count_and_a_code_around_an_x(text: str, sku: str, quantity: int) -> N
     cap = product("CAP", "103", "Casquette Dune", {"color": ("noir",)})
     result = IntentParser(catalog(hoodie, cap)).parse(text, "HOODIE")
     assert [(i.sku, i.quantity) for i in result.items] == [(sku, quantity)]
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity"),
+    [("hoodie bleu zwei Stück", 2), ("hoodie bleu 2 pcs", 2), ("hoodie en bleu 3 unidades", 3)],
+)
+def test_a_count_with_its_unit_after_the_options_counts_that_item(text: str, quantity: int) -> None:
+    hoodie = product("HOODIE", "102", "Hoodie Dune", {"color": ("bleu", "gris")}, ("hoodie",))
+    result = IntentParser(catalog(hoodie)).parse(text, "HOODIE")
+    assert [(i.quantity, i.options.get("color")) for i in result.items] == [(quantity, "bleu")]
+
+
+def test_a_count_before_a_code() -> None:
+    hoodie = product("HOODIE", "2", "Hoodie Dune", {"color": ("bleu",)})
+    cap = product("CAP", "A1", "Casquette Dune", {"color": ("noir",)})
+    result = IntentParser(catalog(hoodie, cap)).parse("2 A1", "HOODIE")
+    assert [(i.sku, i.quantity) for i in result.items] == [("CAP", 2)]
