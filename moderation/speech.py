@@ -1,8 +1,9 @@
 """What a message says: insults, hate, sexual comments, scams and blocked words, from lexicons.
 
 Words alone decide little. An insult needs a person it is aimed at (not the speaker, not a
-product); a sexual cue needs a person too; a scam is a bait (a prize, money to earn, a
-cheaper copy, a payment or delivery "problem") joined to a way out of the official checkout
+product); a sexual cue needs a person too, or an emoji that carries the innuendo; hate is a
+group and what is said of it in the same sentence; a scam is a bait (a prize, money to earn,
+a cheaper copy, a payment or delivery "problem") joined to a way out of the official checkout
 (private messages, a link, a payment to the sender). The lexicons hold the words; this
 module holds those few compositions.
 """
@@ -164,6 +165,17 @@ def _aimed(
     return False
 
 
+def _of_oneself(found: _Found, text: str, protected: frozenset[str], hit: tuple[int, int]) -> bool:
+    """A word a buyer says of themselves ("sono una cretina, ho sbagliato taglia"): right
+    after "I am", with nobody named or addressed in between."""
+    start = hit[0]
+    people = {ps for ps, _, named in _positions(found, text, protected)[0] if named}
+    return any(
+        0 < start - own <= 3 and not any(own < p < start for p in people)
+        for _, own in _spans(found.lexicon.phrases["self"], found.tokens)
+    )
+
+
 def _spans(phrases: PhraseSet, tokens: tuple[str, ...]) -> list[tuple[int, int]]:
     return [(start, start + len(p) - 1) for start, p in phrases.find(tokens)]
 
@@ -187,16 +199,7 @@ def speech_hits(
     phrases = lexicon.phrases
 
     strong = _spans(phrases["insult_strong"], tokens)
-    if strong:
-        # "sono una cretina, ho sbagliato taglia": a buyer calling themselves names
-        selves = [end for _, end in _spans(phrases["self"], tokens)]
-        people = {ps for ps, _, named in _positions(found, text, protected)[0] if named}
-        strong = [
-            (s, e)
-            for s, e in strong
-            if not any(0 < s - own <= 3 and not any(own < p < s for p in people) for own in selves)
-        ]
-    insult = bool(strong)
+    insult = any(not _of_oneself(found, text, protected, hit) for hit in strong)
     if not insult:
         weak = _spans(phrases["insult_weak"], tokens)
         body = _spans(phrases["body_shaming"], tokens)
