@@ -82,13 +82,14 @@ def _join_spaced(text: str) -> str:
     return _SPACED.sub(lambda m: re.sub(r"[\s.\-_*·•]+", "", m.group(0)), text)
 
 
-def spaced_runs(text: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def spaced_runs(text: str) -> tuple[str, ...]:
     """The runs of letters spaced or dotted apart in a text, each joined and squeezed like
     words are ("t e m u" -> "temu"), with whatever one-letter words stood beside them."""
-    return [
+    return tuple(
         _SQUEEZE.sub(r"\1", re.sub(r"[\s.\-_*·•]+", "", m.group(0)))
         for m in _SPACED.finditer(fold(text))
-    ]
+    )
 
 
 _SUPERLATIVE = re.compile(r"(?<=\w{3})(?:isim|issim)([oa]s?|[ie])$")

@@ -212,7 +212,7 @@ def speech_hits(
         or bool(lexicon.hate_patterns and lexicon.hate_patterns.search(folded))
     )
     sexual = bool(found.phrase("sexual")) or _sexual(found, text, protected)
-    runs = spaced_runs(text) if not (insult and hate and sexual) else []
+    runs = spaced_runs(text) if not (insult and hate and sexual) else ()
     if runs:  # "s e n d  n u d e s", "c o n n a s s e": phrases inside the joined letters
         joined = lexicon.joined_offensive
         insult = insult or any(j in r for r in runs for j in joined["insult_strong"])
