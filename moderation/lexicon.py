@@ -96,7 +96,17 @@ CONCEPTS = (
     "number_request",  # "give me your number", "pásame tu número": contact asked for
     "credentials",  # what only a thief asks for: card numbers, bank details, codes
     "time_words",  # "ce soir", "this evening": a demonstrative that names no product
+    "softeners",  # "even", "vraiment", "sogar": adverbs inside a predicate, read past
+    "comparison",  # "you look like", "t'as une tête de": a person likened to something
+    "ridicule",  # what a person is likened to in mockery: a potato, a thumb, a toad
+    "pictures",  # photos, videos: asked for with undressing, they are not product shots
 )
+# What is said of a group is often a verb: its entries also match their English endings
+# ("ruin" finds "ruined", "ruins", "ruining"); other languages list their forms.
+VERB_ENDINGS = ("s", "es", "ed", "d", "ing")
+_INFLECTED_CONCEPTS = frozenset({"attack", "harm", "traits"})
+# Words that leetspeak writes with a "1" for an "l" ("mu5l1ms"): also listed with an "i".
+_LEET_CONCEPTS = frozenset({"groups", "traits", "ridicule", "sexual_cues", "body_sexual"})
 
 Pattern = tuple[str, ...]
 _JOINED_MIN = 5  # shorter phrases are too often inside innocent letters spaced apart
@@ -141,6 +151,7 @@ class PhraseSet:
     # None: a trailing '*' is any continuation (scam cues: "crypto*"); else the endings it
     # may stand for (offensive words)
     inflections: frozenset[str] | None = None
+    endings: tuple[str, ...] = ()  # added to a phrase's last word (see VERB_ENDINGS)
 
     def add(self, phrase: str) -> None:
         pattern = _compile(phrase)
@@ -152,6 +163,11 @@ class PhraseSet:
         if not last.endswith("*") and last.isalpha() and len(last) > 2:
             # plurals: "voleur" -> "voleurs", "bijou" -> "bijoux"
             forms |= {(*pattern[:-1], last + "s"), (*pattern[:-1], last + "x")}
+            if self.endings and len(last) > 3:
+                stem = last[:-1] if last.endswith("e") else last
+                forms |= {(*pattern[:-1], stem + e) for e in self.endings if e != "d"}
+                if last.endswith("e"):
+                    forms.add((*pattern[:-1], last + "d"))
         for form in forms:
             if first.endswith("*"):
                 self.by_prefix.setdefault(first[:-1], []).append(form)
@@ -250,7 +266,10 @@ def load_lexicon() -> ModerationLexicon:
         category: PhraseSet(inflections=INFLECTIONS if category in OFFENSIVE else None)
         for category in CATEGORIES
     }
-    concepts = {concept: PhraseSet() for concept in CONCEPTS}
+    concepts = {
+        concept: PhraseSet(endings=VERB_ENDINGS if concept in _INFLECTED_CONCEPTS else ())
+        for concept in CONCEPTS
+    }
     word_lists: dict[str, set[str]] = {name: set() for name in WORD_LISTS}
     order_words = PhraseSet()
     hate_patterns: list[str] = []
@@ -270,6 +289,8 @@ def load_lexicon() -> ModerationLexicon:
                 raise ValueError(f"{entry}: unknown concept {concept!r}")
             for phrase in entries:
                 concepts[concept].add(phrase)
+                if concept in _LEET_CONCEPTS and "l" in phrase:
+                    concepts[concept].add(phrase.replace("l", "i"))
         for name, found in word_lists.items():
             found |= {w for e in data.get(name, []) for w in words(e)}
         hate_patterns.extend(data.get("hate_patterns", []))

@@ -30,7 +30,10 @@ _LEET = str.maketrans(
         "8": "b",
     }
 )
-_SPACED = re.compile(r"(?<![\w])(?:[^\W\d_][\s.\-_*·•]+){2,}[^\W\d_](?![\w])")
+# Letters (or a leet digit among them: "i d i 0 t") spaced or dotted apart, three or more.
+_SPACED = re.compile(r"(?<![\w])(?:[^\W_][\s.\-_*·•]+){2,}[^\W_](?![\w])")
+_SEPARATOR = re.compile(r"[\s.\-_*·•]+")
+_MARKED_SEPARATOR = re.compile(r"\s*[.\-_*·•][\s.\-_*·•]*")
 _WORD = re.compile(r"[a-z0-9@$€!]+")
 _SQUEEZE = re.compile(r"(.)\1+")
 _HAS_LETTER = re.compile(r"[a-z]")
@@ -78,18 +81,47 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _is_spelled(run: str) -> bool:
+    """Whether a run of single characters spells words: mostly letters, digits only as leet
+    among them ("i d i 0 t"), never a spaced-out number ("0 6 1 2") or a list of sizes."""
+    chars = _SEPARATOR.sub("", run)
+    letters = sum(ch.isalpha() for ch in chars)
+    return letters >= 3 and 2 * (len(chars) - letters) < letters
+
+
+_EDGE_DIGITS = re.compile(r"^(?:\d[\s.\-_*·•]+)+|(?:[\s.\-_*·•]+\d)+$")
+
+
+def _join_run(match: re.Match[str]) -> str:
+    """One run joined: "c o n n a r d" -> "connard"; when the letters are dotted within words
+    and the words spaced apart ("q.u.e r.i.c.a"), each word is joined on its own. Digits at
+    either end are numbers beside the word ("t e m u à 2€"), not leet in it."""
+    whole = match.group(0)
+    edges = list(_EDGE_DIGITS.finditer(whole))
+    head = next((m.group(0) for m in edges if m.start() == 0), "")
+    tail = next((m.group(0) for m in edges if m.end() == len(whole) and m.start() > 0), "")
+    run = whole[len(head) : len(whole) - len(tail)]
+    if not _is_spelled(run):
+        return whole
+    return head + _joined(run) + tail
+
+
+def _joined(run: str) -> str:
+    if _MARKED_SEPARATOR.search(run) and re.search(r"[^\W_]\s+[^\W_]", run):
+        return " ".join(_SEPARATOR.sub("", word) for word in run.split())
+    return _SEPARATOR.sub("", run)
+
+
 def _join_spaced(text: str) -> str:
-    return _SPACED.sub(lambda m: re.sub(r"[\s.\-_*·•]+", "", m.group(0)), text)
+    return _SPACED.sub(_join_run, text)
 
 
 @lru_cache(maxsize=65536)
 def spaced_runs(text: str) -> tuple[str, ...]:
     """The runs of letters spaced or dotted apart in a text, each joined and squeezed like
     words are ("t e m u" -> "temu"), with whatever one-letter words stood beside them."""
-    return tuple(
-        _SQUEEZE.sub(r"\1", re.sub(r"[\s.\-_*·•]+", "", m.group(0)))
-        for m in _SPACED.finditer(fold(text))
-    )
+    runs = (_EDGE_DIGITS.sub("", m.group(0)) for m in _SPACED.finditer(fold(text)))
+    return tuple(_decode(_SEPARATOR.sub("", run)) for run in runs if _is_spelled(run))
 
 
 _SUPERLATIVE = re.compile(r"(?<=\w{3})(?:isim|issim)([oa]s?|[ie])$")

@@ -1,11 +1,11 @@
 """What a message says: insults, hate, sexual comments, scams and blocked words, from lexicons.
 
 Words alone decide little. An insult needs a person it is aimed at (not the speaker, not a
-product); a sexual cue needs a person too, or an emoji that carries the innuendo; hate is a
-group and what is said of it in the same sentence; a scam is a bait (a prize, money to earn,
-a cheaper copy, a payment or delivery "problem") joined to a way out of the official checkout
-(private messages, a link, a payment to the sender). The lexicons hold the words; this
-module holds those few compositions.
+product), and so does a likening to something ridiculous; a sexual cue needs a person too,
+or an emoji that carries the innuendo; hate is a group and what is said of it in the same
+sentence; a scam is a bait (a prize, money to earn, a cheaper copy, a payment or delivery
+"problem") joined to a way out of the official checkout (private messages, a link, a
+payment to the sender). The lexicons hold the words; this module holds those few compositions.
 """
 
 from __future__ import annotations
@@ -106,8 +106,10 @@ def _positions(
             people.append((i, i, True))
         elif token in lexicon.third_person:
             people.append((i, i, False))
+    addressed_words: set[int] = set()
     for start, pattern in lexicon.phrases["address"].find(tokens):
         people.append((start, start + len(pattern) - 1, True))
+        addressed_words.update(range(start, start + len(pattern)))
     if _MENTION.search(text):
         people.append((0, 0, True))
     times = {start for start, _ in lexicon.concepts["time_words"].find(tokens)}
@@ -123,6 +125,7 @@ def _positions(
         if not (len(pattern) == 1 and (start + 1 in times or start + 1 in named))
         and start - 1 not in persons
         for i in range(start, start + len(pattern))
+        if i not in addressed_words  # "la modelo" is the person, not a product model
     ]
     own = bool(found.phrase("self"))
     return people, products, own, addressed
@@ -165,6 +168,21 @@ def _aimed(
     return False
 
 
+def _likened(found: _Found, text: str, protected: frozenset[str]) -> bool:
+    """Mockery by comparison: a person likened to something ridiculous ("you look like a
+    potato", "t'as une tête de crapaud"), the comparison aimed like an insult."""
+    if not found.concept("ridicule") or not found.concept("comparison"):
+        return False
+    concepts = found.lexicon.concepts
+    likened = [
+        (c_start, r_end)
+        for c_start, c_end in _spans(concepts["comparison"], found.tokens)
+        for r_start, r_end in _spans(concepts["ridicule"], found.tokens)
+        if 0 < r_start - c_end <= 3
+    ]
+    return bool(likened) and _aimed(found, text, protected, likened)
+
+
 def _of_oneself(found: _Found, text: str, protected: frozenset[str], hit: tuple[int, int]) -> bool:
     """A word a buyer says of themselves ("sono una cretina, ho sbagliato taglia"): right
     after "I am", with nobody named or addressed in between."""
@@ -203,8 +221,10 @@ def speech_hits(
     if not insult:
         weak = _spans(phrases["insult_weak"], tokens)
         body = _spans(phrases["body_shaming"], tokens)
-        insult = (bool(weak) and _aimed(found, text, protected, weak)) or (
-            bool(body) and _aimed(found, text, protected, body, bodily=True)
+        insult = (
+            (bool(weak) and _aimed(found, text, protected, weak))
+            or (bool(body) and _aimed(found, text, protected, body, bodily=True))
+            or _likened(found, text, protected)
         )
     hate = (
         bool(found.phrase("hate"))
@@ -233,10 +253,19 @@ def _hate_in_a_sentence(text: str, lexicon: ModerationLexicon) -> bool:
     """A group and what is said of it within one sentence: "women sizes? I can't find
     them" asks about a size, then talks of the speaker."""
     return any(
-        _said_of_a_group(_Found(words(sentence), lexicon))
+        _said_of_a_group(_Found(_without_softeners(words(sentence), lexicon), lexicon))
         for sentence in _SENTENCE_END.split(text)
         if sentence.strip()
     )
+
+
+def _without_softeners(tokens: tuple[str, ...], lexicon: ModerationLexicon) -> tuple[str, ...]:
+    """The words of a sentence without the adverbs that sit inside a predicate ("shouldn't
+    even be allowed", "sind wirklich alle"), so that a listed predicate is found whole."""
+    soft = {
+        start + k for start, p in lexicon.concepts["softeners"].find(tokens) for k in range(len(p))
+    }
+    return tuple(t for i, t in enumerate(tokens) if i not in soft) if soft else tokens
 
 
 def _said_of_a_group(found: _Found) -> bool:
@@ -265,12 +294,24 @@ def _said_of_a_group(found: _Found) -> bool:
             if 0 < start - g_end <= _GROUP_REACH:
                 return True
         for _, end in attack:
-            if 0 < g_start - end <= 3:
+            # "no muslims in here", "dehors les ...": unless the group word names a product
+            # line ("no women sizes?", "pas de tailles femmes")
+            if 0 < g_start - end <= 3 and not _names_a_line(found, g_end):
                 return True
         for start, end in traits:
             if 0 < start - g_end <= _GROUP_REACH or 0 < g_start - end <= 3:
                 return True
     return False
+
+
+def _names_a_line(found: _Found, group_end: int) -> bool:
+    """Whether the word after a group is a product noun ("women sizes", "gay pride tees"),
+    not one of the pronouns the product words also list ("typique des ... ça")."""
+    after = group_end + 1
+    return any(
+        start == after and len(found.tokens[after]) > 3
+        for start, _ in found.lexicon.phrases["products"].find(found.tokens)
+    )
 
 
 def _sexual(found: _Found, text: str, protected: frozenset[str]) -> bool:
@@ -305,6 +346,8 @@ def _sexual(found: _Found, text: str, protected: frozenset[str]) -> bool:
     ]
     if _aimed(found, text, protected, bare):
         return True
+    if found.concept("undress") and found.concept("pictures"):
+        return True  # "fotos sin nada", "pics with nothing on": asked for, whoever of
     # "il sedere è rinforzato?": a body word alone, in a question about a garment
     body_only = not (found.concept("undress") or found.concept("private_media"))
     return not products and not (body_only and "?" in text)

@@ -23,6 +23,7 @@ from moderation.normalize import fold, words
         ("іdіot", ("idiot",)),  # Cyrillic і
         ("id\u200biot", ("idiot",)),
         ("id\u00adiot", ("idiot",)),
+        ("i d 1 o t", ("idiot",)),  # a leet digit among letters spaced apart
     ],
 )
 def test_evasion_folds_to_the_plain_word(text: str, expected: tuple[str, ...]) -> None:
@@ -42,3 +43,13 @@ def test_homoglyphs_use_the_skeleton_not_transliteration() -> None:
 def test_spaced_letters_join_but_words_stay_apart() -> None:
     assert words("S O L D") == ("sold",)
     assert words("je prends le 3") == ("je", "prends", "le", "3")
+
+
+def test_dotted_words_spaced_apart_stay_two_words() -> None:
+    assert words("t.r.o.p b.e.l.l.e") == ("trop", "bele")
+    assert words("c . o . n") == ("con",)
+
+
+def test_spaced_digits_are_a_number_not_a_word() -> None:
+    assert words("0 6 1 2") == ("0", "6", "1", "2")
+    assert words("t e m u 2") == ("temu", "2")  # the number beside the word stays a number

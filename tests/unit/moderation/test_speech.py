@@ -27,6 +27,13 @@ REMOVED = {
         "halt die Fresse du Idiot",
         "stai zitta cretina",
         "la conduttrice è brutta e grassa",
+        # mockery by comparison: a person likened to something ridiculous
+        "Tom you look like a boiled potato",
+        "Ingrid t'as une tête de crapaud",
+        "pareces una morsa con peluca",
+        "du siehst aus wie eine Kartoffel",
+        "sembri un rospo Ingrid",
+        "@Anne tu ressembles à un épouvantail",
     ],
     "hate": [
         "sale arabe",
@@ -44,6 +51,12 @@ REMOVED = {
         "los gitanos son todos ladrones",
         "Ausländer sind kriminell",
         "gli immigrati sono pericolosi",
+        # adverbs inside the predicate, verbs in their forms, a group kept out
+        "women shouldn't really be allowed to vote",
+        "les immigrés ne devraient même pas avoir le droit",
+        "immigrants ruined this neighbourhood",
+        "no gays here please",
+        "n0 mu5l1ms here",
     ],
     "sexual": [
         # requests and remarks about the body, aimed at a person
@@ -58,6 +71,9 @@ REMOVED = {
         "enséñanos las tetas",
         "zeig deine Titten",
         "send nudes Tom",
+        "q.u.e r.i.c.a la presentadora",
+        "mándame fotos sin nada",
+        "Ingrid je la ramènerais bien chez moi 😏",
     ],
     "scam": [
         "Félicitations ! Vous avez été tiré au sort, cliquez pour réclamer votre cadeau",
@@ -73,6 +89,7 @@ REMOVED = {
         "gana dinero con criptomonedas, escríbeme",
         "concorso: i primi 20 che mi scrivono in privato vincono un buono",
         "Gleiche Jacke viel billiger bei mir, schreibt mir privat",
+        "deine Bestellung ist fehlgeschlagen, überweis mir den Betrag und ich schicke sie dir",
     ],
     "blocked_word": [
         "Fastlook c'est moins cher",
@@ -154,6 +171,12 @@ ALLOWED = [
     "Envoie moi le lien Ingrid stp",
     "je paie en crypto ?",
     "pago con tarjeta o paypal?",
+    # comparisons that mock nobody, a group word that names a product line
+    "this coat makes me look like a potato lol",
+    "Ingrid tu ressembles à une princesse",
+    "no women sizes in this jacket?",
+    # Spanish praise that contains a swear word
+    "de puta madre este abrigo",
 ]
 
 
