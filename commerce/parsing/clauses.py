@@ -35,6 +35,7 @@ class Clause:
     after_but: bool = False  # follows "mais", "but", "pero", "aber"
     withdrawn: bool = False  # a claim verb said as no longer meant ("je prends plus")
     request: bool = False  # a claim asked as a question ("can I get it in gold?")
+    someone_else: bool = False  # the claim's subject is another person ("my brother's gonna grab")
 
 
 class ClauseReader:
@@ -107,6 +108,8 @@ class ClauseReader:
                 if all(s.kind == "marker" for s in spans[:position]):
                     clause.flags.add("question")
                 continue
+            if span.kind == "third_party" and self._subject_of_claim(spans, position, tokens):
+                clause.someone_else = True
             if span.kind in clause_flags:
                 clause.flags.add(span.kind)
                 if span.kind == "claim":
@@ -149,6 +152,13 @@ class ClauseReader:
             clause.flags.add("question")  # "la gorra es ajustable", "is it waterproof"
         if clause.ends_with_question:
             clause.flags.add("question")
+
+    def _subject_of_claim(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
+        """Whether another person is who claims: a claim within three spans after them, and
+        no "for" before them ("ma soeur va la prendre", not "je le prends pour ma soeur")."""
+        if position > 0 and tokens[spans[position - 1].end - 1] in self.lexicon.for_words:
+            return False
+        return any(s.kind == "claim" for s in spans[position + 1 : position + 4])
 
     def _cart_move(self, clause: Clause, tokens: list[str]) -> None:
         """The viewer's cart or order, and what stands just before it: "to my cart", "dans

@@ -21,6 +21,7 @@ class Decision:
             clause.negated
             or bool(flags & {"conditional", "past"})
             or ("third_party" in flags and not clause.strong_claim)
+            or clause.someone_else
         )
 
     def _claims(

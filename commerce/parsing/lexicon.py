@@ -64,6 +64,9 @@ class Lexicon:
     measures: frozenset[str] = frozenset()  # after a number: "30 ml", not an unknown word
     catalog_measures: frozenset[str] = frozenset()  # looked up with the number: "50 ml"
     one_pronouns: frozenset[str] = frozenset()  # "the pink one": a pronoun, not a count
+    size_systems: frozenset[str] = frozenset()  # "8 UK", "US 10": the sizing system said
+    sold_words: frozenset[str] = frozenset()  # "sold 12": the number after it is a code
+    size_prepositions: frozenset[str] = frozenset()  # "en", "in": not a size word proper
     generic_words: frozenset[str] = frozenset()  # too common to name a product on their own
     size_option_names: frozenset[str] = frozenset()  # folded: a catalog option that is a size
     # Right after a claim verb, it takes the claim back: "je (ne) prends plus", "non lo
@@ -201,6 +204,9 @@ def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:
     lexicon.measures = tokens("measures")
     lexicon.catalog_measures = tokens("catalog_measures")
     lexicon.one_pronouns = tokens("one_pronouns")
+    lexicon.size_systems = tokens("size_systems")
+    lexicon.sold_words = tokens("sold_words")
+    lexicon.size_prepositions = tokens("size_prepositions")
     lexicon.generic_words = tokens("generic_words")
     lexicon.no_longer = tokens("no_longer")
     lexicon.claim_verbs = tokens("claim_verbs")

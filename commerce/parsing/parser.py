@@ -58,6 +58,8 @@ class _NumberSite:
     prev_kind: str | None
     next_kind: str | None
     next_token: str | None
+    after_size_word: bool = False  # "size 9", "taille 40": never a count
+    after_sold: bool = False  # "sold 8": a code, as the spec's "sold 12"
 
 
 def _count_of(span: Span) -> int:
@@ -162,7 +164,7 @@ class IntentParser:
                 # "3 du 14", "2 of 7", "2 del 5": a count, then the product it counts
                 counts_of = str(span.value).isdigit() and self._counts_of(spans, position, tokens)
                 reading.current = self._number(
-                    span, prev, nxt, position, reading, clause, counts_of=counts_of
+                    span, prev, nxt, position, reading, clause, tokens, counts_of=counts_of
                 )
                 if reading.current is not None and reading.current.sku is not None:
                     reading.product_ctx = reading.current.sku
@@ -203,6 +205,21 @@ class IntentParser:
             elif not (spans[k].kind == "marker" and numbers and k + 1 < len(spans)):
                 break
             k += 1
+        system = spans[position + 1] if position + 1 < len(spans) else None
+        if (
+            system is not None
+            and system.end - system.start == 1
+            and tokens[system.start] in self.lexicon.size_systems
+        ):
+            # "8 uk", "10 us": the number and its sizing system name the value "UK 8"
+            key = (tokens[system.start], tokens[spans[position].start])
+            for info in candidates:
+                hit = info.values.get(key)
+                if hit is not None:
+                    if reading.current is not None and reading.current.sku not in (None, info.sku):
+                        reading.current = None
+                    reading.current = self._add_option(reading.frames, reading.current, info, hit)
+                    return 2
         for count in (3, 2):
             if len(numbers) < count:
                 continue
@@ -400,6 +417,15 @@ class IntentParser:
             "marker",
         ):
             return True
+        if (
+            nxt.kind == "product_articles"
+            and position + 2 < len(spans)
+            and (
+                spans[position + 2].kind in ("name", "code")
+                or self.index.code_sku(str(spans[position + 2].value)) is not None
+            )
+        ):
+            return True  # "deux le pull", "zwei den Pulli" ("sei la migliore" is no count)
         if tuple(tokens[nxt.start : nxt.start + 2]) in _PLEASE or tokens[nxt.start] in _PLEASE_1:
             return True  # "deux svp", "zwei bitte", "dos por favor": a count asked for
         if nxt.kind == "word" and str(nxt.value) in self.lexicon.measures:
@@ -571,6 +597,7 @@ class IntentParser:
         position: int,
         reading: _Reading,
         clause: Clause,
+        tokens: list[str],
         *,
         counts_of: bool = False,
     ) -> Frame | None:
@@ -597,6 +624,12 @@ class IntentParser:
             prev_kind=prev.kind if prev is not None else None,
             next_kind=nxt.kind if nxt is not None else None,
             next_token=str(nxt.value) if nxt is not None and nxt.kind == "word" else None,
+            after_size_word=prev is not None
+            and prev.kind == "size_markers"
+            and tokens[prev.start] not in lex.size_prepositions,
+            after_sold=prev is not None
+            and prev.kind == "claim"
+            and (prev.value == "keyword" or tokens[prev.end - 1] in lex.sold_words),
         )
         prev_kind, next_token = site.prev_kind, site.next_token
         if (
@@ -656,6 +689,8 @@ class IntentParser:
                 return self._add_option(frames, current, info, hit)
         if prev_kind == "size_markers" and site.is_size and info is not None:
             return self._add_option(frames, current, info, info.numeric_sizes[number])
+        if site.after_size_word:
+            return current  # "mine in size 9" of a product sized both UK 9 and US 9: neither
         if prev_kind == "claim" and prev is not None and prev.value == "object":
             if (
                 site.is_size
@@ -694,6 +729,17 @@ class IntentParser:
         concept = str(spans[position + 2].value)
         return concept in context.concepts or self.lexicon.family_of(concept) in context.families
 
+    def _fits(self, info: ProductInfo, span: Span) -> bool:
+        """Whether an option word names one of this product's values."""
+        if span.kind == "color":
+            concept = str(span.value)
+            return concept in info.concepts or self.lexicon.family_of(concept) in info.families
+        if span.kind == "size_word":
+            return str(span.value).lower() in info.letter_sizes
+        if span.kind == "word":
+            return (str(span.value),) in info.values or str(span.value) in info.letter_sizes
+        return span.kind in ("size_markers", "marker", "filler", "break")
+
     def _code_size_or_count(
         self, site: _NumberSite, position: int, reading: _Reading, clause: Clause
     ) -> Frame | None:
@@ -714,6 +760,10 @@ class IntentParser:
         )
         if site.code_sku is not None and prev_kind == "product_articles":
             quantity_follows = False  # "article 6 gris", "#5 noir": a code, whatever follows
+        elif site.after_sold and site.code_sku is not None and next_kind is not None:
+            # "sold 8 navy xxl": the spec's "sold 12", when the options fit that product
+            nxt = clause.spans[position + 1]
+            quantity_follows = not self._fits(self.index.products[site.code_sku], nxt)
         elif site.code_sku is not None and not quantity_follows:
             quantity_follows = self._small_count_of_a_colour(site, position, reading, clause)
         if (

@@ -169,7 +169,71 @@ CANCELS = [
     ("no lo quiero más", BAG, []),
     ("ich nehme ihn nicht mehr", BAG, []),
     ("I'm not taking it anymore", BAG, []),
+    # SMS spellings of "no longer", asking to be taken off, "in the end, no"
+    ("jveux plu le sac", RING, [(BAG, 1, {})]),
+    ("sáquenme del collar porfa", RING, []),
+    ("nimm mich raus bitte", RING, []),
+    ("alla fine no, mi spiace", RING, []),
 ]
+
+# "sold" then a number: the spec's "sold 12" is a code, when what follows fits its product
+SOLD_CODES = [
+    ("sold 2 navy L", RING, [(SWEATER, 1, {"color": "bleu marine", "size": "L"})]),
+    ("SOLD 5 noir xs", BAG, [(DRESS, 1, {"color": "noir", "size": "XS"})]),
+    ("vendu 1 argent", SWEATER, [(RING, 1, {"color": "argent"})]),
+    # the options do not fit the product of that code: a count of the featured one
+    ("sold 2 terracotta", DRESS, [(DRESS, 2, {"color": "terracotta"})]),
+]
+
+
+@pytest.mark.parametrize(("text", "featured", "expected"), SOLD_CODES)
+def test_a_number_after_sold_is_a_code(
+    parser: IntentParser, text: str, featured: str, expected: list
+) -> None:
+    result = parser.parse(text, featured)
+    assert result.intent == "buy", result
+    assert items(result) == expected
+
+
+# someone else as the one who takes it is talk; taking it for someone else is a claim
+SOMEONE_ELSE = [
+    ("my cousin is gonna grab the bag", BAG, "other"),
+    ("mi hermana se lo lleva", BAG, "other"),
+    ("meine Mutter nimmt die Kette", RING, "other"),
+    ("je prends le sac pour ma cousine", RING, "buy"),
+    ("for my mum, I'll take the ring in gold", BAG, "buy"),
+]
+
+
+@pytest.mark.parametrize(("text", "featured", "intent"), SOMEONE_ELSE)
+def test_who_claims(parser: IntentParser, text: str, featured: str, intent: str) -> None:
+    assert parser.parse(text, featured).intent == intent
+
+
+# asked with the verb first, or small talk that only looks like a question
+ASKED = [
+    ("vous faites le pull en écru taille S", SWEATER, "question"),
+    ("hacéis el vestido en XL", DRESS, "question"),
+    ("fate la borsa anche in nero", BAG, "question"),
+    ("you guys have the ring in 56", RING, "question"),
+    ("heyyy what's up everybody", RING, "other"),
+]
+
+
+@pytest.mark.parametrize(("text", "featured", "intent"), ASKED)
+def test_questions_asked_with_the_verb_first(
+    parser: IntentParser, text: str, featured: str, intent: str
+) -> None:
+    result = parser.parse(text, featured)
+    assert (result.intent, result.items) == (intent, ())
+
+
+def test_german_times_words_count() -> None:
+    parser = IntentParser(load_catalog_file(DEMO))
+    result = parser.parse("zweimal den Pull in M und einmal in L", None)
+    assert items(result) == [(SWEATER, 2, {"size": "M"}), (SWEATER, 1, {"size": "L"})]
+    assert items(parser.parse("drei mal die 6 bitte", None)) == [("COLLIER-ETOILE", 3, {})]
+
 
 SECOND_PASS = [
     # code versus quantity: "N of CODE" counts that product

@@ -108,3 +108,20 @@ def test_a_size_of_two_numbers_is_said_whole() -> None:
 def test_the_system_said_after_the_number(parser: IntentParser, text: str, size: str) -> None:
     result = parser.parse(text, "BOOT")
     assert [(i.sku, i.options.get("size")) for i in result.items] == [("BOOT", size)]
+
+
+def test_a_product_sized_in_two_systems() -> None:
+    """Slides sized both UK and US: the system said names the value; a bare number or one
+    after a size word could mean either, so it is neither a size nor a count."""
+    slide = product("SLIDE", "4", "Pool Slide", {"size": ("UK 7", "UK 8", "US 8", "US 9")})
+    parser = IntentParser(catalog(slide))
+    for text, size in (
+        ("mine 8 uk", "UK 8"),
+        ("slide talla 9 us", "US 9"),
+        ("pointure 8 UK svp", "UK 8"),
+        ("sold US 8", "US 8"),
+    ):
+        result = parser.parse(text, "SLIDE")
+        assert [(i.quantity, i.options.get("size")) for i in result.items] == [(1, size)], text
+    result = parser.parse("mine in size 8", "SLIDE")
+    assert [(i.quantity, i.options) for i in result.items] == [(1, {})]
