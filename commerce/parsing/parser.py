@@ -212,13 +212,11 @@ class IntentParser:
             and tokens[system.start] in self.lexicon.size_systems
         ):
             # "8 uk", "10 us": the number and its sizing system name the value "UK 8"
-            key = (tokens[system.start], tokens[spans[position].start])
+            said = (tokens[system.start], tokens[spans[position].start])
             for info in candidates:
-                hit = info.values.get(key)
+                hit = info.values.get(said)
                 if hit is not None:
-                    if reading.current is not None and reading.current.sku not in (None, info.sku):
-                        reading.current = None
-                    reading.current = self._add_option(reading.frames, reading.current, info, hit)
+                    self._take_value(reading, info, hit)
                     return 2
         for count in (3, 2):
             if len(numbers) < count:
@@ -228,11 +226,16 @@ class IntentParser:
             for info in candidates:
                 hit = info.values.get(key)
                 if hit is not None:
-                    if reading.current is not None and reading.current.sku not in (None, info.sku):
-                        reading.current = None
-                    reading.current = self._add_option(reading.frames, reading.current, info, hit)
+                    self._take_value(reading, info, hit)
                     return length
         return 0
+
+    def _take_value(self, reading: _Reading, info: ProductInfo, hit: OptionHit) -> None:
+        """The option of `info` said whole: of the item being built, or of a new one when
+        that item is another product's."""
+        if reading.current is not None and reading.current.sku not in (None, info.sku):
+            reading.current = None
+        reading.current = self._add_option(reading.frames, reading.current, info, hit)
 
     def _read_reference(
         self, reading: _Reading, clause: Clause, position: int, featured: str | None
