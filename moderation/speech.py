@@ -228,7 +228,10 @@ def speech_hits(
         )
     hate = (
         bool(found.phrase("hate"))
-        or (bool(found.concept("groups")) and _hate_in_a_sentence(text, lexicon))
+        or (
+            bool(found.concept("groups") or spaced_runs(text))
+            and _hate_in_a_sentence(text, lexicon)
+        )
         or bool(lexicon.hate_patterns and lexicon.hate_patterns.search(folded))
     )
     sexual = bool(found.phrase("sexual")) or _sexual(found, text, protected)
@@ -253,10 +256,30 @@ def _hate_in_a_sentence(text: str, lexicon: ModerationLexicon) -> bool:
     """A group and what is said of it within one sentence: "women sizes? I can't find
     them" asks about a size, then talks of the speaker."""
     return any(
-        _said_of_a_group(_Found(_without_softeners(words(sentence), lexicon), lexicon))
+        _said_of_a_group(_Found(_group_words(sentence, lexicon), lexicon))
         for sentence in _SENTENCE_END.split(text)
         if sentence.strip()
     )
+
+
+def _group_words(sentence: str, lexicon: ModerationLexicon) -> tuple[str, ...]:
+    """The words of a sentence as a group and its predicate are looked for in: adverbs
+    inside the predicate left out, and an article that spacing glued to a group word taken
+    off ("i m u s u l m a n i" reads "imusulmani", the article "i" included)."""
+    tokens = _without_softeners(words(sentence), lexicon)
+    runs = spaced_runs(sentence)
+    return tuple(_unglued(t, lexicon) if t in runs else t for t in tokens) if runs else tokens
+
+
+def _unglued(token: str, lexicon: ModerationLexicon) -> str:
+    """A group word behind an article of up to three letters glued to it, or the token."""
+    groups = lexicon.concepts["groups"]
+    if groups.find((token,)):
+        return token
+    for cut in (1, 2, 3):
+        if len(token) - cut >= 5 and groups.find((token[cut:],)):
+            return token[cut:]
+    return token
 
 
 def _without_softeners(tokens: tuple[str, ...], lexicon: ModerationLexicon) -> tuple[str, ...]:

@@ -57,6 +57,7 @@ REMOVED = {
         "immigrants ruined this neighbourhood",
         "no gays here please",
         "n0 mu5l1ms here",
+        "tous l e s m i g r a n t s dehors",  # the article spaced out with the group
     ],
     "sexual": [
         # requests and remarks about the body, aimed at a person
