@@ -19,6 +19,9 @@ class Frame:
     options: dict[str, str] = field(default_factory=dict)
     explicit_ref: bool = False
     counted: bool = False  # a count the viewer stated ("2", "x2", "deux"), not an article
+    # the product whose code the count's number also was ("5 media nero 2 pezzi": when a
+    # count with its unit follows, the first number was that product's code after all)
+    count_code: str | None = None
 
 
 @dataclass(slots=True)

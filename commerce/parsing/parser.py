@@ -409,6 +409,7 @@ class IntentParser:
         if nxt.kind in (
             "color",
             "name",
+            "size_concept",
             "units",
             "size_word",
             "size_markers",
@@ -561,6 +562,16 @@ class IntentParser:
         if postfix and current is not None and current.quantity is None:
             current.quantity = quantity  # "blanc x2", "A7 noir x2": counts the item before
             current.counted = True
+            return current
+        if (
+            postfix
+            and current is not None
+            and current.count_code is not None
+            and self._has_values(current.count_code, current.options)
+        ):
+            # "5 media nero 2 pezzi": the count is this; the first number was the code
+            current.sku, current.explicit_ref = current.count_code, True
+            current.quantity, current.count_code = quantity, None
             return current
         if current is None:
             current = Frame(sku=None, quantity=quantity, counted=counted)
@@ -732,6 +743,16 @@ class IntentParser:
         concept = str(spans[position + 2].value)
         return concept in context.concepts or self.lexicon.family_of(concept) in context.families
 
+    def _has_values(self, sku: str, options: dict[str, str]) -> bool:
+        """Whether a product comes in every one of these option values."""
+        info = self.index.products[sku]
+        own = {
+            hit
+            for table in (info.values, info.letter_sizes, info.numeric_sizes, info.concepts)
+            for hit in table.values()
+        }
+        return all((option, value) in own for option, value in options.items())
+
     def _fits(self, info: ProductInfo, span: Span) -> bool:
         """Whether an option word names one of this product's values."""
         if span.kind == "color":
@@ -769,6 +790,11 @@ class IntentParser:
             quantity_follows = not self._fits(self.index.products[site.code_sku], nxt)
         elif site.code_sku is not None and not quantity_follows:
             quantity_follows = self._small_count_of_a_colour(site, position, reading, clause)
+        elif site.code_sku is not None and next_kind is not None and info is not None:
+            # "7 rouge" with a cap on screen that has no red: the code of the red shirt
+            nxt = clause.spans[position + 1]
+            coded = self.index.products[site.code_sku]
+            quantity_follows = not (self._fits(coded, nxt) and not self._fits(info, nxt))
         if (
             site.code_sku is not None
             and not quantity_follows
@@ -798,9 +824,12 @@ class IntentParser:
             )
         ):
             product = reading.product_ctx or reading.upcoming
-            return self._quantity(
+            frame = self._quantity(
                 int(value), clause.spans, position, reading.frames, current, product
             )
+            if site.code_sku is not None and frame.quantity == int(value):
+                frame.count_code = site.code_sku
+            return frame
         return current
 
     # -- the decision -----------------------------------------------------------------------

@@ -26,6 +26,9 @@ class Span:
     color: str | None = None  # a name word that is also a colour ("Parfum Rose", "rose")
 
 
+_LETTER_SIZE = re.compile(r"^(?:x{0,3}[sml]|x{1,3}l|\d?xl)$")
+
+
 class SpanLabeller:
     """Labels a comment's tokens against the lexicons and one catalog."""
 
@@ -49,6 +52,15 @@ class SpanLabeller:
                 span = self._match(key, i, length)
                 if span is not None:
                     break
+            if (
+                span is not None
+                and span.kind == "size_word"
+                and i + 1 < n
+                and (tokens[i + 1][:1].isdigit() or _LETTER_SIZE.match(tokens[i + 1]))
+                and tokens[i] in lex.words.get("size_markers", ())
+            ):
+                # "Größe 38", "Größe S" and "große Tasche" fold alike: before a size, the noun
+                span = Span(i, i + 1, "size_markers")
             if span is None and i + 1 < n and tokens[i].isalpha() and len(tokens[i]) <= 2:
                 # "A 12", "C-7": a code typed apart
                 sku = index.code_sku(tokens[i] + tokens[i + 1])

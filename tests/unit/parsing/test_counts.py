@@ -91,3 +91,48 @@ def test_a_count_before_a_code() -> None:
     cap = product("CAP", "A1", "Casquette Dune", {"color": ("noir",)})
     result = IntentParser(catalog(hoodie, cap)).parse("2 A1", "HOODIE")
     assert [(i.sku, i.quantity) for i in result.items] == [("CAP", 2)]
+
+
+def test_a_code_then_a_count_with_its_unit() -> None:
+    """ "7 rouge L 3 pièces": the count comes with its unit after the options, so the first
+    number was the code of a product that has those options, not a count."""
+    shirt = product("CHEMISE", "7", "Chemise Rivage", {"size": ("M", "L"), "color": ("rouge",)})
+    cap = product("CASQUETTE", "2", "Casquette Rade", {"color": ("bleu", "rouge")})
+    parser = IntentParser(catalog(shirt, cap))
+    for text in ("7 rouge L 3 pièces", "7 rot L 3 Stück", "7 red large x3"):
+        result = parser.parse(text, "CHEMISE")
+        assert [(i.sku, i.quantity, i.options) for i in result.items] == [
+            ("CHEMISE", 3, {"color": "rouge", "size": "L"})
+        ], text
+    for text in ("7 rouge 3 pièces", "7 rosso 3 pezzi"):  # a red cap is on screen
+        result = parser.parse(text, "CASQUETTE")
+        assert [(i.sku, i.quantity, i.options) for i in result.items] == [
+            ("CHEMISE", 3, {"color": "rouge"})
+        ], text
+    # a red cap on screen: "7 rouge" alone counts caps
+    assert [(i.sku, i.quantity) for i in parser.parse("7 rouge", "CASQUETTE").items] == [
+        ("CASQUETTE", 7)
+    ]
+    # the code's product lacks the options: the first number stays the count
+    result = parser.parse("2 rouge L 3 pièces", "CHEMISE")
+    assert [(i.sku, i.quantity) for i in result.items] == [("CHEMISE", 2)]
+
+
+def test_a_count_before_a_named_size_and_an_article() -> None:
+    sheet = product("DRAP", "9", "Drap Aube", {"size": ("simple", "double")})
+    parser = IntentParser(catalog(sheet))
+    assert [(i.quantity, i.options) for i in parser.parse("due matrimoniali", "DRAP").items] == [
+        (2, {"size": "double"})
+    ]
+    assert [i.quantity for i in parser.parse("deux le drap", None).items] == [2]
+
+
+def test_grosse_is_large_before_a_product_and_the_size_word_before_a_size() -> None:
+    bag = product("TASCHE", "4", "Tasche Mira", {"size": ("klein", "groß"), "color": ("noir",)})
+    dress = product("KLEID", "6", "Kleid Nova", {"size": ("S", "M", "L")})
+    parser = IntentParser(catalog(bag, dress))
+    assert parser.parse("ich nehme die große schwarze Tasche", "TASCHE").items[0].options == {
+        "size": "groß",
+        "color": "noir",
+    }
+    assert parser.parse("Größe M bitte", "KLEID").items[0].options == {"size": "M"}
