@@ -149,6 +149,8 @@ class Decision:
             elif "question" in clause.flags:
                 # "il reste du L ? je le prends": the question says which one is claimed.
                 usable = not claim_frames and "compliment" not in clause.flags
+                if claim_frames and "compliment" not in clause.flags:
+                    self._lend_options(clause, claiming, featured)
             else:
                 usable = "compliment" not in clause.flags
             if not usable:
@@ -163,6 +165,20 @@ class Decision:
         frames = [f for f in frames if f.sku is not None]
         frames = self._merge(frames)
         return tuple(ClaimedItem(str(f.sku), f.quantity or 1, dict(f.options)) for f in frames)
+
+    @staticmethod
+    def _lend_options(question: Clause, claiming: list[Clause], featured: str | None) -> None:
+        """"any 9.5 left? I'll take the black": an option asked about in the comment goes
+        to the one item claimed of that product, when the claim does not state it."""
+        for asked in question.frames:
+            sku = asked.sku or featured
+            takers = [
+                f for c in claiming for f in c.frames if (f.sku or featured) == sku and sku
+            ]
+            if len(takers) != 1:
+                continue
+            for name, value in asked.options.items():
+                takers[0].options.setdefault(name, value)
 
     @staticmethod
     def _merge(frames: list[Frame]) -> list[Frame]:

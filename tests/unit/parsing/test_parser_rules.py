@@ -322,3 +322,30 @@ def test_unknown_featured_is_ignored(parser: IntentParser) -> None:
 def test_language_hint(parser: IntentParser) -> None:
     assert parser.parse("lo quiero", BAG).language == "es"
     assert parser.parse("I'll take it", BAG).language == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "featured", "expected"),
+    [
+        (
+            "il reste du 54 ? je la prends en argent",
+            RING,
+            [(RING, 1, {"size": "54", "color": "argent"})],
+        ),
+        (
+            "do you have it in L? I'll take the navy",
+            SWEATER,
+            [(SWEATER, 1, {"size": "L", "color": "bleu marine"})],
+        ),
+        # two items claimed: the size asked about is nobody's in particular
+        (
+            "hay M? quiero uno negro y uno terracota",
+            DRESS,
+            [(DRESS, 1, {"color": "noir"}), (DRESS, 1, {"color": "terracotta"})],
+        ),
+    ],
+)
+def test_an_option_asked_about_goes_to_the_item_claimed(
+    parser: IntentParser, text: str, featured: str, expected: list
+) -> None:
+    assert items(parser.parse(text, featured)) == expected
