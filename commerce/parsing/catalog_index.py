@@ -113,6 +113,8 @@ class CatalogIndex:
                 # "C-7", "A 12": as viewers type them, letters and digits only ("c7", "a12")
                 self.codes[re.sub(r"[\W_]+", "", fold(product.code))] = product.sku
         self._index_names(catalog, lexicon)
+        # the option-value concepts the catalog has ("vanilla" of a candle's "vanille")
+        self.value_concepts = {c for info in self.products.values() for c in info.concepts}
         self._value_words = {
             word
             for product in catalog.products

@@ -46,6 +46,8 @@ class Lexicon:
     quantities: dict[tuple[str, ...], int] = field(default_factory=dict)
     sizes: dict[tuple[str, ...], str] = field(default_factory=dict)
     colors: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # scents, flavours, materials: read as option words only where the catalog has them
+    value_words: dict[tuple[str, ...], str] = field(default_factory=dict)
     color_families: dict[str, str] = field(default_factory=dict)  # shade -> its broad colour
     named_sizes: dict[tuple[str, ...], str] = field(default_factory=dict)  # "matrimoniale"
     words: dict[str, set[str]] = field(default_factory=dict)
@@ -104,7 +106,9 @@ class Lexicon:
     def concept_of_value(self, value: str) -> set[str]:
         """The color concepts a catalog value names in any language ("noir" -> {"black"})."""
         tokens = phrase_tokens(value)
-        concept = self.colors.get(tokens) or self.named_sizes.get(tokens)
+        concept = (
+            self.colors.get(tokens) or self.named_sizes.get(tokens) or self.value_words.get(tokens)
+        )
         return {concept} if concept else set()
 
     def knows_word(self, word: str) -> bool:
@@ -168,6 +172,11 @@ def _add_language(lexicon: Lexicon, data: dict[str, Any]) -> None:
         for word in words:
             tokens = phrase_tokens(word)
             lexicon.named_sizes.setdefault(tokens, concept)
+            lexicon.max_len = max(lexicon.max_len, len(tokens))
+    for concept, words in data.get("value_words", {}).items():
+        for word in words:
+            tokens = phrase_tokens(word)
+            lexicon.value_words.setdefault(tokens, concept)
             lexicon.max_len = max(lexicon.max_len, len(tokens))
     for concept, words in data.get("colors", {}).items():
         for word in words:

@@ -205,6 +205,17 @@ class IntentParser:
             elif not (spans[k].kind == "marker" and numbers and k + 1 < len(spans)):
                 break
             k += 1
+        for length in (3, 2):
+            # "150x250", "25 cm", "15cm": the catalog's own spelling, begun by a number
+            said = tuple(
+                tokens[s.start] for s in spans[position : position + length] if s.end - s.start == 1
+            )
+            if len(said) == length and position + length <= len(spans):
+                for info in candidates:
+                    hit = info.values.get(said)
+                    if hit is not None:
+                        self._take_value(reading, info, hit)
+                        return length
         system = spans[position + 1] if position + 1 < len(spans) else None
         if (
             system is not None
@@ -439,9 +450,16 @@ class IntentParser:
         if (
             tokens[nxt.start] in self.lexicon.of_words
             and position + 2 < len(spans)
-            and spans[position + 2].kind in ("name", "units")
+            and (
+                spans[position + 2].kind in ("name", "units")
+                # "una de vainilla para mí"; "sei d'oro Ginevra" (you are golden) is no count
+                or (
+                    spans[position + 2].kind == "color"
+                    and any(s.kind == "claim" for s in spans[position + 3 :])
+                )
+            )
         ):
-            return True  # "une douzaine de chaussettes", "un paio di calzini"
+            return True  # "une douzaine de chaussettes", "un paio di calzini", "una de vainilla"
         return tokens[nxt.start] in self.lexicon.for_words or (
             nxt.kind == "word" and len(str(nxt.value)) == 1
         )

@@ -117,6 +117,10 @@ class SpanLabeller:
             return Span(i, i + length, "name", index.names[key], color=lex.colors.get(key))
         if key in lex.colors:
             return Span(i, i + length, "color", lex.colors[key])
+        if lex.value_words.get(key) in index.value_concepts:
+            # a scent, flavour or material the catalog sells, in any language: an option word
+            # like a colour ("vainilla" -> "vanille"); elsewhere "café" is just a word
+            return Span(i, i + length, "color", lex.value_words[key])
         if key in lex.named_sizes and (length > 1 or len(key[0]) > 2):
             return Span(i, i + length, "size_concept", lex.named_sizes[key])
         if key in lex.sizes:

@@ -1,0 +1,61 @@
+"""Option values beyond colours and sizes: scents, flavours and materials said in any of the
+five languages reach the catalog's value; values written as dimensions ("160x200", "30 cm")
+are read as the catalog writes them."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+from commerce.parsing import IntentParser
+from tests.unit.parsing.builders import catalog, product
+
+LANGUAGES = ("en", "fr", "es", "de", "it")
+
+
+def _value_words(language: str) -> dict[str, list[str]]:
+    folder = resources.files("commerce").joinpath("lexicons")
+    data = json.loads(folder.joinpath(f"{language}.json").read_text("utf-8"))
+    return data["value_words"]
+
+
+@pytest.mark.parametrize("catalog_language", ["fr", "it"])
+@pytest.mark.parametrize("concept", ["vanilla", "fig", "lavender", "linen", "stoneware"])
+def test_every_language_reaches_the_catalog_value(catalog_language: str, concept: str) -> None:
+    value = _value_words(catalog_language)[concept][0]
+    other = "cedar" if concept != "cedar" else "musk"
+    second = _value_words(catalog_language)[other][0]
+    parser = IntentParser(catalog(product("ITEM", "3", "Objet Prisme", {"kind": (value, second)})))
+    for language in LANGUAGES:
+        for word in _value_words(language)[concept]:
+            result = parser.parse(f"+1 {word}", "ITEM")
+            assert [i.options for i in result.items] == [{"kind": value}], (language, word)
+
+
+def test_a_value_word_the_catalog_does_not_sell_is_just_a_word() -> None:
+    mug = product("MUG", "2", "Mug Lou", {"color": ("jaune", "bleu")})
+    parser = IntentParser(catalog(mug))
+    # "café" names no option of this catalog: a weak claim beside chatter stays chatter
+    assert parser.parse("moi je bois du café", "MUG").intent == "other"
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("la nappe en 160x200 pour moi", "160x200"),
+        ("tovaglia 160x300 x2", "160x300"),
+        ("le vase 30 cm svp", "30 cm"),
+        ("je prends en 20cm", "20 cm"),
+    ],
+)
+def test_dimensions_as_the_catalog_writes_them(text: str, size: str) -> None:
+    cloth = product(
+        "NAPPE", "4", "Nappe Ria", {"size": ("160x200", "160x300")}, ("nappe", "tovaglia")
+    )
+    vase = product("VASE", "5", "Vase Brin", {"size": ("20 cm", "30 cm")}, ("vase",))
+    parser = IntentParser(catalog(cloth, vase))
+    featured = "NAPPE" if "x" in size else "VASE"
+    result = parser.parse(text, featured)
+    assert [(i.sku, i.options) for i in result.items] == [(featured, {"size": size})]
