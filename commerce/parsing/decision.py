@@ -168,13 +168,11 @@ class Decision:
 
     @staticmethod
     def _lend_options(question: Clause, claiming: list[Clause], featured: str | None) -> None:
-        """"any 9.5 left? I'll take the black": an option asked about in the comment goes
+        """ "any 9.5 left? I'll take the black": an option asked about in the comment goes
         to the one item claimed of that product, when the claim does not state it."""
         for asked in question.frames:
             sku = asked.sku or featured
-            takers = [
-                f for c in claiming for f in c.frames if (f.sku or featured) == sku and sku
-            ]
+            takers = [f for c in claiming for f in c.frames if (f.sku or featured) == sku and sku]
             if len(takers) != 1:
                 continue
             for name, value in asked.options.items():
