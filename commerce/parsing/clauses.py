@@ -153,6 +153,10 @@ class ClauseReader:
             clause.negated = clause.strong_claim = clause.weak_claim = False
         if "feature" in clause.flags and not (clause.strong_claim or clause.weak_claim):
             clause.flags.add("question")  # "la gorra es ajustable", "is it waterproof"
+        if not (clause.strong_claim or clause.weak_claim or clause.withdrawn) and (
+            self._weighs_two(spans, tokens) or self._made_of(spans, tokens)
+        ):
+            clause.flags.add("question")  # "plus jaune ou plus ocre", "c'est du grès"
         if clause.ends_with_question:
             clause.flags.add("question")
 
@@ -162,6 +166,51 @@ class ClauseReader:
         if position > 0 and tokens[spans[position - 1].end - 1] in self.lexicon.for_words:
             return False
         return any(s.kind == "claim" for s in spans[position + 1 : position + 4])
+
+    _OPTIONISH = frozenset({"color", "size_word", "size_number", "size_concept", "number", "name"})
+
+    def _optionish(self, span: Span, tokens: list[str]) -> bool:
+        token = tokens[span.start]
+        lex = self.lexicon
+        return (
+            span.kind in self._OPTIONISH
+            or (token,) in lex.value_words
+            or (token,) in lex.colors
+            or token in lex.size_systems
+        )
+
+    def _weighs_two(self, spans: list[Span], tokens: list[str]) -> bool:
+        """Two options, sizes or materials weighed with "or" ("taille uk ou us", "lana o
+        cotone"), or two comparisons ("plus saumon ou plus poudré"): which is it?"""
+        lex = self.lexicon
+        for j in range(1, len(spans) - 1):
+            span = spans[j]
+            if span.end - span.start != 1 or tokens[span.start] not in lex.or_words:
+                continue
+            right = j + 1
+            compared = tokens[spans[right].start] in lex.comparatives
+            if compared and right + 1 < len(spans):
+                right += 1
+            left = spans[j - 1]
+            before_left = tokens[left.start - 1] if left.start > 0 else ""
+            if compared and before_left in lex.comparatives:
+                return True
+            if self._optionish(left, tokens) and self._optionish(spans[right], tokens):
+                return True
+        return False
+
+    def _made_of(self, spans: list[Span], tokens: list[str]) -> bool:
+        """A material right after "c'est du", "è", "ist aus": what it is made of, asked."""
+        lex = self.lexicon
+        start, end = spans[0].start, spans[-1].end
+        for k in range(start, end):
+            if lex.value_words.get((tokens[k],)) not in lex.material_concepts:
+                continue
+            for phrase in lex.made_of:
+                size = len(phrase)
+                if k - size >= start and tuple(tokens[k - size : k]) == phrase:
+                    return True
+        return False
 
     def _cart_move(self, clause: Clause, tokens: list[str]) -> None:
         """The viewer's cart or order, and what stands just before it: "to my cart", "dans

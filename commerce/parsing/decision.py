@@ -156,6 +156,8 @@ class Decision:
             if not usable:
                 continue
             clause_frames = [f for f in clause.frames if f.sku is not None or featured]
+            if clause in claiming and self._counts_what_was_asked(clause, frames):
+                continue  # "il reste des mugs jaunes ? j'en prends 2": the count went to them
             if clause in claiming and not clause_frames and featured and not names_one:
                 clause_frames = [Frame(sku=featured)]
             frames.extend(clause_frames)
@@ -165,6 +167,19 @@ class Decision:
         frames = [f for f in frames if f.sku is not None]
         frames = self._merge(frames)
         return tuple(ClaimedItem(str(f.sku), f.quantity or 1, dict(f.options)) for f in frames)
+
+    @staticmethod
+    def _counts_what_was_asked(clause: Clause, earlier: list[Frame]) -> bool:
+        """A claim that is only a count ("j'en prends 2", "ne prendo due") after a question
+        that named one product: the count is of that product, which it then claims."""
+        bare = clause.frames
+        if len(bare) != 1 or bare[0].sku is not None or bare[0].options:
+            return False
+        named = [f for f in earlier if f.explicit_ref]
+        if len(named) != 1 or len(earlier) != 1:
+            return False
+        named[0].quantity = bare[0].quantity or named[0].quantity
+        return True
 
     @staticmethod
     def _lend_options(question: Clause, claiming: list[Clause], featured: str | None) -> None:

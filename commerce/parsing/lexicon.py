@@ -84,6 +84,10 @@ class Lexicon:
     fused_articles: frozenset[str] = frozenset()  # "au", "nel": may stand right before it
     # "finalement", "al final": a refusal after it takes an earlier claim back
     finally_words: frozenset[tuple[str, ...]] = frozenset()
+    or_words: frozenset[str] = frozenset()  # "ou", "oder": two options weighed, a question
+    comparatives: frozenset[str] = frozenset()  # "plus saumon ou plus poudré"
+    made_of: frozenset[tuple[str, ...]] = frozenset()  # "c'est du", "è di": before a material
+    material_concepts: frozenset[str] = frozenset()  # value concepts that are materials
     # From common.json: which meaning wins when a phrase is listed under several categories,
     # and the span kinds that flag the clause they are in.
     meaning_precedence: tuple[str, ...] = ()
@@ -227,6 +231,12 @@ def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:
     lexicon.fused_articles = tokens("fused_articles")
     lexicon.also_words = frozenset(
         phrase_tokens(p) for data in files for p in data.get("also_words", [])
+    )
+    lexicon.or_words = tokens("or_words")
+    lexicon.comparatives = tokens("comparatives")
+    lexicon.made_of = frozenset(phrase_tokens(p) for data in files for p in data.get("made_of", []))
+    lexicon.material_concepts = frozenset(
+        c for data in files for c in data.get("material_concepts", [])
     )
     lexicon.finally_words = frozenset(
         phrase_tokens(p) for data in files for p in data.get("finally_words", [])

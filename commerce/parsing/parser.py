@@ -45,6 +45,7 @@ class _Reading:
     frames: list[Frame] = field(default_factory=list)
     current: Frame | None = None  # the item being built
     unknown: int = 0  # words that are neither cues, products nor options
+    said_before: bool = False  # an earlier clause of the comment named an item
 
 
 @dataclass(slots=True)
@@ -119,8 +120,9 @@ class IntentParser:
             s.language for s in spans if s.language and s.language != "postfix"
         )
         context = featured
-        for clause in clauses:
-            context = self._read_clause(clause, tokens, uppers, context, featured)
+        for k, clause in enumerate(clauses):
+            said_before = any(c.frames for c in clauses[:k])
+            context = self._read_clause(clause, tokens, uppers, context, featured, said_before)
         for condition, then in pairwise(clauses):
             # "falls ihr nachbestellt, nehme ich die 5": the claim hangs on the condition
             if condition.spans[0].kind == "conditional" and not then.after_but:
@@ -137,11 +139,13 @@ class IntentParser:
         uppers: frozenset[str],
         context: str | None,
         featured: str | None,
+        said_before: bool = False,
     ) -> str | None:
         """Flag the clause and build its item frames; returns the product now in context."""
         self.clauses.flag(clause, tokens)
         spans = clause.spans
         reading = _Reading(context, self._first_ref(spans, 0, featured, context))
+        reading.said_before = said_before
         prev: Span | None = None
         skip_until = -1
         for position, span in enumerate(spans):
@@ -321,8 +325,12 @@ class IntentParser:
         ):
             reading.unknown += 1  # "très bien" is not "tres" (three)
         else:
-            # "deux du 22": the count starts the item of the code that follows
-            current = None if self._counts_of(spans, position, tokens) else reading.current
+            # "deux du 22", "le plaid gris et deux coussins": the count starts the item of
+            # the code or name that follows
+            starts = self._counts_of(spans, position, tokens) or (
+                reading.current is not None and self._before_reference(spans, position)
+            )
+            current = None if starts else reading.current
             reading.current = self._quantity(
                 _count_of(span), spans, position, reading.frames, current, product
             )
@@ -455,7 +463,13 @@ class IntentParser:
                 # "una de vainilla para mí"; "sei d'oro Ginevra" (you are golden) is no count
                 or (
                     spans[position + 2].kind == "color"
-                    and any(s.kind == "claim" for s in spans[position + 3 :])
+                    and (
+                        spans[position].end - spans[position].start > 1  # "une demi douzaine"
+                        or any(
+                            s.kind == "claim" or tokens[s.start] in _PLEASE_1
+                            for s in spans[position + 3 :]
+                        )
+                    )
                 )
             )
         ):
@@ -802,6 +816,13 @@ class IntentParser:
         )
         if site.code_sku is not None and prev_kind == "product_articles":
             quantity_follows = False  # "article 6 gris", "#5 noir": a code, whatever follows
+        elif (
+            site.code_sku is not None
+            and prev_kind is None
+            and next_kind == "claim"
+            and reading.said_before
+        ):
+            quantity_follows = True  # "assiettes vertes, 6 pour moi": how many of those
         elif site.after_sold and site.code_sku is not None and next_kind is not None:
             # "sold 8 navy xxl": the spec's "sold 12", when the options fit that product
             nxt = clause.spans[position + 1]

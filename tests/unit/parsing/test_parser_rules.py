@@ -349,3 +349,56 @@ def test_an_option_asked_about_goes_to_the_item_claimed(
     parser: IntentParser, text: str, featured: str, expected: list
 ) -> None:
     assert items(parser.parse(text, featured)) == expected
+
+
+# asked without a question mark: two options weighed with "or", a material said after
+# "c'est du" / "è" / "ist aus", a product's use or how it is sold
+ASKED_WITHOUT_MARK = [
+    ("le pull est plus écru ou plus blanc", SWEATER),
+    ("la bague c'est en argent ou doré", RING),
+    ("è lana o cotone il pull", SWEATER),
+    ("c'est de la soie le foulard", SCARF),
+    ("ist der Schal aus Seide", SCARF),
+    ("the scarf is it made of silk", SCARF),
+    ("les créoles sont vendues à l'unité", RING),
+    ("el aceite es de 30 o de 50", OIL),
+]
+
+
+@pytest.mark.parametrize(("text", "featured"), ASKED_WITHOUT_MARK)
+def test_questions_without_a_question_mark(parser: IntentParser, text: str, featured: str) -> None:
+    result = parser.parse(text, featured)
+    assert (result.intent, result.items) == ("question", ())
+
+
+@pytest.mark.parametrize(
+    ("text", "featured", "expected"),
+    [
+        # the count, after an item named in an earlier clause, counts that item
+        ("pull bleu marine, 4 pour moi", RING, [(SWEATER, 4, {"color": "bleu marine"})]),
+        (
+            "il reste des créoles dorées ? j'en prends 2",
+            BAG,
+            [("CREOLES-LUNE", 2, {"color": "doré"})],
+        ),
+        # a count word before a product's name starts that item
+        (
+            "je prends le pull écru et deux bagues argent",
+            RING,
+            [(SWEATER, 1, {"color": "écru"}), (RING, 2, {"color": "argent"})],
+        ),
+        # number words past ten, half a dozen, sets
+        ("douze bagues dorées svp", RING, [(RING, 12, {"color": "doré"})]),
+        ("half a dozen silver rings please", RING, [(RING, 6, {"color": "argent"})]),
+        ("zwei Sets in Rosa, nehme ich", SCARF, [(SCARF, 2, {"color": "rose"})]),
+        (
+            "m'as prendre un écru pis un marine",
+            SWEATER,
+            [(SWEATER, 1, {"color": "écru"}), (SWEATER, 1, {"color": "bleu marine"})],
+        ),
+    ],
+)
+def test_counts_and_items_across_clauses(
+    parser: IntentParser, text: str, featured: str, expected: list
+) -> None:
+    assert items(parser.parse(text, featured)) == expected
