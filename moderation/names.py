@@ -36,12 +36,25 @@ def _look_alike(text: str) -> frozenset[str]:
     return frozenset({plain, _RUNS.sub(r"\1", merged)})
 
 
+# "Terre & Lin" is also written "Terre et Lin", "Terre and Lin", "Terre y Lin", "TerreLin"
+_AND = re.compile(r"\s*(?:&|\+|\b(?:et|and|y|und|e)\b)\s*", re.I)
+_AND_WORDS = ("&", " et ", " and ", " y ", " und ", " e ", " ")
+
+
+def _spellings(name: str) -> tuple[str, ...]:
+    """A protected name as it is written, with its "&" or "and" said in each language,
+    and with a capital I as an l ("lngrid" for "Ingrid")."""
+    forms = [name]
+    if _AND.search(name) and len(name.split()) > 1:
+        forms += [_AND.sub(word, name) for word in _AND_WORDS]
+    return tuple(dict.fromkeys(f for form in forms for f in (form, form.replace("I", "l"))))
+
+
 @lru_cache(maxsize=256)
 def _targets(protected: tuple[str, ...]) -> tuple[tuple[str, frozenset[str]], ...]:
     out = []
     for name in protected:
-        # a capital I of the name may be imitated by an l ("lngrid" for "Ingrid")
-        for spelling in dict.fromkeys((name, name.replace("I", "l"))):
+        for spelling in _spellings(name):
             squeezed = squeeze_name(spelling)
             if squeezed:
                 out.append((squeezed, _look_alike(squeezed)))

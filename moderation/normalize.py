@@ -109,6 +109,9 @@ def _join_run(match: re.Match[str]) -> str:
 def _joined(run: str) -> str:
     if _MARKED_SEPARATOR.search(run) and re.search(r"[^\W_]\s+[^\W_]", run):
         return " ".join(_SEPARATOR.sub("", word) for word in run.split())
+    if re.search(r"[^\W_] [^\W_]", run) and re.search(r"\s{2,}", run):
+        # "f r e e  i P h o n e": letters one space apart, words two apart
+        return " ".join(_SEPARATOR.sub("", word) for word in re.split(r"\s{2,}", run))
     return _SEPARATOR.sub("", run)
 
 

@@ -178,7 +178,7 @@ def _likened(found: _Found, text: str, protected: frozenset[str]) -> bool:
         (c_start, r_end)
         for c_start, c_end in _spans(concepts["comparison"], found.tokens)
         for r_start, r_end in _spans(concepts["ridicule"], found.tokens)
-        if 0 < r_start - c_end <= 3
+        if 0 < r_start - c_end <= 4  # "wie ein nasser Sack Kartoffeln"
     ]
     return bool(likened) and _aimed(found, text, protected, likened)
 
@@ -387,9 +387,17 @@ def _suggestive(found: _Found, text: str, protected: frozenset[str], cues: bool)
     if cues or found.concept("undress") or found.concept("body_sexual"):
         return True
     people, products, _, _ = _positions(found, text, protected)
+    innuendo = bool(found.concept("innuendo"))
     if not any(named for _, _, named in people):  # "la peau": an article, not a person
-        return False
-    return bool(found.concept("innuendo")) or (strong and not products)
+        # "she can sit on my lap 😏", "con esa boca... 😏": innuendo with a pronoun or
+        # nobody named, when no product is what it speaks of
+        inside = {
+            i
+            for start, end in _spans(found.lexicon.concepts["innuendo"], found.tokens)
+            for i in range(start, end + 1)
+        }  # "con esa boca": the demonstrative is the innuendo's, no product
+        return innuendo and not any(i not in inside for i in products)
+    return innuendo or (strong and not products)
 
 
 def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:

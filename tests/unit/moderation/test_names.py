@@ -91,3 +91,28 @@ def test_names_of_the_sessions_hosts_and_moderators_are_protected_once_seen() ->
     assert [
         action(n, name) for n, name in enumerate(("Julie Martin", "Juliette", "Julien"), 6)
     ] == ["allow"] * 3
+
+
+@pytest.mark.parametrize(
+    ("name", "removed"),
+    [
+        ("SEL ET POIVRE", True),
+        ("Sel and Poivre support", True),
+        ("sel-y-poivre", True),
+        ("SelPoivre Officiel", True),
+        ("Sel & Poivre", True),
+        ("Poivre", False),
+        ("Selma Poivrier", False),
+    ],
+)
+def test_an_ampersand_in_the_brand_is_said_in_every_language(name: str, removed: bool) -> None:
+    """A brand written "Sel & Poivre" is imitated as "Sel et Poivre", "Sel and Poivre"..."""
+    from moderation.engine import ModerationEngine
+    from moderation.policy import ModerationPolicy
+    from moderation.verdict import MessageToJudge
+
+    policy = ModerationPolicy.from_settings_json({"brand": "Sel & Poivre"})
+    verdict = ModerationEngine(policy).decide(
+        MessageToJudge("m1", 1.0, "u1", name, "viewer", "hello")
+    )
+    assert verdict.action.removes is removed, name

@@ -34,6 +34,8 @@ REMOVED = {
         "du siehst aus wie eine Kartoffel",
         "sembri un rospo Ingrid",
         "@Anne tu ressembles à un épouvantail",
+        "even my dog hosts better than you Tom",
+        "sogar mein Hund moderiert besser als du",
     ],
     "hate": [
         "sale arabe",
@@ -58,6 +60,7 @@ REMOVED = {
         "no gays here please",
         "n0 mu5l1ms here",
         "tous l e s m i g r a n t s dehors",  # the article spaced out with the group
+        "les étrangers ça vole tout",  # a colloquial singular verb after "ça"
     ],
     "sexual": [
         # requests and remarks about the body, aimed at a person
@@ -75,6 +78,9 @@ REMOVED = {
         "q.u.e r.i.c.a la presentadora",
         "mándame fotos sin nada",
         "Ingrid je la ramènerais bien chez moi 😏",
+        "she can sit on my lap anytime 😏",  # innuendo said of a pronoun
+        "nice r4ck Ingrid",
+        "montre nous tes seins Ingrid",
     ],
     "scam": [
         "Félicitations ! Vous avez été tiré au sort, cliquez pour réclamer votre cadeau",
@@ -91,6 +97,7 @@ REMOVED = {
         "concorso: i primi 20 che mi scrivono in privato vincono un buono",
         "Gleiche Jacke viel billiger bei mir, schreibt mir privat",
         "deine Bestellung ist fehlgeschlagen, überweis mir den Betrag und ich schicke sie dir",
+        "w i n  a  f r e e  c o a t  just dm me",  # words two spaces apart
     ],
     "blocked_word": [
         "Fastlook c'est moins cher",
