@@ -242,6 +242,10 @@ class CatalogIndex:
     def code_sku(self, token: str) -> str | None:
         return self.codes.get(token)
 
+    def is_size_number(self, number: str) -> bool:
+        """Whether some product has a size (or volume) said by this number alone."""
+        return any(number in info.numeric_sizes for info in self.products.values())
+
     def misspelt_name(self, token: str) -> set[str] | None:
         """The product a word no lexicon knows names with one typo ("paulete", "trensh",
         "colana"): one letter missing or extra (or wrong, from six letters), the first

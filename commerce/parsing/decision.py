@@ -102,11 +102,19 @@ class Decision:
             elif any("question" in c.flags for c in clauses):
                 confidence = min(confidence, 0.7)
             return ParsedIntent(IntentKind.BUY, items, confidence, language)
-        if any("question" in c.flags for c in clauses):
+        if any(self._asks(c) for c in clauses):
             claimish = any(c.strong_claim or c.weak_claim for c in clauses)
             return ParsedIntent(IntentKind.QUESTION, (), 0.6 if claimish else 0.85, language)
         claimish = any(c.strong_claim or c.weak_claim or c.frames for c in clauses)
         return ParsedIntent(IntentKind.OTHER, (), 0.6 if claimish else 0.9, language)
+
+    @staticmethod
+    def _asks(clause: Clause) -> bool:
+        """A question, unless a wish and its obstacle, with no question mark, merely name a
+        topic ("I'd buy it if shipping weren't so expensive")."""
+        if "question" not in clause.flags:
+            return False
+        return clause.ends_with_question or not {"conditional", "contrast"} <= clause.flags
 
     def _cancel_items(self, clauses: list[Clause]) -> tuple[ClaimedItem, ...]:
         items: dict[tuple[str, tuple[tuple[str, str], ...]], ClaimedItem] = {}

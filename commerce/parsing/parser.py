@@ -387,10 +387,15 @@ class IntentParser:
             return False
         if ref.kind == "code":
             return True
-        if ref.kind != "number" or self.index.code_sku(str(ref.value)) is None:
+        counted = spans[position]
+        coded = counted.kind == "number" and self.index.code_sku(str(counted.value)) is not None
+        if ref.kind == "number" and self.index.code_sku(str(ref.value)) is None:
+            # "two of the 15 cm ones", "dos de 25 cm": a count of a product's size; after a
+            # code it is that product's size ("el 4 de 50 ml")
+            return not coded and self.index.is_size_number(str(ref.value))
+        if ref.kind != "number":
             return False
         # "el 4 de 50 ml", "el 8 de 38": a code, then a volume or size of its product
-        counted = spans[position]
         owner = self.index.code_sku(str(counted.value)) if counted.kind == "number" else None
         if owner is None:
             return True

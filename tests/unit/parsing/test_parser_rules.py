@@ -217,6 +217,8 @@ ASKED = [
     ("fate la borsa anche in nero", BAG, "question"),
     ("you guys have the ring in 56", RING, "question"),
     ("heyyy what's up everybody", RING, "other"),
+    # a wish whose obstacle names a topic is not a question without its mark
+    ("I'd buy the bag if shipping weren't so expensive", BAG, "other"),
 ]
 
 

@@ -59,3 +59,25 @@ def test_dimensions_as_the_catalog_writes_them(text: str, size: str) -> None:
     featured = "NAPPE" if "x" in size else "VASE"
     result = parser.parse(text, featured)
     assert [(i.sku, i.options) for i in result.items] == [(featured, {"size": size})]
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity", "size"),
+    [
+        ("two of the 30 cm ones", 2, "30 cm"),
+        ("zwei von den 20 cm bitte", 2, "20 cm"),
+        ("tres de 30 cm", 3, "30 cm"),
+        ("quello da 20 per me", 1, "20 cm"),
+    ],
+)
+def test_a_count_of_a_size(text: str, quantity: int, size: str) -> None:
+    vase = product("VASE", "5", "Vase Brin", {"size": ("20 cm", "30 cm")}, ("vase",))
+    result = IntentParser(catalog(vase)).parse(text, "VASE")
+    assert [(i.quantity, i.options) for i in result.items] == [(quantity, {"size": size})]
+
+
+@pytest.mark.parametrize("word", ["natural", "naturelle", "naturales", "Natur", "naturali"])
+def test_natural_linen_is_a_colour(word: str) -> None:
+    cloth = product("NAPPE", "4", "Nappe Ria", {"color": ("naturel", "blanc")}, ("nappe",))
+    result = IntentParser(catalog(cloth)).parse(f"+1 {word}", "NAPPE")
+    assert [i.options for i in result.items] == [{"color": "naturel"}]
