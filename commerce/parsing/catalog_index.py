@@ -206,7 +206,10 @@ class CatalogIndex:
                     info.size_option = info.size_option or option
                     continue
                 if len(tokens) == 1 and _NUMBER.match(folded):
-                    info.numeric_sizes[folded.replace(",", ".")] = hit
+                    number = folded.replace(",", ".")
+                    info.numeric_sizes[number] = hit
+                    # a shade "02" is said "2" too
+                    info.numeric_sizes.setdefault(number.lstrip("0") or "0", hit)
                     info.size_option = info.size_option or option
                     continue
                 for form in _inflections(tokens):

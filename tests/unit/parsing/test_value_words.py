@@ -81,3 +81,34 @@ def test_natural_linen_is_a_colour(word: str) -> None:
     cloth = product("NAPPE", "4", "Nappe Ria", {"color": ("naturel", "blanc")}, ("nappe",))
     result = IntentParser(catalog(cloth)).parse(f"+1 {word}", "NAPPE")
     assert [i.options for i in result.items] == [{"color": "naturel"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("le fond de teint teinte 2 mate", ("FOND", {"shade": "02", "finish": "mat"})),
+        ("base tono 03 acabado mate para mí", ("FOND", {"shade": "03", "finish": "mat"})),
+        ("foundation shade 1 satin please", ("FOND", {"shade": "01", "finish": "satiné"})),
+        ("la crema para piel seca, me la llevo", ("CREME", {"skin": "peau sèche"})),
+        ("Creme für fettige Haut, nehme ich", ("CREME", {"skin": "peau grasse"})),
+    ],
+)
+def test_shades_finishes_and_skin_types(text: str, expected: tuple) -> None:
+    """A cosmetics catalog in French: shades "01".."03" said without the zero, finishes and
+    skin types said in any language."""
+    foundation = product(
+        "FOND",
+        "5",
+        "Fond de teint Lumière",
+        {"shade": ("01", "02", "03"), "finish": ("mat", "satiné")},
+        ("fond de teint", "base", "foundation"),
+    )
+    cream = product(
+        "CREME",
+        "6",
+        "Crème Douceur",
+        {"skin": ("peau sèche", "peau grasse")},
+        ("crème", "crema", "creme"),
+    )
+    result = IntentParser(catalog(foundation, cream)).parse(text, None)
+    assert [(i.sku, i.options) for i in result.items] == [expected]
