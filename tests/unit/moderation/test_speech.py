@@ -61,6 +61,7 @@ REMOVED = {
         "n0 mu5l1ms here",
         "tous l e s m i g r a n t s dehors",  # the article spaced out with the group
         "les étrangers ça vole tout",  # a colloquial singular verb after "ça"
+        "die Ausländer sind alle geizig",  # a stereotype about money
     ],
     "sexual": [
         # requests and remarks about the body, aimed at a person
@@ -81,6 +82,7 @@ REMOVED = {
         "she can sit on my lap anytime 😏",  # innuendo said of a pronoun
         "nice r4ck Ingrid",
         "montre nous tes seins Ingrid",
+        "Ingrid j'aimerais être à la place de ta robe",  # being the garment
     ],
     "scam": [
         "Félicitations ! Vous avez été tiré au sort, cliquez pour réclamer votre cadeau",
