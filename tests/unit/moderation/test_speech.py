@@ -36,6 +36,8 @@ REMOVED = {
         "@Anne tu ressembles à un épouvantail",
         "even my dog hosts better than you Tom",
         "sogar mein Hund moderiert besser als du",
+        "avec cette tête Tom même le meilleur pull ne sauve rien",
+        "la ragazza è un cesso Ingrid",
     ],
     "hate": [
         "sale arabe",
@@ -62,6 +64,7 @@ REMOVED = {
         "tous l e s m i g r a n t s dehors",  # the article spaced out with the group
         "les étrangers ça vole tout",  # a colloquial singular verb after "ça"
         "die Ausländer sind alle geizig",  # a stereotype about money
+        "los gitanos vienen a robar",
     ],
     "sexual": [
         # requests and remarks about the body, aimed at a person
@@ -83,6 +86,8 @@ REMOVED = {
         "nice r4ck Ingrid",
         "montre nous tes seins Ingrid",
         "Ingrid j'aimerais être à la place de ta robe",  # being the garment
+        "Ingrid ponte de rodillas",
+        "cette bouche serait parfaite pour autre chose 😏",
     ],
     "scam": [
         "Félicitations ! Vous avez été tiré au sort, cliquez pour réclamer votre cadeau",
@@ -100,6 +105,7 @@ REMOVED = {
         "Gleiche Jacke viel billiger bei mir, schreibt mir privat",
         "deine Bestellung ist fehlgeschlagen, überweis mir den Betrag und ich schicke sie dir",
         "w i n  a  f r e e  c o a t  just dm me",  # words two spaces apart
+        "el pago está fallando, hagan transferencia a esta cuenta",
     ],
     "blocked_word": [
         "Fastlook c'est moins cher",
