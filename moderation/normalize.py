@@ -67,6 +67,9 @@ def _build_skeleton() -> dict[int, str]:
 _SKELETON = _build_skeleton()
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
 def is_format_char(ch: str) -> bool:
     return unicodedata.category(ch) == "Cf"
 
@@ -76,7 +79,7 @@ def fold(text: str) -> str:
     """NFKC, no format characters, homoglyphs to ASCII, casefold, no accents."""
     text = unicodedata.normalize("NFKC", text[:MAX_CHARS])
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    text = text.translate(_SKELETON).casefold()
+    text = text.translate(_SKELETON).casefold().translate(_LIGATURES)  # "sœur": two letters
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -113,6 +113,8 @@ class ClauseReader:
                 continue
             if span.kind == "third_party" and self._subject_of_claim(spans, position, tokens):
                 clause.someone_else = True
+            if span.kind == "third_party" and self._beneficiary(spans, position, tokens):
+                continue  # "pour moi et ma mère": bought for them, by the speaker
             if span.kind in clause_flags:
                 clause.flags.add(span.kind)
                 if span.kind == "claim":
@@ -211,6 +213,12 @@ class ClauseReader:
                 if k - size >= start and tuple(tokens[k - size : k]) == phrase:
                     return True
         return False
+
+    def _beneficiary(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
+        """Whether the other person is someone the item is for: "for" just before them, or
+        "pour moi et ma mère", "per me e mia figlia"."""
+        before = tokens[max(0, spans[position].start - 3) : spans[position].start]
+        return any(w in self.lexicon.for_words for w in before)
 
     def _cart_move(self, clause: Clause, tokens: list[str]) -> None:
         """The viewer's cart or order, and what stands just before it: "to my cart", "dans

@@ -54,10 +54,14 @@ _HALF = re.compile(
 )
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
 def normalize(text: str) -> str:
     """One canonical spelling: NFKC, case, apostrophes, contractions, elisions, accents."""
     text = text[:MAX_CHARS].replace("½", " 1/2")
     text = unicodedata.normalize("NFKC", text).casefold().replace("×", "x")
+    text = text.translate(_LIGATURES)  # "sœur", "ex æquo": no accent to fold, two letters
     text = _HALF.sub(r"\1.5", text)
     text = _NUMERO.sub(" numero ", text)
     text = _APOSTROPHES.sub("'", text)

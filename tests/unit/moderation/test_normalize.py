@@ -53,3 +53,7 @@ def test_dotted_words_spaced_apart_stay_two_words() -> None:
 def test_spaced_digits_are_a_number_not_a_word() -> None:
     assert words("0 6 1 2") == ("0", "6", "1", "2")
     assert words("t e m u 2") == ("temu", "2")  # the number beside the word stays a number
+
+
+def test_ligatures_are_two_letters() -> None:
+    assert words("ma sœur, ex æquo") == ("ma", "soeur", "ex", "aequo")

@@ -404,3 +404,28 @@ def test_counts_and_items_across_clauses(
     parser: IntentParser, text: str, featured: str, expected: list
 ) -> None:
     assert items(parser.parse(text, featured)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "featured", "intent", "expected"),
+    [
+        # counts with the container as unit
+        ("l'huile en 50ml, deux flacons", OIL, "buy", [(OIL, 2, {"size": "50ml"})]),
+        ("das Öl in 30 ml, drei Flaschen bitte", OIL, "buy", [(OIL, 3, {"size": "30ml"})]),
+        # a person it is for, after "for me and"
+        ("le sac pour moi et ma sœur", BAG, "buy", [(BAG, 1, {})]),
+        # claims, cancels and wishes of chat Spanish, English and Italian
+        ("anótame con el pañuelo rosa", SCARF, "buy", [(SCARF, 1, {"color": "rose"})]),
+        ("nvm dont want the bag anymore", RING, "cancel", [(BAG, 1, {})]),
+        ("storna il foulard per favore", RING, "cancel", [(SCARF, 1, {})]),
+        ("hätte ich gern, aber ich bin pleite", BAG, "other", []),
+        # questions without a mark
+        ("alguien sabe si el collar es de plata", RING, "question", []),
+        ("is the oil cruelty free", OIL, "question", []),
+    ],
+)
+def test_third_batch_of_spec_rules(
+    parser: IntentParser, text: str, featured: str, intent: str, expected: list
+) -> None:
+    result = parser.parse(text, featured)
+    assert (result.intent, items(result)) == (intent, expected)
