@@ -20,6 +20,9 @@ _SYSTEM_SIZE = re.compile(
     r"|^\s*(\d+(?:[.,]\d+)?)\s*(?:eu|eur|us|uk|it|fr|de)\s*$",
     re.I,
 )
+# A size of two numbers ("98/104", "35-38"): either number alone names it, when no other
+# value of the product has that number.
+_SIZE_PAIR = re.compile(r"^\s*(\d+)\s*[/-]\s*(\d+)\s*$")
 OptionHit = tuple[str, str]  # (option name, catalog value)
 
 
@@ -161,6 +164,12 @@ class CatalogIndex:
                 tokens = phrase_tokens(value)
                 if len(tokens) == 2 and tokens[0].isdigit() and tokens[1].isalpha():
                     number_owners.setdefault(tokens[0], set()).add(value)
+                pair = _SIZE_PAIR.match(value)
+                if pair:
+                    # "98/104": a child's size said by either of its numbers ("en 104")
+                    for number in pair.groups():
+                        number_owners.setdefault(number, set()).add(value)
+                    info.size_option = info.size_option or option
                 system = _SYSTEM_SIZE.match(value)
                 if system:
                     number = (system.group(1) or system.group(2)).replace(",", ".")

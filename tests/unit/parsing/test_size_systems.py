@@ -125,3 +125,21 @@ def test_a_product_sized_in_two_systems() -> None:
         assert [(i.quantity, i.options.get("size")) for i in result.items] == [(1, size)], text
     result = parser.parse("mine in size 8", "SLIDE")
     assert [(i.quantity, i.options) for i in result.items] == [(1, {})]
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("je prends la robe en 104", "98/104"),
+        ("robe 92 rouge", "86/92"),
+        ("la robe 110-116 svp", "110/116"),
+        ("mine in 116", "110/116"),
+        ("lo quiero talla 98", "98/104"),
+    ],
+)
+def test_a_childs_size_pair_is_named_by_either_number(text: str, size: str) -> None:
+    dress = product(
+        "ROBE", "4", "Robe Mohn", {"size": ("86/92", "98/104", "110/116"), "color": ("rouge",)}
+    )
+    result = IntentParser(catalog(dress)).parse(text, "ROBE")
+    assert [i.options.get("size") for i in result.items] == [size]
