@@ -11,7 +11,7 @@ from commerce.catalog import Catalog, CatalogProduct
 from commerce.parsing.lexicon import Lexicon
 from commerce.parsing.text import fold, phrase_tokens
 
-_LETTER_SIZE = re.compile(r"^(x{0,3}[sml]|x{1,3}l|\d?xl)$")
+LETTER_SIZE = re.compile(r"^(x{0,3}[sml]|x{1,3}l|\d?xl)$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 # A size in a sizing system: "EU 42", "US 9.5", "UK 8", "T40", "42 EU"; its number is
 # what viewers say ("en 42", "taille 9,5").
@@ -210,7 +210,7 @@ class CatalogIndex:
                     # "piccola", "grande": a size named in words reaches its letter too
                     # ("small", "S", "petit"), unless two values share it
                     info.letter_sizes.setdefault(letter.lower(), hit)
-                if len(tokens) == 1 and _LETTER_SIZE.match(folded):
+                if len(tokens) == 1 and LETTER_SIZE.match(folded):
                     info.letter_sizes[folded] = hit
                     info.size_option = info.size_option or option
                     continue

@@ -193,7 +193,7 @@ class IntentParser:
         if info is None or info.sku in owners:
             return False
         concept = str(span.color)
-        return concept in info.concepts or self.lexicon.family_of(concept) in info.families
+        return self._has_colour(info, concept)
 
     def _numbers_value(
         self, reading: _Reading, spans: list[Span], position: int, tokens: list[str]
@@ -778,7 +778,11 @@ class IntentParser:
         ):
             return False
         concept = str(spans[position + 2].value)
-        return concept in context.concepts or self.lexicon.family_of(concept) in context.families
+        return self._has_colour(context, concept)
+
+    def _has_colour(self, info: ProductInfo, concept: str) -> bool:
+        """Whether a product comes in a colour concept, itself or as its only shade of it."""
+        return concept in info.concepts or self.lexicon.family_of(concept) in info.families
 
     def _has_values(self, sku: str, options: dict[str, str]) -> bool:
         """Whether a product comes in every one of these option values."""
@@ -794,7 +798,7 @@ class IntentParser:
         """Whether an option word names one of this product's values."""
         if span.kind == "color":
             concept = str(span.value)
-            return concept in info.concepts or self.lexicon.family_of(concept) in info.families
+            return self._has_colour(info, concept)
         if span.kind == "size_word":
             return str(span.value).lower() in info.letter_sizes
         if span.kind == "word":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from commerce.parsing.catalog_index import CatalogIndex
+from commerce.parsing.catalog_index import LETTER_SIZE, CatalogIndex
 from commerce.parsing.lexicon import Lexicon
 
 _X_QTY = re.compile(r"^x(\d{1,2})$")
@@ -24,9 +24,6 @@ class Span:
     value: object = None
     language: str | None = None
     color: str | None = None  # a name word that is also a colour ("Parfum Rose", "rose")
-
-
-_LETTER_SIZE = re.compile(r"^(?:x{0,3}[sml]|x{1,3}l|\d?xl)$")
 
 
 class SpanLabeller:
@@ -56,7 +53,7 @@ class SpanLabeller:
                 span is not None
                 and span.kind == "size_word"
                 and i + 1 < n
-                and (tokens[i + 1][:1].isdigit() or _LETTER_SIZE.match(tokens[i + 1]))
+                and (tokens[i + 1][:1].isdigit() or LETTER_SIZE.match(tokens[i + 1]))
                 and tokens[i] in lex.words.get("size_markers", ())
             ):
                 # "Größe 38", "Größe S" and "große Tasche" fold alike: before a size, the noun
