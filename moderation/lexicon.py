@@ -90,6 +90,7 @@ CONCEPTS = (
     "private_media",  # photos, videos or calls asked for in private
     "body_sexual",  # the body parts a sexual comment names: breasts, buttocks
     "warning",
+    "received",  # "someone DMed me", "me escribieron": bait the speaker reports receiving
     "possessive",  # "my": "my gay friends" are people the speaker knows, not a group
     "missing_out",  # "ne devraient pas rater": a modal that urges, not one that excludes
     "innuendo",  # what a suggestive comment to a person talks of: my place, lips, slowly

@@ -18,7 +18,11 @@ from moderation.lexicon import ModerationLexicon
 # from NFKC already folded; applied only to text that has a dot-word or a bracket.
 _DISGUISED_DOT = re.compile(
     r"\s*[\[({]\s*(?:\.|dot|point|punto|punkt)\s*[\])}]\s*"
-    r"|(?<=[a-z0-9])\s+\.\s*(?=[a-z]{2,}\b)|(?<=[a-z0-9])\.\s+(?=(?:com|net|org|shop|store|online|xyz|fr|de|es|it|be|ch|co|io|ru|uk|eu|info)\b)"
+    r"|(?<=[a-z0-9])\s+\.\s*(?=[a-z]{2,}\b)"
+    # "site. com"; a suffix that is also a word ("it", "es", "de") only at the end or before
+    # a path: "la chaqueta. es preciosa" and "my postage. it's 5€" are two sentences
+    r"|(?<=[a-z0-9])\.\s+(?=(?:com|net|org|shop|store|online|xyz|fr|ch|io|ru|uk|eu|info)\b(?!['’])"
+    r"|(?:de|es|it|be|co)(?:\s*$|/))"
     r"|(?<=[a-z0-9])\s+(?:dot|point|punto|punkt)\s+(?=[a-z]{2,}\b)"
     r"|(?<=[a-z0-9])\s*/\s*\.\s*/?\s*(?=[a-z])",
     re.I,

@@ -22,6 +22,8 @@ class Frame:
     # the product whose code the count's number also was ("5 media nero 2 pezzi": when a
     # count with its unit follows, the first number was that product's code after all)
     count_code: str | None = None
+    # units counted one person at a time ("one for me and one for my sister"): they add up
+    shares: int = 0
 
 
 @dataclass(slots=True)
@@ -129,7 +131,7 @@ class ClauseReader:
                         clause.weak_claim = True
                     else:
                         clause.strong_claim = True
-                    if self._negated(spans, position):
+                    if self._negated(spans, position, tokens):
                         clause.negated = True
             elif span.kind == "plus":
                 clause.strong_claim = True
@@ -306,8 +308,16 @@ class ClauseReader:
             and len(str(noun.value)) > 2
         )
 
-    def _negated(self, spans: list[Span], position: int) -> bool:
-        """A claim word with a negation right before ("ne prends pas") or after ("prends pas")."""
+    def _negated(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
+        """A claim word with a negation right before ("ne prends pas") or after ("prends
+        pas"), or one that ends the clause past the object ("ich nehme den Pulli nicht")."""
+        last = spans[-1]
+        if (
+            len(spans) > position + 1
+            and last.kind == "negator"
+            and tokens[last.start] in self.lexicon.clause_end_negators
+        ):
+            return True
         before = spans[max(0, position - 2) : position]
         after = spans[position + 1 : position + 2]
         skipped = position + 1

@@ -76,6 +76,8 @@ class Lexicon:
     no_longer: frozenset[str] = frozenset()
     claim_verbs: frozenset[str] = frozenset()  # "prends", "quiero": a claim once negated back
     negation_particles: frozenset[str] = frozenset()  # "ne": negation only around a verb
+    # after the object, ending the clause: "ich nehme den Pulli nicht"
+    clause_end_negators: frozenset[str] = frozenset()
     of_words: frozenset[str] = frozenset()  # "3 du 14", "2 of 7": a count of a product
     cart_words: frozenset[str] = frozenset()  # "panier", "cart", "Warenkorb"
     into_cart: frozenset[str] = frozenset()  # right before the cart: "to my cart" claims
@@ -224,6 +226,7 @@ def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:
     lexicon.no_longer = tokens("no_longer")
     lexicon.claim_verbs = tokens("claim_verbs")
     lexicon.negation_particles = tokens("negation_particles")
+    lexicon.clause_end_negators = tokens("clause_end_negators")
     lexicon.of_words = tokens("of_words")
     lexicon.cart_words = tokens("cart_words")
     lexicon.into_cart = tokens("into_cart")

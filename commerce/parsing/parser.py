@@ -331,8 +331,15 @@ class IntentParser:
                 reading.current is not None and self._before_reference(spans, position)
             )
             current = None if starts else reading.current
+            after = spans[position + 1].start if position + 1 < len(spans) else None
             reading.current = self._quantity(
-                _count_of(span), spans, position, reading.frames, current, product
+                _count_of(span),
+                spans,
+                position,
+                reading.frames,
+                current,
+                product,
+                for_someone=after is not None and tokens[after] in self.lexicon.for_words,
             )
 
     def _read_option(
@@ -589,6 +596,7 @@ class IntentParser:
         current: Frame | None,
         product: str | None,
         postfix: bool = False,
+        for_someone: bool = False,
     ) -> Frame:
         quantity = max(1, min(quantity, MAX_QUANTITY))
         token_kind = spans[position].kind
@@ -612,7 +620,16 @@ class IntentParser:
             return current
         if current is None:
             current = Frame(sku=None, quantity=quantity, counted=counted)
+            current.shares = quantity if for_someone else 0
             frames.append(current)
+            return current
+        if for_someone and not current.options and current.quantity is not None:
+            # "one for me and one for my sister" adds up; "deux : un pour moi et un pour
+            # ma soeur" gave the total first and shares it out
+            if current.shares == current.quantity:
+                current.quantity = min(current.quantity + quantity, MAX_QUANTITY)
+                current.counted = True
+            current.shares += quantity
             return current
         if current.options:
             # "1 noire et 1 rouge": a new quantity after options starts the next item.

@@ -64,6 +64,10 @@ class SpanLabeller:
                 after = tokens[i + 2] if i + 2 < n else ""
                 if sku is not None and tokens[i + 1].isdigit() and after not in lex.amount_units:
                     span = Span(i, i + 2, "code", sku)  # not "à 12 €"
+            if span is not None and span.kind == "claim" and self._lends_last_word(tokens, span):
+                # "para mi hija": "para mí" folds like "para mi", but "mi hija" is a person
+                shorter = span.end - 1 - i
+                span = self._match(tuple(tokens[i : i + shorter]), i, shorter)
             if span is None:
                 span = self._single(tokens[i], i)
             last = spans[-1] if spans else None
@@ -81,6 +85,18 @@ class SpanLabeller:
                 spans.append(span)
             i = span.end
         return spans
+
+    def _lends_last_word(self, tokens: list[str], span: Span) -> bool:
+        """Whether a claim's last word begins a person named after it ("para mi" + "hija")."""
+        if span.end - span.start != 2 or span.end >= len(tokens):
+            return False
+        if tokens[span.start] not in self.lexicon.for_words:
+            return False  # only "for me" claims: "je prends" + "prends le" is a claim
+        phrases = self.lexicon.phrases
+        return any(
+            ("third_party" in {m[0] for m in phrases.get(tuple(tokens[span.end - 1 : end]), ())})
+            for end in range(span.end + 1, min(len(tokens), span.end + 3) + 1)
+        )
 
     def _match(self, key: tuple[str, ...], i: int, length: int) -> Span | None:
         lex, index = self.lexicon, self.index

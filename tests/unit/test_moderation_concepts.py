@@ -202,6 +202,31 @@ def test_a_buyer_with_a_payment_problem_is_no_scammer(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "careful, somebody messaged me that my parcel is stuck and wanted 3€ via paypal. fake!!",
+        "on m'a contactée en privé pour un cadeau gratuit contre 5€ de frais, arnaque !",
+        "cuidado, me han escrito por privado que gané un premio y piden 12€, es un timo",
+        "Vorsicht, hat mich einer angeschrieben wegen Gewinn, soll 8€ überweisen, Betrug!",
+        "attenzione, mi ha scritto uno in privato: premio vinto ma devi pagare 6€. truffa",
+    ],
+)
+def test_a_viewer_retelling_the_bait_they_received_warns_and_is_no_scammer(text: str) -> None:
+    assert "scam" not in text_categories(text, POLICY), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "warning!! checkout is down, pay 20€ to my paypal and I ship it",
+        "attention: gagnez un sac, écrivez-moi en privé, 5€ de frais",
+    ],
+)
+def test_a_warning_word_in_the_scammers_own_bait_still_bans(text: str) -> None:
+    assert "scam" in text_categories(text, POLICY), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "envoyez moi le lien de paiement svp",
         "the payment link didn't work, can you resend?",
         "can I pay with western union?",

@@ -26,6 +26,8 @@ from tests.unit.moderation.conftest import Judge
         "ｂｉｔ．ｌｙ／ｘ１２",
         "http://192.168.10.1/login",
         "promo sur shop[.]fr",  # a word that is a chat word, bracketed on purpose
+        "everything half price at bargainhall. it",
+        "catalogo completo su outletmoda. it/saldi",
     ],
 )
 def test_links_are_removed(fresh_judge: Judge, text: str) -> None:
@@ -48,6 +50,12 @@ def test_links_are_removed(fresh_judge: Judge, text: str) -> None:
         "super...je prends",
         "fini.je prends la 3",
         "Ingrid.tu peux montrer le dos?",
+        # a sentence ends, the next begins with a word that is also a suffix
+        "I adore the scarf. it matches my coat",
+        "quiero el bolso marrón. es para mi madre",
+        "il paraît que le cuir. de qualité ?",
+        "the grey one please. be quick lol",
+        "ordered on tuesday. it's still not here",
     ],
 )
 def test_dots_that_are_not_links_stay(fresh_judge: Judge, text: str) -> None:

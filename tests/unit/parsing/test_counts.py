@@ -136,3 +136,26 @@ def test_grosse_is_large_before_a_product_and_the_size_word_before_a_size() -> N
         "color": "noir",
     }
     assert parser.parse("Größe M bitte", "KLEID").items[0].options == {"size": "M"}
+
+
+_MUG = product("TASSE", "4", "Tasse Alba", {"size": ("S", "L")}, ("tasse", "mug"))
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("one for me and one for my aunt", [(2, {})]),
+        ("una per me e una per mia zia", [(2, {})]),
+        ("eine für mich und eine für meine Oma", [(2, {})]),
+        # the total came first, then how it is shared: still two
+        ("deux : une pour moi et une pour ma voisine", [(2, {})]),
+        # counts per person with their own options stay separate items
+        ("una en S para mí y una en L para mi prima", [(1, {"size": "S"}), (1, {"size": "L"})]),
+    ],
+)
+def test_units_counted_one_person_at_a_time_add_up(
+    text: str, items: list[tuple[int, dict[str, str]]]
+) -> None:
+    result = IntentParser(catalog(_MUG)).parse(text, "TASSE")
+    assert result.intent.value == "buy", text
+    assert [(i.quantity, i.options) for i in result.items] == items, text

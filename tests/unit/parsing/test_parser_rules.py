@@ -9,6 +9,7 @@ import pytest
 
 from commerce.catalog_formats.loader import load_catalog_file
 from commerce.parsing import IntentParser
+from tests.unit.parsing.builders import catalog, product
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "catalog-atelier.json"
 
@@ -429,3 +430,46 @@ def test_third_batch_of_spec_rules(
 ) -> None:
     result = parser.parse(text, featured)
     assert (result.intent, items(result)) == (intent, expected)
+
+
+_SCARF = product("ECHARPE", "6", "Écharpe Brume", {"color": ("gris", "bleu")}, ("écharpe", "Schal"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ich nehme den Schal nicht, der ist mir zu kratzig",
+        "den grauen Schal nehme ich nicht",
+        "ich kaufe die 6 nicht",
+    ],
+)
+def test_a_german_negation_at_the_end_of_the_clause_refuses(text: str) -> None:
+    assert IntentParser(catalog(_SCARF)).parse(text, "ECHARPE").intent.value == "other", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "elle gratte ou pas",
+        "is it itchy or not",
+        "es suave o no",
+        "è morbida o no",
+        "kratzt die oder nicht",
+        "di che lana è fatta",
+        "welches Garn ist das",
+    ],
+)
+def test_yes_or_no_and_which_questions_need_no_question_mark(text: str) -> None:
+    assert IntentParser(catalog(_SCARF)).parse(text, "ECHARPE").intent.value == "question", text
+
+
+def test_for_me_before_a_person_is_for_that_person() -> None:
+    """ "para mí" folds like "para mi"; before "hija" the "mi" is "my", not a claim."""
+    result = IntentParser(catalog(_SCARF)).parse("la quiero en gris para mi hija", "ECHARPE")
+    assert [(i.sku, i.options) for i in result.items] == [("ECHARPE", {"color": "gris"})]
+
+
+def test_scratch_my_withdraws_a_claim() -> None:
+    result = IntentParser(catalog(_SCARF)).parse("scratch my 6", "ECHARPE")
+    assert result.intent.value == "cancel"
+    assert [i.sku for i in result.items] == ["ECHARPE"]
