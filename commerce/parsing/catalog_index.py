@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from rapidfuzz.distance import OSA
 
@@ -40,6 +41,10 @@ class ProductInfo:
     letter_sizes: dict[str, OptionHit] = field(default_factory=dict)
     numeric_sizes: dict[str, OptionHit] = field(default_factory=dict)
     size_option: str | None = None
+    # values that are an amount ("500 g", "0,6 L", "6 Tassen"), by the amount in its base
+    # unit; and by their number alone ("0,6"), where one value has it. None: two share it.
+    amounts: dict[tuple[Decimal, str], OptionHit | None] = field(default_factory=dict)
+    amount_numbers: dict[str, OptionHit | None] = field(default_factory=dict)
 
 
 def _inflections(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -223,6 +228,13 @@ class CatalogIndex:
                     continue
                 for form in _inflections(tokens):
                     info.values.setdefault(form, hit)
+                amount = lexicon.amount(tokens)
+                if amount is not None:
+                    # two values of one amount ("500 g" of two grinds) name neither
+                    info.amounts[amount] = hit if amount not in info.amounts else None
+                    number = tokens[0].replace(",", ".")
+                    taken = number in info.amount_numbers
+                    info.amount_numbers[number] = None if taken else hit
                 for concept in lexicon.concept_of_value(value):
                     info.concepts.setdefault(concept, hit)
 

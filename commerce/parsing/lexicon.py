@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -90,6 +91,12 @@ class Lexicon:
     comparatives: frozenset[str] = frozenset()  # "plus saumon ou plus poudré"
     made_of: frozenset[tuple[str, ...]] = frozenset()  # "c'est du", "è di": before a material
     material_concepts: frozenset[str] = frozenset()  # value concepts that are materials
+    # Units of measure: a unit word -> its concept ("chilo" -> "kilogram"); a concept -> its
+    # size in a base concept ("kilogram" -> (1000, "gram")); amounts said in words
+    # ("mezzo chilo" -> (500, "gram")).
+    unit_words: dict[str, str] = field(default_factory=dict)
+    unit_scales: dict[str, tuple[Decimal, str]] = field(default_factory=dict)
+    amount_words: dict[tuple[str, ...], tuple[Decimal, str]] = field(default_factory=dict)
     # From common.json: which meaning wins when a phrase is listed under several categories,
     # and the span kinds that flag the clause they are in.
     meaning_precedence: tuple[str, ...] = ()
@@ -116,6 +123,21 @@ class Lexicon:
             self.colors.get(tokens) or self.named_sizes.get(tokens) or self.value_words.get(tokens)
         )
         return {concept} if concept else set()
+
+    def amount(self, tokens: tuple[str, ...]) -> tuple[Decimal, str] | None:
+        """The amount a number and a unit say, in the unit's base ("1 kg" -> 1000 gram),
+        or an amount said in words ("mezzo chilo"); None for anything else."""
+        if tokens in self.amount_words:
+            return self.amount_words[tokens]
+        if len(tokens) != 2 or tokens[1] not in self.unit_words:
+            return None
+        said = self.quantities.get(tokens[:1])
+        try:
+            number = Decimal(said) if said else Decimal(tokens[0].replace(",", "."))
+        except InvalidOperation:
+            return None
+        factor, base = self.unit_scales[self.unit_words[tokens[1]]]
+        return number * factor, base
 
     def knows_word(self, word: str) -> bool:
         """Whether one word means something of its own here: a cue, a count, a colour, a
@@ -150,6 +172,7 @@ def load_lexicon() -> Lexicon:
     for data in languages:
         _add_language(lexicon, data)
     common = _read("common.json")
+    _add_units(lexicon, common)
     _add_common(lexicon, common)
     _add_word_sets(lexicon, [*languages, common])
     lexicon.languages = tuple(data["language"] for data in languages)
@@ -184,6 +207,7 @@ def _add_language(lexicon: Lexicon, data: dict[str, Any]) -> None:
             tokens = phrase_tokens(word)
             lexicon.value_words.setdefault(tokens, concept)
             lexicon.max_len = max(lexicon.max_len, len(tokens))
+    _add_units(lexicon, data)
     for concept, words in data.get("colors", {}).items():
         for word in words:
             tokens = phrase_tokens(word)
@@ -191,6 +215,19 @@ def _add_language(lexicon: Lexicon, data: dict[str, Any]) -> None:
             lexicon.max_len = max(lexicon.max_len, len(tokens))
             if len(tokens) == 1 and tokens[0].isalpha() and not tokens[0].endswith("s"):
                 lexicon.colors.setdefault((tokens[0] + "s",), concept)  # "two blacks"
+
+
+def _add_units(lexicon: Lexicon, data: dict[str, Any]) -> None:
+    for concept, words in data.get("unit_words", {}).items():
+        for word in words:
+            for token in phrase_tokens(word):
+                lexicon.unit_words.setdefault(token, concept)
+    for amount, words in data.get("amount_words", {}).items():
+        number, unit = amount.split()
+        for word in words:
+            tokens = phrase_tokens(word)
+            lexicon.amount_words.setdefault(tokens, (Decimal(number), unit))
+            lexicon.max_len = max(lexicon.max_len, len(tokens))
 
 
 def _add_common(lexicon: Lexicon, common: dict[str, Any]) -> None:
@@ -203,6 +240,9 @@ def _add_common(lexicon: Lexicon, common: dict[str, Any]) -> None:
     lexicon.meaning_precedence = tuple(common["meaning_precedence"])
     lexicon.clause_flags = frozenset(common["clause_flags"])
     lexicon.color_families = dict(common["color_families"])
+    for concept, scale in common["unit_scales"].items():
+        factor, base = scale.split()
+        lexicon.unit_scales[concept] = (Decimal(factor), base)
 
 
 def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:

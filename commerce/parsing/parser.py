@@ -74,6 +74,10 @@ _PLEASE_1 = frozenset({"svp", "stp", "please", "pls", "plz", "bitte", "porfa", "
 _PLEASE = frozenset({("por", "favor"), ("per", "favore"), ("s", "il")})
 
 
+# spans that may begin an amount: "500 gr", "un chilo", "mezzo chilo", "Viertelkilo"
+_AMOUNT_STARTS = frozenset({"number", "qty", "word", "size_word", "filler", "product_articles"})
+
+
 class IntentParser:
     """Parses comments against one catalog; pure, deterministic, never raises."""
 
@@ -152,10 +156,20 @@ class IntentParser:
             if position < skip_until:
                 continue
             kind = span.kind
+            if kind in _AMOUNT_STARTS and (
+                used := self._said_amount(reading, spans, position, tokens)
+            ):
+                skip_until = position + used  # "500 gr", "mezzo chilo", "6 tazze", "2 x 500g"
+                prev = spans[position + used - 1]
+                continue
             if kind == "name" and span.color and self._colour_of_another(reading, span):
                 # "le cabas en rose" beside a "Parfum Rose": the product being read has
                 # that colour, so the word is its colour, not the other product
                 spans[position] = Span(span.start, span.end, "color", span.color)
+                self._read_option(reading, spans, position, tokens, uppers, prev)
+            elif kind == "name" and self._value_of_another(reading, span, prev, tokens):
+                # "500 gr moka" of a coffee ground for moka, beside a "Moka" pot
+                spans[position] = Span(span.start, span.end, "word", tokens[span.start])
                 self._read_option(reading, spans, position, tokens, uppers, prev)
             elif kind in ("code", "name"):
                 self._read_reference(reading, clause, position, featured)
@@ -194,6 +208,20 @@ class IntentParser:
             return False
         concept = str(span.color)
         return self._has_colour(info, concept)
+
+    def _value_of_another(
+        self, reading: _Reading, span: Span, prev: Span | None, tokens: list[str]
+    ) -> bool:
+        """Whether a one-word name is an option value of the product being read, which it
+        does not name, and no article makes it a product ("la moka" is the pot)."""
+        owners = span.value if isinstance(span.value, set) else set()
+        sku = (reading.current.sku if reading.current else None) or reading.product_ctx
+        info = self.index.products.get(sku) if sku else None
+        if info is None or info.sku in owners or span.end - span.start != 1:
+            return False
+        if prev is not None and prev.kind == "product_articles":
+            return False
+        return (tokens[span.start],) in info.values
 
     def _numbers_value(
         self, reading: _Reading, spans: list[Span], position: int, tokens: list[str]
@@ -244,6 +272,59 @@ class IntentParser:
                     self._take_value(reading, info, hit)
                     return length
         return 0
+
+    def _said_amount(
+        self, reading: _Reading, spans: list[Span], position: int, tokens: list[str]
+    ) -> int:
+        """An amount the catalog sells ("500 g", "0,6 L", "6 Tassen") said in any unit or
+        words ("500 gr", "mezzo chilo", "6 tazze", "0,6"), or counted ("2 x 500g"): the
+        option of the product it belongs to; returns how many spans it used (0: none)."""
+        candidates = self._option_candidates(reading.current, reading.product_ctx, reading.upcoming)
+        if not any(info.amounts for info in candidates):
+            return 0
+        span = spans[position]
+        if (
+            span.kind == "number"
+            and str(span.value).isdigit()
+            and position + 2 < len(spans)
+            and spans[position + 1].kind == "times"
+        ):
+            used = self._said_amount(reading, spans, position + 2, tokens)
+            if used and reading.current is not None:
+                reading.current.quantity = max(1, min(int(str(span.value)), MAX_QUANTITY))
+                reading.current.counted = True
+                return used + 2
+            return 0
+        for length in (3, 2, 1):
+            if position + length > len(spans):
+                continue
+            said = tuple(tokens[span.start : spans[position + length - 1].end])
+            amount = self.lexicon.amount(said)
+            for info in candidates if amount is not None else ():
+                hit = info.amounts.get(amount)
+                if hit is not None:
+                    self._take_value(reading, info, hit)
+                    return length
+        if span.kind == "number" and self._amount_number(span, spans, position, tokens):
+            number = str(span.value)
+            for info in candidates:
+                hit = info.amount_numbers.get(number)
+                if hit is not None:
+                    self._take_value(reading, info, hit)
+                    return 1
+        return 0
+
+    def _amount_number(
+        self, span: Span, spans: list[Span], position: int, tokens: list[str]
+    ) -> bool:
+        """Whether a number alone may be an amount's number ("0,6", "da 250"): a decimal, or
+        one too big to be a count that no product has as its code."""
+        number = str(span.value)
+        if not number.replace(".", "").isdigit():
+            return False
+        if "." in number:
+            return True
+        return int(number) > MAX_QUANTITY and self.index.code_sku(tokens[span.start]) is None
 
     def _take_value(self, reading: _Reading, info: ProductInfo, hit: OptionHit) -> None:
         """The option of `info` said whole: of the item being built, or of a new one when
