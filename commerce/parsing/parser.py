@@ -300,7 +300,9 @@ class IntentParser:
                 continue
             said = tuple(tokens[span.start : spans[position + length - 1].end])
             amount = self.lexicon.amount(said)
-            for info in candidates if amount is not None else ():
+            if amount is None:
+                continue
+            for info in candidates:
                 hit = info.amounts.get(amount)
                 if hit is not None:
                     self._take_value(reading, info, hit)
