@@ -181,6 +181,7 @@ class ClauseReader:
             or (token,) in lex.value_words
             or (token,) in lex.colors
             or token in lex.size_systems
+            or token in lex.unit_words  # "500 g oder 1 kg"
         )
 
     def _weighs_two(self, spans: list[Span], tokens: list[str]) -> bool:

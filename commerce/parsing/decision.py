@@ -211,10 +211,10 @@ class Decision:
         result: list[Frame] = []
         for group in by_sku.values():
             with_options = [f for f in group if f.options]
+            counts = [f.quantity for f in group if not f.options and f.quantity]
             if with_options:
                 # A count said apart from the options ("2 pour moi : une en 37, une en 40")
                 # belongs to them when there is one item, and is their sum otherwise.
-                counts = [f.quantity for f in group if not f.options and f.quantity]
                 if counts and len(with_options) == 1 and with_options[0].quantity is None:
                     with_options[0].quantity = counts[0]
                 group = with_options
@@ -247,11 +247,17 @@ class Decision:
                 or not any(g is not f and f.options.items() < g.options.items() for g in group)
             ]
             seen: set[tuple[tuple[str, str], ...]] = set()
+            kept: list[Frame] = []
             for frame in group:
                 key = tuple(sorted(frame.options.items()))
                 if key in seen and frame.quantity is None:
                     continue
                 seen.add(key)
-                result.append(frame)
+                kept.append(frame)
+            if len(kept) == 1 and kept[0].quantity is None and len(counts) == 1:
+                # "three bags of the blend, 250 g, filter": options said one by one make
+                # one item, and the count said first is its count
+                kept[0].quantity = counts[0]
+            result.extend(kept)
         order = {id(f): i for i, f in enumerate(frames)}
         return sorted(result, key=lambda f: order.get(id(f), 0))

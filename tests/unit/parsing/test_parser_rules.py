@@ -473,3 +473,38 @@ def test_scratch_my_withdraws_a_claim() -> None:
     result = IntentParser(catalog(_SCARF)).parse("scratch my 6", "ECHARPE")
     assert result.intent.value == "cancel"
     assert [i.sku for i in result.items] == ["ECHARPE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("bitte stornieren, falsch geklickt", "cancel"),
+        ("annulliert mir den Schal bitte", "cancel"),
+        ("scrap my scarf order", "cancel"),
+        ("geht der Schal auch in die Waschmaschine", "question"),
+        ("Versand in die Schweiz möglich", "question"),
+        ("differenza tra il grigio e il blu", "question"),
+        ("qué color me recomiendas para un abrigo negro", "question"),
+        ("il va bien quand même en bleu, je le prends", "buy"),
+        ("anche per me!!", "buy"),
+        ("i nimm den Schal in grau", "buy"),
+    ],
+)
+def test_cancel_question_and_claim_words_of_the_second_pass(text: str, intent: str) -> None:
+    assert IntentParser(catalog(_SCARF)).parse(text, "ECHARPE").intent.value == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity"),
+    [
+        ("zwoa Schal, grau", 2),
+        ("drü Stück, in blau", 3),
+        ("three packs of the scarf, grey, please", 3),
+    ],
+)
+def test_a_count_said_before_options_listed_one_clause_at_a_time_counts_the_item(
+    text: str, quantity: int
+) -> None:
+    result = IntentParser(catalog(_SCARF)).parse(text, "ECHARPE")
+    assert [i.quantity for i in result.items] == [quantity], text
+    assert result.items[0].options.get("color") in ("gris", "bleu")
