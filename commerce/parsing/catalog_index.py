@@ -243,7 +243,9 @@ class CatalogIndex:
         word_owners: dict[str, set[str]] = {}
         for product in catalog.products:
             for word in phrase_tokens(product.name):
-                if len(word) >= 3 and word not in generic and not word.isdigit():
+                # a count word ("dos" of "Sac à dos" is "two") names no product alone
+                counts = (word,) in lexicon.quantities
+                if len(word) >= 3 and word not in generic and not word.isdigit() and not counts:
                     word_owners.setdefault(word, set()).add(product.sku)
         for product in catalog.products:
             phrases = [product.name, *product.aliases]

@@ -252,6 +252,12 @@ class Decision:
                 key = tuple(sorted(frame.options.items()))
                 if key in seen and frame.quantity is None:
                     continue
+                twin = next(
+                    (k for k in kept if k.quantity is None and k.options == frame.options), None
+                )
+                if twin is not None:
+                    # "Socken 43-46, zwei Paar schwarz": the item said again with its count
+                    kept.remove(twin)
                 seen.add(key)
                 kept.append(frame)
             if len(kept) == 1 and kept[0].quantity is None and len(counts) == 1:

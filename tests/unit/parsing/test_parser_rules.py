@@ -508,3 +508,50 @@ def test_a_count_said_before_options_listed_one_clause_at_a_time_counts_the_item
     result = IntentParser(catalog(_SCARF)).parse(text, "ECHARPE")
     assert [i.quantity for i in result.items] == [quantity], text
     assert result.items[0].options.get("color") in ("gris", "bleu")
+
+
+_LAMP = product("LAMPE", "8", "Lampe Phare", {"type": ("avant", "arrière")}, ("lampe", "light"))
+_PACK = product("PACK", "10", "Sac à dos Ourson", {"color": ("gris", "bleu")}, ("sac à dos",))
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("la vorrei in grigio", "buy"),
+        ("lo vorrei ma è troppo caro", "other"),
+        ("I'd like the grey one", "buy"),
+        ("trop stylée cette écharpe grise", "other"),
+        ("je fais du M en haut, je prends laquelle", "question"),
+        ("which one should I get for a small neck", "question"),
+        ("ça rentre dans une poche de veste", "question"),
+        ("¿cabe en el bolso?", "question"),
+    ],
+)
+def test_polite_claims_compliments_and_which_one_questions(text: str, intent: str) -> None:
+    assert IntentParser(catalog(_SCARF)).parse(text, "ECHARPE").intent.value == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("the rear one for me", "arrière"),
+        ("quiero la delantera", "avant"),
+        ("ich nehme das Rücklicht", "arrière"),
+        ("prendo quella anteriore", "avant"),
+    ],
+)
+def test_front_and_rear_said_in_any_language_reach_the_catalog_value(text: str, value: str) -> None:
+    result = IntentParser(catalog(_LAMP, _SCARF)).parse(text, "LAMPE")
+    assert [i.options for i in result.items] == [{"type": value}], text
+
+
+def test_a_count_word_in_a_product_name_names_nothing_alone() -> None:
+    """ "dos" of "Sac à dos" is "two" in Spanish: it counts, it does not name the bag."""
+    parser = IntentParser(catalog(_PACK, _SCARF))
+    result = parser.parse("bufanda gris, me llevo dos", "ECHARPE")
+    assert [(i.sku, i.quantity) for i in result.items] == [("ECHARPE", 2)]
+
+
+def test_an_item_said_again_with_its_count_is_one_item() -> None:
+    result = IntentParser(catalog(_SCARF)).parse("écharpe grise, deux grises", "ECHARPE")
+    assert [(i.quantity, i.options) for i in result.items] == [(2, {"color": "gris"})]
