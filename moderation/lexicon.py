@@ -101,6 +101,8 @@ CONCEPTS = (
     "comparison",  # "you look like", "t'as une tête de": a person likened to something
     "ridicule",  # what a person is likened to in mockery: a potato, a thumb, a toad
     "pictures",  # photos, videos: asked for with undressing, they are not product shots
+    "stereotypes",  # "c'est culturel chez eux", "in their blood": a group's nature, anywhere
+    "body_parts",  # "hips", "piernas", "Hüften": a body part likened to a thing is body shaming
 )
 # What is said of a group is often a verb: its entries also match their English endings
 # ("ruin" finds "ruined", "ruins", "ruining"); other languages list their forms.
@@ -112,7 +114,12 @@ _LEET_CONCEPTS = frozenset({"groups", "traits", "ridicule", "sexual_cues", "body
 Pattern = tuple[str, ...]
 _JOINED_MIN = 5  # shorter phrases are too often inside innocent letters spaced apart
 _MASKED_WORDS = 2  # starred words read in one message (each may have a few readings)
-_MASKED = re.compile(r"(?<![\w*])[^\W\d_]+\*+[^\W\d_]*(?![\w*])|(?<![\w*])\*+[^\W\d_]+(?![\w*])")
+_MASKED = re.compile(
+    r"(?<![\w*])[^\W\d_]+(?:\*+[^\W\d_]*)+(?![\w*])|(?<![\w*])\*+[^\W\d_]+(?![\w*])"
+)  # "f*ck", "c*l*zo", "*ss"
+_DOUBLED = re.compile(r"([^*])\1+")
+# words of these concepts are offensive enough to read behind stars too ("c*l*zo")
+_MASKABLE_CONCEPTS = ("sexual_cues", "body_sexual")
 
 
 def _compile(phrase: str) -> Pattern | None:
@@ -243,8 +250,10 @@ class ModerationLexicon:
         readings = [text]
         for match in list(_MASKED.finditer(text))[:_MASKED_WORDS]:
             word = match.group(0)
-            pattern = re.compile("".join("." if c == "*" else re.escape(c) for c in word.lower()))
-            fits = [w for w in self.maskable.get(len(word), ()) if pattern.fullmatch(w)]
+            # the lexicon's words are squeezed ("vacca" is "vaca"): so is the starred one
+            key = _DOUBLED.sub(r"\1", word.lower())
+            pattern = re.compile("".join("." if c == "*" else re.escape(c) for c in key))
+            fits = [w for w in self.maskable.get(len(key), ()) if pattern.fullmatch(w)]
             if fits:
                 readings = [r.replace(word, fit, 1) for r in readings for fit in fits[:3]]
         return [r for r in readings if r != text]
@@ -304,6 +313,13 @@ def load_lexicon() -> ModerationLexicon:
         if entry != "common.json"
         for category in OFFENSIVE
         for phrase in _read(entry).get(category, [])
+    ] + [
+        phrase.rstrip("*")
+        for entry in sorted(p.name for p in folder.iterdir() if p.name.endswith(".json"))
+        if entry != "common.json"
+        for concept in _MASKABLE_CONCEPTS
+        for phrase in _read(entry).get("concepts", {}).get(concept, [])
+        if " " not in phrase
     ]
     maskable: dict[int, set[str]] = {}
     for phrase in offensive_entries:

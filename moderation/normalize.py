@@ -28,16 +28,17 @@ _LEET = str.maketrans(
         "!": "i",
         "€": "e",
         "8": "b",
+        "¥": "y",  # "cr¥pto"
     }
 )
 # Letters (or a leet digit among them: "i d i 0 t") spaced or dotted apart, three or more.
 _SPACED = re.compile(r"(?<![\w])(?:[^\W_][\s.\-_*·•]+){2,}[^\W_](?![\w])")
 _SEPARATOR = re.compile(r"[\s.\-_*·•]+")
 _MARKED_SEPARATOR = re.compile(r"\s*[.\-_*·•][\s.\-_*·•]*")
-_WORD = re.compile(r"[a-z0-9@$€!]+")
+_WORD = re.compile(r"[a-z0-9@$€!¥]+")
 _SQUEEZE = re.compile(r"(.)\1+")
 _HAS_LETTER = re.compile(r"[a-z]")
-_HAS_DIGIT_OR_SIGN = re.compile(r"[0-9@$€!]")
+_HAS_DIGIT_OR_SIGN = re.compile(r"[0-9@$€!¥]")
 
 
 def _build_skeleton() -> dict[int, str]:
@@ -61,12 +62,17 @@ def _build_skeleton() -> dict[int, str]:
     # Small capitals read as letters in names ("ᴊᴜʟɪᴇ"); the confusables data lists few.
     for char, letter in zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnopqrstuvwyz", strict=True):
         table.setdefault(ord(char), letter)
+    # Letters in black circles and squares ("c🅾gli🅾ne"), which NFKC leaves as symbols.
+    for first in (0x1F150, 0x1F170):
+        for k in range(26):
+            table.setdefault(first + k, chr(ord("a") + k))
     return table
 
 
 _SKELETON = _build_skeleton()
 
 
+_VS = frozenset(chr(c) for c in range(0xFE00, 0xFE10))
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
 
@@ -78,7 +84,8 @@ def is_format_char(ch: str) -> bool:
 def fold(text: str) -> str:
     """NFKC, no format characters, homoglyphs to ASCII, casefold, no accents."""
     text = unicodedata.normalize("NFKC", text[:MAX_CHARS])
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    # format characters, and the variation selectors that follow an emoji letter ("🅾️")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and ch not in _VS)
     text = text.translate(_SKELETON).casefold().translate(_LIGATURES)  # "sœur": two letters
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -174,13 +174,26 @@ def _likened(found: _Found, text: str, protected: frozenset[str]) -> bool:
     if not found.concept("ridicule") or not found.concept("comparison"):
         return False
     concepts = found.lexicon.concepts
+    tokens = found.tokens
+    goods = {
+        i for s, p in found.lexicon.phrases["products"].find(tokens) for i in range(s, s + len(p))
+    }
     likened = [
-        (c_start, r_end)
-        for c_start, c_end in _spans(concepts["comparison"], found.tokens)
-        for r_start, r_end in _spans(concepts["ridicule"], found.tokens)
+        (c_start, r_end, goods.issuperset(range(r_start, r_end + 1)))
+        for c_start, c_end in _spans(concepts["comparison"], tokens)
+        for r_start, r_end in _spans(concepts["ridicule"], tokens)
         if 0 < r_start - c_end <= 4  # "wie ein nasser Sack Kartoffeln"
     ]
-    return bool(likened) and _aimed(found, text, protected, likened)
+    if not likened:
+        return False
+    # "Hüften wie ein Schrank", "piernas como palillos": a body part likened to a thing is
+    # body shaming, aimed at whoever is named nearby, even past a product word
+    parts = {end for _, end in _spans(concepts["body_parts"], tokens)}
+    bodily = [(s, e) for s, e, _ in likened if any(0 <= s - end <= 2 for end in parts)]
+    if bodily and _aimed(found, text, protected, bodily, bodily=True):
+        return True
+    # "plus grand qu'une assiette ?": a thing the shop sells is what a product is compared to
+    return _aimed(found, text, protected, [(s, e) for s, e, sold in likened if not sold])
 
 
 def _of_oneself(found: _Found, text: str, protected: frozenset[str], hit: tuple[int, int]) -> bool:
@@ -249,7 +262,8 @@ def speech_hits(
 _GROUP_REACH = 8  # words from a group to what is said of it
 
 
-_SENTENCE_END = re.compile(r"[?!;]+|\.(?:\s|$)|\n")
+# a full stop ends a sentence, not one closing an abbreviation of single letters ("p.d.")
+_SENTENCE_END = re.compile(r"[?!;]+|(?<!\b\w)\.(?:\s|$)|\n")
 
 
 def _hate_in_a_sentence(text: str, lexicon: ModerationLexicon) -> bool:
@@ -308,11 +322,20 @@ def _said_of_a_group(found: _Found) -> bool:
     ]
     if not groups:
         return False
+    if found.concept("stereotypes"):
+        return True  # "c'est culturel chez eux": the group's nature, wherever it is said
     attack = _spans(concepts["attack"], found.tokens)
     harm = [] if found.concept("missing_out") else _spans(concepts["harm"], found.tokens)
     after = attack + harm
     traits = _spans(concepts["traits"], found.tokens)
+    # "..., son todos unos ladrones", "quelle bande de dégénérés": a generaliser just
+    # before an attack or trait still speaks of the group named at the sentence's start
+    general = {end for _, end in _spans(concepts["generalizers"], found.tokens)}
     for g_start, g_end in groups:
+        for start, _ in after + traits:
+            reach = _GROUP_REACH * 2 if any(0 <= start - e <= 2 for e in general) else 0
+            if _GROUP_REACH < start - g_end <= reach:
+                return True
         for start, _ in after:
             if 0 < start - g_end <= _GROUP_REACH:
                 return True
@@ -352,6 +375,12 @@ def _sexual(found: _Found, text: str, protected: frozenset[str]) -> bool:
         ]
     if cues and _aimed(found, text, protected, cues):
         return True
+    if (cues or found.concept("body_sexual")) and found.concept("innuendo"):
+        # "bend towards the camera, we can see the cleavage": two sexual signals, and a
+        # person named or addressed in the message
+        people = _positions(found, text, protected)[0]
+        if any(strong for _, _, strong in people):
+            return True
     if _suggestive(found, text, protected, bool(cues)):
         return True
     bare = [
@@ -438,7 +467,8 @@ def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:
         # "même sweat à 15€ sur mon compte", "link in bio": the sender's own shop
         scam = bool(has("cheaper") or has("discount") or amount) or (way_out and not asks)
     if not scam and has("cheaper"):
-        scam = firm or (bool(has("private")) and not asks)
+        # "the same bowls cheaper, bank transfer or paysafecard": a cheaper copy paid outside
+        scam = firm or (bool(has("private") or has("pay_outside")) and not asks)
     if not scam and (has("discount") or percent):
         # "promo on other-shop.com" is a link; a discount to be had in private is the bait
         scam = contact or pay_to_me or (bool(has("private")) and not asks)

@@ -1,0 +1,109 @@
+"""Classes of abuse that hide behind ordinary words: mockery by likening a person (or a
+body part of theirs) to a thing, generalisations about a group with neutral verbs or a
+stereotype, leet and emoji letters, bending and undressing innuendo, and payments moved off
+the checkout. Each class is checked in several languages, beside the buyer talk that uses
+the same words and must stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.policy import ModerationPolicy
+from moderation.rules import text_categories
+
+POLICY = ModerationPolicy(protected_names=("Marta",))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Marta you move slower than a snail on holiday",
+        "Marta tu as le charisme d'une vieille chaussette",
+        "Marta tiene los brazos como dos fideos jajaja",
+        "Marta hat Beine wie zwei Zahnstocher",
+        "Marta sembri un gufo bagnato con quegli occhiali",
+        "Marta parla come un aspirapolvere rotto",
+        "Marta con quella pancia dovresti evitare i vestiti attillati",
+        "Marta tu ne comprends rien à rien",
+        "Marta, moderatrice da quattro soldi, non capisci nulla",
+        "Marta sei una 🅱️🅰️lena",
+        "Marta sei una v*cchia strega",
+    ],
+)
+def test_mockery_and_body_shaming_are_insults(text: str) -> None:
+    assert "insult" in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the vase is fat-bellied and heavy",
+        "la jarra panzuda cuesta 30€?",
+        "el jarrón está gordo, me encanta",
+        "die Tasche ist ein Kleiderschrank, so viel Platz",
+        "Marta c'est plus profond qu'une assiette ?",
+        "does the handle bend if I drop it?",
+        "je ne comprends rien au guide des tailles, aidez moi",
+    ],
+)
+def test_product_talk_with_the_same_words_stays(text: str) -> None:
+    assert text_categories(text, POLICY) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "les roumains ne paient jamais leurs commandes",
+        "southerners never pay, everybody knows",
+        "i napoletani sicuramente rubano i pacchi",
+        "die Bulgaren haben hier nichts verloren",
+        "los gitanos del chat fijo que luego revenden todo, son todos unos estafadores",
+        "les turcs vont encore négocier, c'est culturel chez eux",
+        "regardez tous ces p.d. dans le chat, bande de dégénérés",
+    ],
+)
+def test_generalisations_about_a_group_are_hate(text: str) -> None:
+    assert "hate" in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Marta bend over to pick up the bowl again 😏",
+        "Marta inclínate hacia la cámara, se ve el escote",
+        "Marta is wearing nothing underneath that apron",
+        "Marta setz dich auf meinen Schoß 😏",
+        "Marta lean forward a bit more, we can see your cleavage if you know what I mean",
+        "Marta mi mandi qualche foto dei piedi? solo per me 😘",
+        "Marta estás para f0llart3",
+    ],
+)
+def test_bending_undressing_and_innuendo_are_sexual(text: str) -> None:
+    assert "sexual" in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon portefeuille cr¥pto a fait x5, demandez-moi en privé",
+        "ich habe die gleichen Tassen billiger, Überweisung oder Paysafecard",
+        "a quien le falle la web, que me haga un Bizum de 30€ y os lo mando yo",
+        "the shop refunded me by mistake, pay me with a gift card and I'll ship it",
+        "regalo un vaso a chi mi manda 3€ su PayPal",
+    ],
+)
+def test_payments_off_the_checkout_are_scams(text: str) -> None:
+    assert "scam" in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I pay with PayPal or only by card?",
+        "attention arnaque : ne payez jamais par virement, seulement sur le site",
+        "el pago no me funciona, ¿alguien sabe por qué?",
+        "ist die Überweisung sicher oder lieber PayPal?",
+    ],
+)
+def test_buyers_asking_or_warning_about_payment_stay(text: str) -> None:
+    assert "scam" not in text_categories(text, POLICY)
