@@ -526,3 +526,28 @@ def test_spaced_digits_hidden_phrases_and_payments_to_me(text: str, category: st
 )
 def test_showing_garments_and_people_waiting_stay(text: str) -> None:
     assert text_categories(text, POLICY) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "die Frauen gehören an den Herd, nicht aufs Rennrad",
+        "women belong in the kitchen, not in a bike shop",
+        "les roumains on n'en veut pas dans notre club",
+        "gli zingari non li vogliamo in questo gruppo",
+    ],
+)
+def test_keeping_a_group_in_its_place_or_out_is_hate(text: str) -> None:
+    assert "hate" in text_categories(text, POLICY), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no queremos esperar tanto, cuándo llega el pedido",
+        "we dont want to wait for the restock",
+        "je l'ai rangé à la cuisine, super ce plat",
+    ],
+)
+def test_not_wanting_something_is_no_hate(text: str) -> None:
+    assert "hate" not in text_categories(text, POLICY), text
