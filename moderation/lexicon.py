@@ -283,11 +283,27 @@ def load_lexicon() -> ModerationLexicon:
     word_lists: dict[str, set[str]] = {name: set() for name in WORD_LISTS}
     order_words = PhraseSet()
     hate_patterns: list[str] = []
+    # words that may stand behind stars ("f*ck", "c*l*zo"), and phrases written as one word
+    offensive_entries: list[str] = []
+    joined_sets: dict[str, set[str]] = {c: set() for c in ("insult_strong", "sexual", "hate")}
     folder = resources.files("moderation").joinpath("lexicons")
     for entry in sorted(p.name for p in folder.iterdir() if p.name.endswith(".json")):
         if entry == "common.json":
             continue
         data = _read(entry)
+        offensive_entries += [p.rstrip("*") for c in OFFENSIVE for p in data.get(c, [])]
+        offensive_entries += [
+            p.rstrip("*")
+            for c in _MASKABLE_CONCEPTS
+            for p in data.get("concepts", {}).get(c, [])
+            if " " not in p
+        ]
+        for category, found_joined in joined_sets.items():
+            found_joined |= {
+                squeezed
+                for p in data.get(category, [])
+                if len(squeezed := "".join(words(p.rstrip("*")))) >= _JOINED_MIN
+            }
         for category in CATEGORIES:
             for phrase in data.get(category, []):
                 phrases[category].add(phrase)
@@ -307,39 +323,12 @@ def load_lexicon() -> ModerationLexicon:
         for phrase in data.get("order_words", []):
             order_words.add(phrase)
     common = _read("common.json")
-    offensive_entries = [
-        phrase.rstrip("*")
-        for entry in sorted(p.name for p in folder.iterdir() if p.name.endswith(".json"))
-        if entry != "common.json"
-        for category in OFFENSIVE
-        for phrase in _read(entry).get(category, [])
-    ] + [
-        phrase.rstrip("*")
-        for entry in sorted(p.name for p in folder.iterdir() if p.name.endswith(".json"))
-        if entry != "common.json"
-        for concept in _MASKABLE_CONCEPTS
-        for phrase in _read(entry).get("concepts", {}).get(concept, [])
-        if " " not in phrase
-    ]
     maskable: dict[int, set[str]] = {}
     for phrase in offensive_entries:
         for token in words(phrase):  # "fuck" of "fuck you", "cul" of "ton cul"
             if len(token) >= 3 and token.isalpha():
                 maskable.setdefault(len(token), set()).add(token)
-    joined = {
-        category: tuple(
-            sorted(
-                {
-                    "".join(words(p.rstrip("*")))
-                    for entry in sorted(f.name for f in folder.iterdir() if f.name != "common.json")
-                    if entry.endswith(".json")
-                    for p in _read(entry).get(category, [])
-                    if len("".join(words(p.rstrip("*")))) >= _JOINED_MIN
-                }
-            )
-        )
-        for category in ("insult_strong", "sexual", "hate")
-    }
+    joined = {category: tuple(sorted(found)) for category, found in joined_sets.items()}
     return ModerationLexicon(
         phrases=phrases,
         concepts=concepts,

@@ -121,6 +121,8 @@ class CatalogIndex:
                 # "C-7", "A 12": as viewers type them, letters and digits only ("c7", "a12")
                 self.codes[re.sub(r"[\W_]+", "", fold(product.code))] = product.sku
         self._index_names(catalog, lexicon)
+        # whether any value is an amount ("500 g"): if none, amounts are never looked for
+        self.has_amounts = any(info.amounts for info in self.products.values())
         # the option-value concepts the catalog has ("vanilla" of a candle's "vanille")
         self.value_concepts = {c for info in self.products.values() for c in info.concepts}
         self._value_words = {

@@ -246,19 +246,14 @@ class Decision:
                 if f.quantity is not None
                 or not any(g is not f and f.options.items() < g.options.items() for g in group)
             ]
-            seen: set[tuple[tuple[str, str], ...]] = set()
             kept: list[Frame] = []
             for frame in group:
-                key = tuple(sorted(frame.options.items()))
-                if key in seen and frame.quantity is None:
+                twin = next((k for k in kept if k.options == frame.options), None)
+                if twin is not None and frame.quantity is None:
                     continue
-                twin = next(
-                    (k for k in kept if k.quantity is None and k.options == frame.options), None
-                )
-                if twin is not None:
+                if twin is not None and twin.quantity is None:
                     # "Socken 43-46, zwei Paar schwarz": the item said again with its count
                     kept.remove(twin)
-                seen.add(key)
                 kept.append(frame)
             if len(kept) == 1 and kept[0].quantity is None and len(counts) == 1:
                 # "three bags of the blend, 250 g, filter": options said one by one make

@@ -156,8 +156,10 @@ class IntentParser:
             if position < skip_until:
                 continue
             kind = span.kind
-            if kind in _AMOUNT_STARTS and (
-                used := self._said_amount(reading, spans, position, tokens)
+            if (
+                kind in _AMOUNT_STARTS
+                and self.index.has_amounts
+                and (used := self._said_amount(reading, spans, position, tokens))
             ):
                 skip_until = position + used  # "500 gr", "mezzo chilo", "6 tazze", "2 x 500g"
                 prev = spans[position + used - 1]
