@@ -115,6 +115,8 @@ def impersonates(author_name: str, protected: tuple[str, ...], lexicon: Moderati
             if joined:
                 candidates.add(joined)
     candidates.discard("")
+    if _decorated_part(author_name, protected, lexicon):
+        return True
     for target, target_look in _targets(protected):
         for candidate in candidates:
             if candidate == target or _look_alike(candidate) & target_look:
@@ -126,3 +128,35 @@ def impersonates(author_name: str, protected: tuple[str, ...], lexicon: Moderati
             ):
                 return True
     return any(_glued(c, protected, lexicon.decorations) for c in candidates)
+
+
+@lru_cache(maxsize=256)
+def _runs_of_words(protected: tuple[str, ...]) -> frozenset[str]:
+    """Two or more consecutive words of a protected name of three words or more, squeezed
+    ("bottegaverde" of "Bottega Verde Vintage"): a brand is often called by part of its
+    name."""
+    runs = set()
+    for name in protected:
+        words = [w for w in (squeeze_name(part) for part in name.split()) if w]
+        if len(words) < 3:
+            continue
+        for start in range(len(words)):
+            for end in range(start + 2, len(words) + 1):
+                if end - start < len(words):
+                    runs.add("".join(words[start:end]))
+    return frozenset(runs)
+
+
+def _decorated_part(
+    author_name: str, protected: tuple[str, ...], lexicon: ModerationLexicon
+) -> bool:
+    """The name is part of a long protected name with a decoration in place of the rest:
+    "Bottega Verde Support" for the brand "Bottega Verde Vintage"."""
+    runs = _runs_of_words(protected)
+    if not runs:
+        return False
+    for parts in name_variants(author_name):
+        kept = [p for p in parts if p not in lexicon.decorations]
+        if len(kept) < len(parts) and "".join(kept) in runs:
+            return True
+    return False

@@ -43,6 +43,24 @@ class Clause:
     someone_else: bool = False  # the claim's subject is another person ("my brother's gonna grab")
 
 
+# spans that only name a product or an option of it
+_NAMING_KINDS = frozenset(
+    {
+        "marker",
+        "filler",
+        "product_articles",
+        "name",
+        "code",
+        "color",
+        "size_word",
+        "size_number",
+        "size_concept",
+        "size_markers",
+        "number",
+    }
+)
+
+
 class ClauseReader:
     """Cuts a comment into clauses and flags each from its cues."""
 
@@ -108,6 +126,11 @@ class ClauseReader:
             if span.kind == "feature_questions":
                 clause.flags.add("feature")  # a question if the clause claims nothing
                 continue
+            if span.kind == "interrogatives":
+                # "comment ça taille", "ça taille comment": not "come sempre", "wie aus Top Gun"
+                if self._opens_or_ends(spans, position, tokens):
+                    clause.flags.add("question")
+                continue
             if span.kind == "question_openers":
                 # "is it lined", "hat die Jacke": asked by putting the verb first
                 if all(s.kind == "marker" for s in spans[:position]):
@@ -135,7 +158,9 @@ class ClauseReader:
                         clause.negated = True
             elif span.kind == "plus":
                 clause.strong_claim = True
-        if not clause.withdrawn and self._negated_no_longer(spans, tokens):
+        if not clause.withdrawn and (
+            self._negated_no_longer(spans, tokens) or self._split_cancel(spans, tokens)
+        ):
             clause.flags.discard("claim")
             clause.flags.discard("negation")
             clause.flags.add("cancel")  # "je ne prends plus", "non lo prendo più"
@@ -163,6 +188,23 @@ class ClauseReader:
             clause.flags.add("question")  # "plus jaune ou plus ocre", "c'est du grès"
         if clause.ends_with_question:
             clause.flags.add("question")
+
+    def _opens_or_ends(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
+        """Whether an interrogative word asks: it opens its clause (after greetings, "and"
+        and punctuation: "bonjour comment…") or closes it ("ça taille comment"). In the
+        middle it compares or relates ("comme toujours", "wie aus Top Gun")."""
+        lexicon = self.lexicon
+        said_before = [
+            token
+            for span in spans[:position]
+            if span.kind not in ("marker", "joiners")
+            for token in tokens[span.start : span.end]
+            if token not in lexicon.fillers
+        ]
+        # what follows a closing one may only name the thing asked about ("elle sent quoi
+        # la cèdre")
+        naming_only = all(s.kind in _NAMING_KINDS for s in spans[position + 1 :])
+        return not said_before or naming_only
 
     def _subject_of_claim(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
         """Whether another person is who claims: a claim within three spans after them, and
@@ -272,6 +314,22 @@ class ClauseReader:
             return False
         following = tokens[after + 1] if after + 1 < len(tokens) else ""
         return following not in ("de", "d", "que") and not following[:1].isdigit()
+
+    def _split_cancel(self, spans: list[Span], tokens: list[str]) -> bool:
+        """A separable verb of withdrawal around what it withdraws: "nimm mich bei den
+        Sneakers bitte raus". The verb opens the clause, the particle ends it; fillers
+        ("bitte") and punctuation do not count."""
+        if not spans or not self.lexicon.split_cancels:
+            return False
+        words = [
+            t for s in spans if s.kind not in ("marker", "filler") for t in tokens[s.start : s.end]
+        ]
+        return any(
+            len(words) > len(opening) + 1
+            and tuple(words[: len(opening)]) == opening
+            and words[-1] == closing
+            for opening, closing in self.lexicon.split_cancels
+        )
 
     def _negated_no_longer(self, spans: list[Span], tokens: list[str]) -> bool:
         """Negation, a claim verb, then "no longer": "je ne prends plus", "no lo quiero

@@ -23,9 +23,11 @@ PHRASE_CATEGORIES = (
     "past",
     "third_party",
     "question",
+    "interrogatives",
     "compliment",
     "both",
     "hedge",
+    "idioms",
     "contrast_blockers",
     "question_openers",
     "request_claims",
@@ -64,6 +66,7 @@ class Lexicon:
     for_words: frozenset[str] = frozenset()  # "deux pour moi": the number word is a count
     indefinite_articles: frozenset[str] = frozenset()  # "je prends des notes": not merchandise
     amount_units: frozenset[str] = frozenset()  # after a number: a price, a time, an age
+    size_units: frozenset[str] = frozenset()  # "100 cm" of a belt sized "100"
     measures: frozenset[str] = frozenset()  # after a number: "30 ml", not an unknown word
     catalog_measures: frozenset[str] = frozenset()  # looked up with the number: "50 ml"
     one_pronouns: frozenset[str] = frozenset()  # "the pink one": a pronoun, not a count
@@ -79,6 +82,8 @@ class Lexicon:
     negation_particles: frozenset[str] = frozenset()  # "ne": negation only around a verb
     # after the object, ending the clause: "ich nehme den Pulli nicht"
     clause_end_negators: frozenset[str] = frozenset()
+    # "nimm mich … raus": a withdrawal whose verb opens the clause and whose particle ends it
+    split_cancels: frozenset[tuple[tuple[str, ...], str]] = frozenset()
     of_words: frozenset[str] = frozenset()  # "3 du 14", "2 of 7": a count of a product
     cart_words: frozenset[str] = frozenset()  # "panier", "cart", "Warenkorb"
     into_cart: frozenset[str] = frozenset()  # right before the cart: "to my cart" claims
@@ -256,6 +261,7 @@ def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:
     lexicon.for_words = tokens("for_words")
     lexicon.indefinite_articles = tokens("indefinite_articles")
     lexicon.amount_units = tokens("amount_units")
+    lexicon.size_units = tokens("size_units")
     lexicon.measures = tokens("measures")
     lexicon.catalog_measures = tokens("catalog_measures")
     lexicon.one_pronouns = tokens("one_pronouns")
@@ -267,6 +273,11 @@ def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:
     lexicon.claim_verbs = tokens("claim_verbs")
     lexicon.negation_particles = tokens("negation_particles")
     lexicon.clause_end_negators = tokens("clause_end_negators")
+    lexicon.split_cancels = frozenset(
+        (phrase_tokens(opening), phrase_tokens(closing)[-1])
+        for data in files
+        for opening, closing in data.get("split_cancels", {}).items()
+    )
     lexicon.of_words = tokens("of_words")
     lexicon.cart_words = tokens("cart_words")
     lexicon.into_cart = tokens("into_cart")

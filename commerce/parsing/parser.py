@@ -36,6 +36,10 @@ _SMALL_COUNT = 4  # "2 in black": a number this small before a colour may be a c
 _COUNT_NOT_SIZE = 10  # after "le prendo": up to this a number is a count, above it a size
 
 
+# what opens another item after an "and": an article, a count or the product itself
+_ITEM_STARTS = frozenset({"product_articles", "qty", "number", "code", "name"})
+
+
 @dataclass(slots=True)
 class _Reading:
     """Where the reading of one clause stands, span after span."""
@@ -441,7 +445,10 @@ class IntentParser:
         span = spans[position]
         hit: OptionHit | None = None
         length, info = 1, None
-        candidates = self._option_candidates(reading.current, reading.product_ctx, reading.upcoming)
+        upcoming = reading.upcoming
+        if reading.current is None and self._joined_before_next_name(spans, position, tokens):
+            upcoming = None  # "la marrone in 46 e la cintura": the next name is another item
+        candidates = self._option_candidates(reading.current, reading.product_ctx, upcoming)
         for candidate in candidates:
             hit, length = self._option(spans, position, tokens, candidate, uppers, prev)
             if hit is not None:
@@ -465,6 +472,25 @@ class IntentParser:
             reading.current = None  # the option belongs to the product named next
         reading.current = self._add_option(reading.frames, reading.current, info, hit)
         return length
+
+    def _joined_before_next_name(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
+        """Whether an "and" that starts another item ("e la cintura", "and 1 belt") stands
+        between an option and the next product named; "black and brown belts" is one."""
+        for k in range(position + 1, len(spans) - 1):
+            kind = spans[k].kind
+            if kind in ("code", "name"):
+                return False
+            if kind == "joiners":
+                # "e pure la cintura", "and also 1 belt"
+                following = (
+                    s
+                    for s in spans[k + 1 :]
+                    if s.kind != "filler"
+                    and tuple(tokens[s.start : s.end]) not in self.lexicon.also_words
+                )
+                if next(following, spans[k]).kind in _ITEM_STARTS:
+                    return True
+        return False
 
     def _counts_of(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
         """A count, then "of" and a product's code, maybe after an article: "3 du 14",
@@ -832,6 +858,8 @@ class IntentParser:
                 product,
                 postfix=postfix,
             )
+        if next_token in lex.size_units and site.is_size and info is not None:
+            return self._add_option(frames, current, info, info.numeric_sizes[number])
         if next_token in lex.amount_units or (
             nxt is not None and nxt.kind == "marker" and nxt.value in lex.amount_units
         ):

@@ -44,6 +44,8 @@ def test_mockery_and_body_shaming_are_insults(text: str) -> None:
         "Marta c'est plus profond qu'une assiette ?",
         "does the handle bend if I drop it?",
         "je ne comprends rien au guide des tailles, aidez moi",
+        "Marta can you take the belt off the coat, I want to see the waist",
+        "I'll take the scarf and the rest too if the price is good",
     ],
 )
 def test_product_talk_with_the_same_words_stays(text: str) -> None:
@@ -76,6 +78,8 @@ def test_generalisations_about_a_group_are_hate(text: str) -> None:
         "Marta lean forward a bit more, we can see your cleavage if you know what I mean",
         "Marta mi mandi qualche foto dei piedi? solo per me 😘",
         "Marta estás para f0llart3",
+        "take the scarf off Marta, and the rest too 😈",
+        "Marta togli la giacca e anche il resto 😏",
     ],
 )
 def test_bending_undressing_and_innuendo_are_sexual(text: str) -> None:

@@ -116,3 +116,24 @@ def test_an_ampersand_in_the_brand_is_said_in_every_language(name: str, removed:
         MessageToJudge("m1", 1.0, "u1", name, "viewer", "hello")
     )
     assert verdict.action.removes is removed, name
+
+
+@pytest.mark.parametrize(
+    ("name", "action"),
+    [
+        ("Casa Luna Support", "ban"),  # the brand's first words, "Vintage" swapped for a role
+        ("Luna Vintage Official", "ban"),
+        ("casa.luna.team", "ban"),
+        ("Casa Luna", "allow"),  # no decoration: a viewer may be called so
+        ("Luna Fan", "allow"),  # one word of the brand is not the brand
+        ("Casa Bella Support", "allow"),  # not a run of the brand's words
+    ],
+)
+def test_part_of_a_long_brand_name_with_a_role_is_an_impersonator(name: str, action: str) -> None:
+    from moderation.engine import ModerationEngine
+    from moderation.policy import ModerationPolicy
+    from moderation.verdict import MessageToJudge
+
+    engine = ModerationEngine(ModerationPolicy.from_settings_json({"brand": "Casa Luna Vintage"}))
+    message = MessageToJudge("m1", 100.0, "u1", name, "viewer", "votre commande attend")
+    assert engine.decide(message).action.value == action, name

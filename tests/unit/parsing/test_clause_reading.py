@@ -1,0 +1,122 @@
+"""How a clause is read beyond its cue words: where an interrogative stands, set phrases
+built on a claim verb, withdrawals split around their object, sizes given in a length unit,
+and options that belong to the item before an "and", not to the product named after it."""
+
+from __future__ import annotations
+
+import pytest
+
+from commerce.parsing import IntentParser
+from tests.unit.parsing.builders import catalog, product
+
+COAT = product(
+    "COAT",
+    "11",
+    "Manteau laine",
+    {"size": ("IT 42", "IT 44", "IT 46"), "color": ("grigio", "blu")},
+)
+STRAP = product(
+    "STRAP", "12", "Cinturino pelle", {"size": ("80", "90", "100"), "color": ("grigio", "blu")}
+)
+CATALOG = catalog(COAT, STRAP)
+
+
+@pytest.fixture(scope="module")
+def parser() -> IntentParser:
+    return IntentParser(CATALOG)
+
+
+def read(parser: IntentParser, text: str, featured: str | None = "COAT"):
+    result = parser.parse(text, featured)
+    return result.intent.value, [(i.sku, i.quantity, i.options) for i in result.items]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # opening or closing the clause, an interrogative asks
+        ("hello how does it wash", "question"),
+        ("e come si lava", "question"),
+        ("und wann kommt die Lieferung", "question"),
+        ("il taille comment", "question"),
+        ("ça sent quoi ce manteau", "question"),
+        # in the middle it compares or relates
+        ("the grey looks like what my grandpa wore lol", "other"),
+        ("elegante come sempre Giulia", "other"),
+        ("der Mantel sieht aus wie im Film", "other"),
+        ("mi abuela tiene uno parecido", "other"),
+        ("ça s'est passé quand j'étais petite", "other"),
+    ],
+)
+def test_an_interrogative_asks_where_it_opens_or_closes_the_clause(
+    parser: IntentParser, text: str, intent: str
+) -> None:
+    assert read(parser, text)[0] == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "take care everyone, see you next week",
+        "je prends soin de mes pulls comme ça",
+        "non mi prendere in giro dai",
+        "ich nehme an, der fällt normal aus",
+        "para mí que el gris es más bonito",
+    ],
+)
+def test_set_phrases_built_on_a_claim_verb_claim_nothing(parser: IntentParser, text: str) -> None:
+    assert read(parser, text)[0] != "buy"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("nimm mich beim Mantel bitte wieder raus", "cancel"),
+        ("tragt mich bei dem Gürtel aus", "cancel"),
+        # the particle does not end the clause: no withdrawal
+        ("nimm den Mantel raus aus der Schachtel, bitte", "other"),
+    ],
+)
+def test_a_separable_verb_withdraws_around_its_object(
+    parser: IntentParser, text: str, intent: str
+) -> None:
+    assert read(parser, text)[0] == intent
+
+
+def test_a_size_said_in_centimetres_is_that_size(parser: IntentParser) -> None:
+    assert read(parser, "lo prendo da 90 cm", "STRAP") == ("buy", [("STRAP", 1, {"size": "90"})])
+    # a length that is no size of the product stays unread
+    assert read(parser, "lo prendo, io ho 85 cm di vita", "STRAP")[1] == [("STRAP", 1, {})]
+
+
+def test_options_before_an_and_belong_to_the_item_in_context(parser: IntentParser) -> None:
+    intent, items = read(parser, "io il blu in 44 e pure il cinturino da 100")
+    assert intent == "buy"
+    assert items == [
+        ("COAT", 1, {"color": "blu", "size": "IT 44"}),
+        ("STRAP", 1, {"size": "100"}),
+    ]
+    # "grey and blue cinturini": the colours are the straps', joined by a plain "and"
+    assert read(parser, "i want the grey and blue cinturini")[1] == [
+        ("STRAP", 1, {"color": "grigio"}),
+        ("STRAP", 1, {"color": "blu"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("presooo!", "buy"),
+        ("presa la 46 grigia", "buy"),
+        ("il 44 blu è mio", "buy"),
+        # said of the past, or by someone else
+        ("l'ho preso l'inverno scorso, è caldissimo", "other"),
+        ("Giulia ha preso il blu", "other"),
+        ("somebody said sold before me, too late", "other"),
+        ("alguien ya puso vendido, llegué tarde", "other"),
+    ],
+)
+def test_italian_participle_claims_and_reported_claims(
+    parser: IntentParser, text: str, intent: str
+) -> None:
+    assert read(parser, text)[0] == intent
