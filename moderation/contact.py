@@ -61,12 +61,16 @@ def _order_context(tokens: tuple[str, ...], lexicon: ModerationLexicon) -> bool:
 
 
 def has_phone(text: str, tokens: tuple[str, ...], lexicon: ModerationLexicon) -> bool:
-    """A phone number, unless the message says it is an order, a parcel or a reference.
+    """A phone number, unless the message says it is an order, a parcel or a reference
+    (and names no messaging app: "mon whatsapp 06…, pour échanger des tailles" is contact).
     Look-alike letters in digit groups count as the digits they stand for."""
     text = _digitized(text)
     if sum(c.isdigit() for c in text) < 9:
         return False
-    cue = bool(lexicon.phrases["contact_cues"].find(tokens))
+    # a messaging app beside the number says what it is for, whatever else is said
+    cue = bool(lexicon.phrases["contact_cues"].find(tokens)) or any(
+        t in lexicon.messaging_apps for t in tokens
+    )
     for match in _PHONE.finditer(text):
         candidate = match.group(0)
         if not _phone_shape(candidate):
@@ -156,6 +160,8 @@ def has_contact(text: str, tokens: tuple[str, ...], lexicon: ModerationLexicon) 
         return False
     if _HANDLE.search(text) or lexicon.phrases["contact_cues"].find(tokens):
         return True
-    return any(t.isdigit() and len(t) >= 6 for t in tokens) or bool(
-        lexicon.concepts["private"].find(tokens)
+    # "whatsapp 6123456": a number beside the app, unless the message calls it an order's
+    number = any(t.isdigit() and len(t) >= 6 for t in tokens) and not _order_context(
+        tokens, lexicon
     )
+    return number or bool(lexicon.concepts["private"].find(tokens))

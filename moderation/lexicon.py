@@ -224,6 +224,7 @@ class ModerationLexicon:
     tlds: frozenset[str]
     wordlike_tlds: frozenset[str]
     chat_words: frozenset[str]
+    code_articles: frozenset[str]
     decorations: frozenset[str]
     second_person: frozenset[str]
     third_person: frozenset[str]
@@ -337,6 +338,7 @@ def load_lexicon() -> ModerationLexicon:
         tlds=frozenset(common["tlds"]),
         wordlike_tlds=frozenset(common["wordlike_tlds"]),
         chat_words=frozenset(common["chat_words"]),
+        code_articles=frozenset(common["code_articles"]),
         decorations=_word_set(common["impersonation_decorations"]),
         second_person=frozenset(word_lists["second_person"]),
         third_person=frozenset(word_lists["third_person"]),

@@ -127,6 +127,12 @@ def _positions(
         for i in range(start, start + len(pattern))
         if i not in addressed_words  # "la modelo" is the person, not a product model
     ]
+    # "la 14 L elle est énorme": a product called by its code
+    products += [
+        i
+        for i, token in enumerate(tokens)
+        if i > 0 and token.isdigit() and len(token) <= 3 and tokens[i - 1] in lexicon.code_articles
+    ]
     own = bool(found.phrase("self"))
     return people, products, own, addressed
 
@@ -454,8 +460,13 @@ def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:
         # "send me your card number in private": nobody asks for these in a chat
         scam = bool(pay_to_me or has("private") or has("payment_problem") or contact or link)
     elif has("payment_problem") or has("delivery_problem"):
+        # "parcel stuck at customs: pay the fee and message me" tells the chat to pay in
+        # private; a buyer with a problem asks, anywhere in the message, or owns the parcel
+        private_fee = bool(has("private")) and "?" not in text
         scam = firm or (
-            not asks and bool(has("pay_demand")) and (amount or bool(has("pay_outside")))
+            not asks
+            and bool(has("pay_demand"))
+            and (amount or bool(has("pay_outside")) or private_fee)
         )
     if not scam and has("prize"):
         scam = firm or (not asks and (bool(has("private")) or bool(has("claim"))))

@@ -28,6 +28,8 @@ from tests.unit.moderation.conftest import Judge
         "appelez moi au O6 l2 34 56 78",
         "O6.l2.34.56.78 dispo ce soir",
         "+44 77OO 9OO l23",
+        # a messaging app beside the number says what it is for, even amid size talk
+        "mon whatsapp c'est le 07 45 12 98 30 pour s'échanger les tailles",
     ],
 )
 def test_contact_details_are_removed(fresh_judge: Judge, text: str) -> None:
@@ -49,6 +51,7 @@ def test_contact_details_are_removed(fresh_judge: Judge, text: str) -> None:
         "il existe un groupe WhatsApp de la boutique ?",
         "le 06 en bleu svp",
         "la collection 2O24 en l, dispo ?",
+        "pedido 204418973 sin llegar y encima el whatsapp de la tienda no contesta",
     ],
 )
 def test_numbers_and_app_names_alone_stay(fresh_judge: Judge, text: str) -> None:

@@ -94,6 +94,9 @@ def test_bending_undressing_and_innuendo_are_sexual(text: str) -> None:
         "a quien le falle la web, que me haga un Bizum de 30€ y os lo mando yo",
         "the shop refunded me by mistake, pay me with a gift card and I'll ship it",
         "regalo un vaso a chi mi manda 3€ su PayPal",
+        # a parcel held at customs, its fee to pay in private: no amount needed
+        "votre commande est retenue à la douane, payez les frais et écrivez-moi",
+        "Sendung hängt beim Zoll, Gebühren zahlen und schreib mir privat",
     ],
 )
 def test_payments_off_the_checkout_are_scams(text: str) -> None:
@@ -107,7 +110,20 @@ def test_payments_off_the_checkout_are_scams(text: str) -> None:
         "attention arnaque : ne payez jamais par virement, seulement sur le site",
         "el pago no me funciona, ¿alguien sabe por qué?",
         "ist die Überweisung sicher oder lieber PayPal?",
+        "ma commande est bloquée à la douane, il faut payer des frais ? écrivez-moi svp",
     ],
 )
 def test_buyers_asking_or_warning_about_payment_stay(text: str) -> None:
     assert "scam" not in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    ("text", "removed"),
+    [
+        ("le 21 en XL elle est énorme, parfait pour l'hiver", False),
+        ("the 9 she is huge, fits like a tent", False),
+        ("Marta elle est énorme", True),
+    ],
+)
+def test_a_product_called_by_its_code_is_not_a_person(text: str, removed: bool) -> None:
+    assert ("insult" in text_categories(text, POLICY)) is removed
