@@ -67,6 +67,21 @@ class _NumberSite:
     after_sold: bool = False  # "sold 8": a code, as the spec's "sold 12"
 
 
+def _corrects(refused: Clause, instead: Clause) -> bool:
+    """A claim refused for one item, then another item after "but" with nothing else said:
+    "not the 1kg but the 500g", "je prends pas le kilo mais le 500"."""
+    return (
+        refused.negated
+        and (refused.strong_claim or refused.weak_claim or "negation" in refused.flags)
+        and refused.spans[-1].kind not in ("negator", "negation")  # an object was refused
+        and instead.after_but
+        and bool(instead.frames)
+        and not (instead.strong_claim or instead.weak_claim or instead.negated)
+        and not instead.flags
+        and instead.unknown == 0
+    )
+
+
 def _count_of(span: Span) -> int:
     """The number a quantity span carries (its value is an int for "qty" and "plus")."""
     value = span.value
@@ -135,6 +150,11 @@ class IntentParser:
             # "falls ihr nachbestellt, nehme ich die 5": the claim hangs on the condition
             if condition.spans[0].kind == "conditional" and not then.after_but:
                 then.flags.add("conditional")
+        for refused, instead in pairwise(clauses):
+            if _corrects(refused, instead):
+                # "für mich nicht die 1kg sondern die 500g": the claim moves to what follows
+                instead.weak_claim = refused.weak_claim
+                instead.strong_claim = not refused.weak_claim
         language = languages.most_common(1)[0][0] if languages else None
         return self.decision.decide(clauses, featured, language, tokens)
 

@@ -87,10 +87,11 @@ class SpanLabeller:
         return spans
 
     def _lends_last_word(self, tokens: list[str], span: Span) -> bool:
-        """Whether a claim's last word begins a person named after it ("para mi" + "hija")."""
-        if span.end - span.start != 2 or span.end >= len(tokens):
+        """Whether a claim's last word begins a person named after it ("para mi" + "hija",
+        "otro para mi" + "hermano")."""
+        if span.end - span.start < 2 or span.end >= len(tokens):
             return False
-        if tokens[span.start] not in self.lexicon.for_words:
+        if tokens[span.end - 2] not in self.lexicon.for_words:
             return False  # only "for me" claims: "je prends" + "prends le" is a claim
         phrases = self.lexicon.phrases
         return any(

@@ -120,3 +120,33 @@ def test_italian_participle_claims_and_reported_claims(
     parser: IntentParser, text: str, intent: str
 ) -> None:
     assert read(parser, text)[0] == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("für mich nicht den blauen sondern den grauen", ("COAT", 1, {"color": "grigio"})),
+        ("je ne prends pas le 44 mais le 46", ("COAT", 1, {"size": "IT 46"})),
+        ("no lo quiero en azul sino en gris", ("COAT", 1, {"color": "grigio"})),
+    ],
+)
+def test_a_refusal_corrected_by_but_claims_what_follows(
+    parser: IntentParser, text: str, item: tuple
+) -> None:
+    assert read(parser, text) == ("buy", [item])
+
+
+def test_a_refusal_then_talk_after_but_claims_nothing(parser: IntentParser) -> None:
+    assert read(parser, "je ne le prends pas, mais merci pour le live")[0] != "buy"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "one for me and another for my brother",
+        "une pour moi et une autre pour mon frère",
+        "uno para mí y otro para mi hermano",
+    ],
+)
+def test_another_for_someone_adds_one(parser: IntentParser, text: str) -> None:
+    assert read(parser, text) == ("buy", [("COAT", 2, {})])
