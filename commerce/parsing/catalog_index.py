@@ -142,6 +142,7 @@ class CatalogIndex:
     def _index_product(self, product: CatalogProduct, lexicon: Lexicon) -> ProductInfo:
         info = ProductInfo(product.sku, product.code, tuple(product.options))
         self._index_exact(product, lexicon, info)
+        self._index_amount_sizes(info)
         self._index_partial(product, lexicon, info)
         self._index_families(lexicon, info)
         return info
@@ -199,6 +200,25 @@ class CatalogIndex:
             for number, owners in number_owners.items():
                 if len(owners) == 1 and number not in info.numeric_sizes:
                     info.numeric_sizes[number] = (option, next(iter(owners)))
+
+    @staticmethod
+    def _index_amount_sizes(info: ProductInfo) -> None:
+        """ "The small one", "le grand", "il medio" of a product sold by amounts and not in
+        letter sizes: its smallest, largest and (of three) middle amount of one option."""
+        if info.letter_sizes:
+            return
+        by_option: dict[str, list[tuple[tuple[Decimal, str], OptionHit]]] = {}
+        for amount, hit in info.amounts.items():
+            if hit is not None:
+                by_option.setdefault(hit[0], []).append((amount, hit))
+        if len(by_option) != 1:
+            return  # "small" of a tea sold by weight and by tin size would be a guess
+        ranked = sorted(next(iter(by_option.values())))
+        if len(ranked) < 2 or len({unit for (_, unit), _ in ranked}) != 1:
+            return
+        info.letter_sizes["s"], info.letter_sizes["l"] = ranked[0][1], ranked[-1][1]
+        if len(ranked) == 3:
+            info.letter_sizes["m"] = ranked[1][1]
 
     @staticmethod
     def _index_exact(product: CatalogProduct, lexicon: Lexicon, info: ProductInfo) -> None:

@@ -79,3 +79,22 @@ def test_grinds_said_in_any_language_reach_the_catalog_grind(text: str, grind: s
     )
     result = IntentParser(catalog(coffee)).parse(text, "CAFE")
     assert [i.options.get("grind") for i in result.items] == [grind], text
+
+
+@pytest.mark.parametrize(
+    ("text", "featured", "item"),
+    [
+        ("the small one for me", "THE", ("THE", 1, {"weight": "100 g"})),
+        ("io prendo il grande", "THE", ("THE", 1, {"weight": "1 kg"})),
+        ("ich nehm das mittlere", "THE", ("THE", 1, {"weight": "500 g"})),
+        ("la petite pour moi", "CARAFE", ("CARAFE", 1, {"capacity": "0,75 L"})),
+        ("dos grandes", "CARAFE", ("CARAFE", 2, {"capacity": "1,5 L"})),
+    ],
+)
+def test_small_and_large_of_a_product_sold_by_amounts(
+    text: str, featured: str, item: tuple[str, int, dict[str, str]]
+) -> None:
+    """Without letter sizes, "small" and "large" are the smallest and largest amount."""
+    result = PARSER.parse(text, featured)
+    assert result.intent.value == "buy"
+    assert [(i.sku, i.quantity, i.options) for i in result.items] == [item]
