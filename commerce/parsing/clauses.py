@@ -183,7 +183,9 @@ class ClauseReader:
         if "feature" in clause.flags and not (clause.strong_claim or clause.weak_claim):
             clause.flags.add("question")  # "la gorra es ajustable", "is it waterproof"
         if not (clause.strong_claim or clause.weak_claim or clause.withdrawn) and (
-            self._weighs_two(spans, tokens) or self._made_of(spans, tokens)
+            self._weighs_two(spans, tokens)
+            or self._made_of(spans, tokens)
+            or self._alternatives(spans, tokens)
         ):
             clause.flags.add("question")  # "plus jaune ou plus ocre", "c'est du grès"
         if clause.ends_with_question:
@@ -244,6 +246,24 @@ class ClauseReader:
                 return True
             if self._optionish(left, tokens) and self._optionish(spans[right], tokens):
                 return True
+        return False
+
+    def _alternatives(self, spans: list[Span], tokens: list[str]) -> bool:
+        """Two things weighed with "or", each said in words ("la suela es de goma o de
+        neumático", "M or L if I'm between sizes"), or a question tag closing the clause
+        ("XL no hay, verdad", "schon ausverkauft oder")."""
+        said = [s for s in spans if s.kind != "marker"]
+        if said and said[-1].kind == "question_tags":
+            return True
+        if not any(s.kind == "word" for s in said):
+            return False  # "la verte ou la transparente… allez les deux": a choice of options
+        lex = self.lexicon
+        for j in range(1, len(said) - 1):
+            span = said[j]
+            word = tokens[span.start]
+            # Spanish "u" is also SMS English "you" ("see u next week")
+            if span.end - span.start == 1 and word in lex.or_words and word != "u":
+                return said[j - 1].kind != "joiners" and said[j + 1].kind != "joiners"
         return False
 
     def _made_of(self, spans: list[Span], tokens: list[str]) -> bool:

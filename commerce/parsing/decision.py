@@ -93,8 +93,11 @@ class Decision:
             if taken_back
             else [c for c in clauses if self._claims(c, featured, total_unknown, any_blocked)]
         )
+        items = self._buy_items(clauses, claiming, featured, tokens) if claiming else ()
+        if claiming and not items and any(self._asks(c) for c in clauses):
+            # "first time buying, how does it work?": nothing to claim, a question asked
+            claiming = []
         if claiming:
-            items = self._buy_items(clauses, claiming, featured, tokens)
             strong = any(c.strong_claim for c in claiming)
             confidence = 0.95 if strong else 0.75
             if not items:

@@ -30,6 +30,8 @@ PHRASE_CATEGORIES = (
     "idioms",
     "contrast_blockers",
     "question_openers",
+    "question_tags",
+    "corrections",
     "request_claims",
     "feature_questions",
     "chat_questions",

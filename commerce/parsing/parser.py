@@ -22,7 +22,7 @@ from itertools import pairwise
 
 from commerce.catalog import Catalog
 from commerce.intent import IntentKind, ParsedIntent
-from commerce.parsing.catalog_index import CatalogIndex, OptionHit, ProductInfo
+from commerce.parsing.catalog_index import LETTER_SIZE, CatalogIndex, OptionHit, ProductInfo
 from commerce.parsing.clauses import Clause, ClauseReader, Frame
 from commerce.parsing.decision import Decision
 from commerce.parsing.lexicon import Lexicon, load_lexicon
@@ -65,6 +65,48 @@ class _NumberSite:
     next_token: str | None
     after_size_word: bool = False  # "size 9", "taille 40": never a count
     after_sold: bool = False  # "sold 8": a code, as the spec's "sold 12"
+
+
+def _apply_corrections(clauses: list[Clause], featured: str | None) -> None:
+    """A value said again differently replaces the one before it, which keeps its other
+    options, when the viewer corrects themselves ("rouge 42 ... ah non attendez, 44", "I
+    wrote 38 but I meant 39"), refused the first ("not the M, the S"), or only asked about
+    it ("plus de XS en corail ?? bon ben S en corail")."""
+    for k, clause in enumerate(clauses):
+        if k == 0 or not clause.frames:
+            continue
+        cue = any(s.kind == "corrections" for s in clause.spans) or (
+            not clauses[k - 1].frames and any(s.kind == "corrections" for s in clauses[k - 1].spans)
+        )
+        earlier = next((c for c in reversed(clauses[:k]) if c.frames), None)
+        if earlier is None:
+            continue
+        refused = earlier.negated and not (earlier.strong_claim or earlier.weak_claim)
+        if not (cue or refused or "question" in earlier.flags):
+            continue
+        replaced = False
+        for new in clause.frames:
+            for old in list(earlier.frames):
+                if _restates(old, new, featured):
+                    for name, value in old.options.items():
+                        new.options.setdefault(name, value)
+                    earlier.frames.remove(old)
+                    replaced = True
+        if not replaced:
+            continue
+        if refused:
+            earlier.flags.add("refused")  # a refusal corrected is no longer a refusal
+        if not (clause.strong_claim or clause.weak_claim):
+            clause.strong_claim, clause.weak_claim = earlier.strong_claim, earlier.weak_claim
+            clause.weak_claim |= refused  # "not the M, the S": the S is wanted
+
+
+def _restates(old: Frame, new: Frame, featured: str | None) -> bool:
+    """Whether a frame gives another value for an option of the same product."""
+    if (old.sku or featured) != (new.sku or featured):
+        return False
+    common = old.options.keys() & new.options.keys()
+    return bool(common) and any(old.options[n] != new.options[n] for n in common)
 
 
 def _corrects(refused: Clause, instead: Clause) -> bool:
@@ -150,6 +192,7 @@ class IntentParser:
             # "falls ihr nachbestellt, nehme ich die 5": the claim hangs on the condition
             if condition.spans[0].kind == "conditional" and not then.after_but:
                 then.flags.add("conditional")
+        _apply_corrections(clauses, featured)
         for refused, instead in pairwise(clauses):
             if _corrects(refused, instead):
                 # "für mich nicht die 1kg sondern die 500g": the claim moves to what follows
@@ -618,8 +661,9 @@ class IntentParser:
         ):
             return True  # "une douzaine de chaussettes", "un paio di calzini", "una de vainilla"
         return tokens[nxt.start] in self.lexicon.for_words or (
-            nxt.kind == "word" and len(str(nxt.value)) == 1
-        )
+            nxt.kind == "word"
+            and (len(str(nxt.value)) == 1 or LETTER_SIZE.match(str(nxt.value)) is not None)
+        )  # "un M", "un XL orange"
 
     def _first_ref(
         self, spans: list[Span], start: int, featured: str | None, context: str | None

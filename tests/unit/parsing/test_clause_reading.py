@@ -150,3 +150,65 @@ def test_a_refusal_then_talk_after_but_claims_nothing(parser: IntentParser) -> N
 )
 def test_another_for_someone_adds_one(parser: IntentParser, text: str) -> None:
     assert read(parser, text) == ("buy", [("COAT", 2, {})])
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("grigio 44... ah non attendez, 46", ("COAT", 1, {"color": "grigio", "size": "IT 46"})),
+        ("I typed 42 but I meant 44", ("COAT", 1, {"size": "IT 44"})),
+        ("not the blue, the grey!!", ("COAT", 1, {"color": "grigio"})),
+        ("il 42 blu, anzi il 44", ("COAT", 1, {"size": "IT 44", "color": "blu"})),
+        (
+            "hay 42 en azul?? vale pues 44 en azul, lo quiero",
+            ("COAT", 1, {"size": "IT 44", "color": "blu"}),
+        ),
+    ],
+)
+def test_a_value_corrected_replaces_the_one_before(
+    parser: IntentParser, text: str, item: tuple
+) -> None:
+    assert read(parser, text) == ("buy", [item])
+
+
+def test_two_items_said_one_after_the_other_are_both_kept(parser: IntentParser) -> None:
+    assert read(parser, "je prends le bleu en 42, et le gris en 46")[1] == [
+        ("COAT", 1, {"color": "blu", "size": "IT 42"}),
+        ("COAT", 1, {"color": "grigio", "size": "IT 46"}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("is it wool or a blend", "question"),
+        ("la fodera è di seta o di poliestere", "question"),
+        ("42 or 44 if my shoulders are broad", "question"),
+        ("der 46 ist schon weg oder", "question"),
+        ("no queda en azul, verdad", "question"),
+        ("see u next week everyone", "other"),
+        # a choice between options, then the decision: a claim
+        ("le bleu ou le gris... allez les deux !", "buy"),
+    ],
+)
+def test_alternatives_and_question_tags_ask(parser: IntentParser, text: str, intent: str) -> None:
+    assert read(parser, text)[0] == intent
+
+
+def test_a_letter_size_after_a_number_word_is_counted() -> None:
+    shirt = product(
+        "SHIRT", "3", "Camisa lino", {"size": ("S", "M", "XL"), "color": ("gris", "azul")}
+    )
+    result = IntentParser(catalog(shirt)).parse(
+        "un XL gris pour papa et un M bleu pour moi", "SHIRT"
+    )
+    assert [(i.sku, i.quantity, i.options) for i in result.items] == [
+        ("SHIRT", 1, {"size": "XL", "color": "gris"}),
+        ("SHIRT", 1, {"size": "M", "color": "azul"}),
+    ]
+
+
+def test_a_claim_word_with_nothing_to_claim_beside_a_question_is_a_question(
+    parser: IntentParser,
+) -> None:
+    assert read(parser, "first order for me, how does paying work?", None)[0] == "question"
