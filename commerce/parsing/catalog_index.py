@@ -269,14 +269,22 @@ class CatalogIndex:
                 counts = (word,) in lexicon.quantities
                 if len(word) >= 3 and word not in generic and not word.isdigit() and not counts:
                     word_owners.setdefault(word, set()).add(product.sku)
+        # a word that is a whole name or alias of one product ("matcha") names that one,
+        # not every product with the word in its name ("Coffret Rituel Matcha")
+        whole_names = {
+            phrase_tokens(phrase)
+            for product in catalog.products
+            for phrase in (product.name, *product.aliases)
+        }
         for product in catalog.products:
             phrases = [product.name, *product.aliases]
+            own = {phrase_tokens(phrase) for phrase in phrases}
             for phrase in phrases:
                 tokens = phrase_tokens(phrase)
                 if tokens and not (len(tokens) == 1 and tokens[0] in generic):
                     self._add_name(tokens, product.sku, lexicon)
             for word in phrase_tokens(product.name):
-                if word in word_owners:
+                if word in word_owners and ((word,) in own or (word,) not in whole_names):
                     self._add_name((word,), product.sku, lexicon)
 
     def _add_name(self, tokens: tuple[str, ...], sku: str, lexicon: Lexicon) -> None:

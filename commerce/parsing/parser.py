@@ -566,8 +566,8 @@ class IntentParser:
             ref, after = spans[position + 3], position + 4
         if not (of.end - of.start == 1 and tokens[of.start] in self.lexicon.of_words):
             return False
-        if ref.kind == "code":
-            return True
+        if ref.kind == "code" or ref.kind == "units":
+            return True  # "2 of 7", "2 of these"
         counted = spans[position]
         coded = counted.kind == "number" and self.index.code_sku(str(counted.value)) is not None
         if ref.kind == "number" and self.index.code_sku(str(ref.value)) is None:
@@ -576,6 +576,8 @@ class IntentParser:
             return not coded and self.index.is_size_number(str(ref.value))
         if ref.kind != "number":
             return False
+        if self._amount_at(spans, after - 1, tokens):
+            return False  # "two of the 6-tea boxes": a code's number, but said as an amount
         # "el 4 de 50 ml", "el 8 de 38": a code, then a volume or size of its product
         owner = self.index.code_sku(str(counted.value)) if counted.kind == "number" else None
         if owner is None:
@@ -660,10 +662,23 @@ class IntentParser:
             )
         ):
             return True  # "une douzaine de chaussettes", "un paio di calzini", "una de vainilla"
+        if (
+            tokens[nxt.start] in self.lexicon.of_words
+            and position + 2 < len(spans)
+            and self._amount_at(spans, position + 2, tokens)
+        ):
+            return True  # "uno de cien gramos", "2 da 50 g"
         return tokens[nxt.start] in self.lexicon.for_words or (
             nxt.kind == "word"
             and (len(str(nxt.value)) == 1 or LETTER_SIZE.match(str(nxt.value)) is not None)
         )  # "un M", "un XL orange"
+
+    def _amount_at(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
+        """Whether an amount ("100 g", "cien gramos", "6 Sorten") starts at this span."""
+        start = spans[position].start
+        return any(
+            self.lexicon.amount(tuple(tokens[start : start + n])) is not None for n in (1, 2, 3)
+        )
 
     def _first_ref(
         self, spans: list[Span], start: int, featured: str | None, context: str | None
@@ -950,7 +965,7 @@ class IntentParser:
         if prev_kind == "joiners" and current is not None and current.counted and number.isdigit():
             # "2 en rose et 1 en vert": the same shape again, a count again.
             return self._quantity(int(number), spans, position, frames, current, product)
-        return self._code_size_or_count(site, position, reading, clause)
+        return self._code_size_or_count(site, position, reading, clause, tokens)
 
     def _small_count_of_a_colour(
         self, site: _NumberSite, position: int, reading: _Reading, clause: Clause
@@ -1000,7 +1015,12 @@ class IntentParser:
         return span.kind in ("size_markers", "marker", "filler", "break")
 
     def _code_size_or_count(
-        self, site: _NumberSite, position: int, reading: _Reading, clause: Clause
+        self,
+        site: _NumberSite,
+        position: int,
+        reading: _Reading,
+        clause: Clause,
+        tokens: list[str],
     ) -> Frame | None:
         """A number no neighbour explains: a code where a product is expected and no count
         follows, else a size of the product, else a small count."""
@@ -1017,6 +1037,13 @@ class IntentParser:
             and info is not None
             and (next_token,) in info.values
         )
+        spans = clause.spans
+        if (
+            position + 2 < len(spans)
+            and tokens[spans[position + 1].start] in self.lexicon.of_words
+            and self._amount_at(spans, position + 2, tokens)
+        ):
+            quantity_follows = True  # "2 da 50 di oolong", "3 of 250 g": counts of an amount
         if site.code_sku is not None and prev_kind == "product_articles":
             quantity_follows = False  # "article 6 gris", "#5 noir": a code, whatever follows
         elif (

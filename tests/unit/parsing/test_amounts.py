@@ -98,3 +98,34 @@ def test_small_and_large_of_a_product_sold_by_amounts(
     result = PARSER.parse(text, featured)
     assert result.intent.value == "buy"
     assert [(i.sku, i.quantity, i.options) for i in result.items] == [item]
+
+
+@pytest.mark.parametrize(
+    ("text", "featured", "item"),
+    [
+        ("para mí una de cien gramos", "THE", ("THE", 1, {"weight": "100 g"})),
+        ("prendo quello da cinquecento grammi", "THE", ("THE", 1, {"weight": "500 g"})),
+        ("ich nehm hundert Gramm", "THE", ("THE", 1, {"weight": "100 g"})),
+        # a count of an amount, not the product whose code the count also is
+        ("2 de 500 g", "THE", ("THE", 2, {"weight": "500 g"})),
+        ("tres bolsitas de 100 g", "THE", ("THE", 3, {"weight": "100 g", "form": "sachets"})),
+        ("a refill pouch of 100 g", "THE", ("THE", 1, {"weight": "100 g", "form": "sachets"})),
+    ],
+)
+def test_amounts_in_words_and_counts_of_an_amount(
+    text: str, featured: str, item: tuple[str, int, dict[str, str]]
+) -> None:
+    result = PARSER.parse(text, featured)
+    assert result.intent.value == "buy"
+    assert [(i.sku, i.quantity, i.options) for i in result.items] == [item]
+
+
+def test_a_whole_alias_names_its_product_before_a_word_of_another_name() -> None:
+    """ "matcha" is the powder's whole alias; the kit only has the word inside its name."""
+    powder = product("POWDER", "9", "Matcha Uji", {"weight": ("30 g", "100 g")}, ("matcha",))
+    kit = product("KIT", "10", "Coffret Rituel Matcha", {})
+    parser = IntentParser(catalog(powder, kit))
+    result = parser.parse("je rajoute un matcha 30g", None)
+    assert [(i.sku, i.quantity, i.options) for i in result.items] == [
+        ("POWDER", 1, {"weight": "30 g"})
+    ]
