@@ -12,9 +12,11 @@ import re
 from moderation.lexicon import ModerationLexicon
 
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+-]+\s*(?:@|\(\s*at\s*\)|\[\s*at\s*\]|\{\s*at\s*\}|\s+at\s+|\s+arobase\s+)\s*"
-    r"[\w-]+(?:\s*(?:\.|\(\s*dot\s*\)|\[\s*dot\s*\]|\s+dot\s+|\s+point\s+)\s*[\w-]+)*"
-    r"\s*(?:\.|\(\s*dot\s*\)|\[\s*dot\s*\]|\s+dot\s+|\s+point\s+)\s*"
+    r"(?<![\w.+-])[\w.+-]+\s*(?:@|[(\[{]\s*(?:at|arroba|arobase|chiocciola)\s*[)\]}]"
+    r"|\s+(?:at|arobase|arroba|chiocciola)\s+)\s*"
+    r"[\w-]+(?:\s*(?:\.|[(\[]\s*(?:dot|punto|point|ponto|punkt)\s*[)\]]"
+    r"|\s+(?:dot|point|punto|punkt)\s+)\s*[\w-]+)*"
+    r"\s*(?:\.|[(\[]\s*(?:dot|punto|point|ponto|punkt)\s*[)\]]|\s+(?:dot|point|punto|punkt)\s+)\s*"
     r"(?:com|net|org|fr|de|es|it|be|ch|uk|co|eu|io|me|info|nl|at|pt|pl|lu|ie|ru)\b",
     re.I,
 )
@@ -24,6 +26,7 @@ _SPANISH_MOBILE = re.compile(
     r"^[67]\d{2}(?:[\s.]?\d{3}[\s.]?\d{3}|[\s.]\d{2}[\s.]\d{2}[\s.]\d{2})$"
 )
 _ITALIAN_MOBILE = re.compile(r"^3\d{2}[\s.]?\d{3}[\s.]?\d{3,4}$|^3\d{2}[\s.]?\d{6,7}$")
+_PAIRED_PHONE = re.compile(r"^0[1-9](?:[\s.-]\d{2}){4}$")
 _SIZE_LIST = re.compile(r"^\d{2}(?:[\s/-]+\d{2})+$")
 # Letters written for digits inside a group of digits ("O6 l2 34 56 78"): a group of
 # digits and look-alike letters, with at least one real digit, standing on its own.
@@ -76,7 +79,10 @@ def has_phone(text: str, tokens: tuple[str, ...], lexicon: ModerationLexicon) ->
         if not _phone_shape(candidate):
             continue
         international = candidate.lstrip(" (").startswith(("+", "00"))
-        if international or cue or not _order_context(tokens, lexicon):
+        # "06 12 34 56 78": written in pairs after a trunk 0, the way phones are, never an
+        # order number, whatever the message is about
+        paired = _PAIRED_PHONE.match(candidate.strip()) is not None
+        if international or cue or paired or not _order_context(tokens, lexicon):
             return True
     return False
 

@@ -100,6 +100,8 @@ CONCEPTS = (
     "softeners",  # "even", "vraiment", "sogar": adverbs inside a predicate, read past
     "comparison",  # "you look like", "t'as une tête de": a person likened to something
     "ridicule",  # what a person is likened to in mockery: a potato, a thumb, a toad
+    "likening",  # "tiene cara de", "sembri un", "voix de": comparisons that liken a person
+    "flattering",  # "angel", "princesse", "modelo": what a person is likened to in praise
     "pictures",  # photos, videos: asked for with undressing, they are not product shots
     "stereotypes",  # "c'est culturel chez eux", "in their blood": a group's nature, anywhere
     "body_parts",  # "hips", "piernas", "Hüften": a body part likened to a thing is body shaming

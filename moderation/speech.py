@@ -120,9 +120,12 @@ def _positions(
     products = [
         i
         for start, pattern in lexicon.phrases["products"].find(tokens)
-        # "ce soir", "cette Clara": a demonstrative before a time or a person names no
-        # product; "you look", "she looks": a word right after a person is what they do
-        if not (len(pattern) == 1 and (start + 1 in times or start + 1 in named))
+        # "ce soir", "cette Clara", "cette présentatrice": a demonstrative before a time or
+        # a person names no product; "you look": a word right after a person is what they do
+        if not (
+            len(pattern) == 1
+            and (start + 1 in times or start + 1 in named or start + 1 in addressed_words)
+        )
         and start - 1 not in persons
         for i in range(start, start + len(pattern))
         if i not in addressed_words  # "la modelo" is the person, not a product model
@@ -177,6 +180,8 @@ def _aimed(
 def _likened(found: _Found, text: str, protected: frozenset[str]) -> bool:
     """Mockery by comparison: a person likened to something ridiculous ("you look like a
     potato", "t'as une tête de crapaud"), the comparison aimed like an insult."""
+    if found.concept("likening") and _likened_to_anything(found, text, protected):
+        return True
     if not found.concept("ridicule") or not found.concept("comparison"):
         return False
     concepts = found.lexicon.concepts
@@ -200,6 +205,37 @@ def _likened(found: _Found, text: str, protected: frozenset[str]) -> bool:
         return True
     # "plus grand qu'une assiette ?": a thing the shop sells is what a product is compared to
     return _aimed(found, text, protected, [(s, e) for s, e, sold in likened if not sold])
+
+
+_LIKENED_REACH = 3  # words from "cara de", "sembri un" to what the person is likened to
+
+
+def _likened_to_anything(found: _Found, text: str, protected: frozenset[str]) -> bool:
+    """A person named or addressed, likened to a thing that is neither sold here nor
+    praise: "Marta tiene cara de acelga", "sembri un pappagallo", "t'as une voix de
+    crécelle" ("pareces una muñeca", "cara de ángel" and "sembra un vestito da sera" stay)."""
+    concepts, tokens = found.lexicon.concepts, found.tokens
+    goods = {
+        i for s, p in found.lexicon.phrases["products"].find(tokens) for i in range(s, s + len(p))
+    }
+    praise = {i for s, e in _spans(concepts["flattering"], tokens) for i in range(s, e + 1)}
+    likened = []
+    for start, end in _spans(concepts["likening"], tokens):
+        following = [
+            i
+            for i in range(end + 1, min(len(tokens), end + 1 + _LIKENED_REACH))
+            if len(tokens[i]) > 2 and not tokens[i].isdigit()
+        ]
+        if following and not any(i in goods or i in praise for i in following):
+            likened.append((start, following[0]))
+    if not likened:
+        return False
+    people = _positions(found, text, protected)[0]
+    return any(
+        named and (abs(p_start - start) <= _GROUP_REACH or abs(p_end - start) <= _GROUP_REACH)
+        for start, _ in likened
+        for p_start, p_end, named in people
+    )
 
 
 def _of_oneself(found: _Found, text: str, protected: frozenset[str], hit: tuple[int, int]) -> bool:
@@ -443,9 +479,11 @@ def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:
         # retells the bait they received to warn the others; the amount and the private
         # message are theirs, not a way out offered to the chat
         return False
-    if found.phrase("scam"):
-        return True
     amount = bool(_AMOUNT.search(text))
+    if found.phrase("scam"):
+        # "les codes promo en MP c'est une arnaque, ne répondez pas": a warning, unless it
+        # carries a link, contact details or an amount of its own
+        return not has("warning") or link or contact or amount
     percent = bool(_PERCENT.search(text))
     pay_to_me = bool(has("pay_to_me")) or bool(_SEND_AMOUNT.search(text))
     way_out = bool(has("private")) or link or contact or pay_to_me
@@ -469,7 +507,10 @@ def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:
             and (amount or bool(has("pay_outside")) or private_fee)
         )
     if not scam and has("prize"):
-        scam = firm or (not asks and (bool(has("private")) or bool(has("claim"))))
+        # "ho vinto! basta pagare la spedizione con una ricarica": the prize's fee off the site
+        scam = firm or (
+            not asks and (bool(has("private")) or bool(has("claim")) or bool(has("pay_outside")))
+        )
     if not scam and has("earn"):
         # the promise must be words of its own: one word both concepts list is one cue
         promise = has("promise") and bool(found.words_of("promise") - found.words_of("earn"))

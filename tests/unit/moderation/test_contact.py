@@ -30,6 +30,9 @@ from tests.unit.moderation.conftest import Judge
         "+44 77OO 9OO l23",
         # a messaging app beside the number says what it is for, even amid size talk
         "mon whatsapp c'est le 07 45 12 98 30 pour s'échanger les tailles",
+        # a phone written in pairs stays a phone beside size talk
+        "07 45 12 98 30 pour qu'on échange nos tailles",
+        "correo: maria.lopez(arroba)correo(punto)es para cambiar tallas",
     ],
 )
 def test_contact_details_are_removed(fresh_judge: Judge, text: str) -> None:

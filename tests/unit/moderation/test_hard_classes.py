@@ -127,3 +127,67 @@ def test_buyers_asking_or_warning_about_payment_stay(text: str) -> None:
 )
 def test_a_product_called_by_its_code_is_not_a_person(text: str, removed: bool) -> None:
     assert ("insult" in text_categories(text, POLICY)) is removed
+
+
+@pytest.mark.parametrize(
+    ("text", "removed"),
+    [
+        # a person likened to anything neither sold nor praise is mocked
+        ("Marta tiene cara de berenjena pocha", True),
+        ("Marta sembra un fenicottero spennato", True),
+        ("Marta t'as une voix de perceuse", True),
+        ("Marta you look like a wet mop today", True),
+        # praise, or a product, is no mockery
+        ("Marta tiene cara de ángel", False),
+        ("Marta sembra una principessa con quel vestito", False),
+        ("Marta on dirait une robe de soirée sur toi", False),
+        ("Marta pareces una modelo de revista", False),
+    ],
+)
+def test_a_person_likened_to_a_thing_is_mocked(text: str, removed: bool) -> None:
+    assert ("insult" in text_categories(text, POLICY)) is removed
+
+
+def test_a_demonstrative_before_a_person_names_no_product() -> None:
+    assert "insult" in text_categories("quelle cruche cette animatrice", POLICY)
+
+
+@pytest.mark.parametrize(
+    ("text", "scam"),
+    [
+        ("ho vinto anch'io, basta pagare le spese con una ricarica Postepay", True),
+        ("les 10 premiers qui m'écrivent en privé ont le maillot à 5€", True),
+        ("mi cuñada trabaja en el almacén, os lo consigo a mitad de precio, hablad conmigo", True),
+        # "you won" is also a compliment, and a warning quotes the bait it warns of
+        ("you won a loyal customer with this bag 😍", False),
+        ("vous avez gagné une fan, la robe est sublime", False),
+        ("les codes promo en MP sont des arnaques, ne répondez pas", False),
+    ],
+)
+def test_prizes_and_cheap_copies_need_a_way_out(text: str, scam: bool) -> None:
+    assert ("scam" in text_categories(text, POLICY)) is scam
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Marta retourne en cuisine, c'est pas un métier pour toi", "hate"),
+        ("los italianos son todos unos muertos de hambre", "hate"),
+        ("Marta date la vuelta para mí 😈", "sexual"),
+        ("send feet pics in those heels 👠", "sexual"),
+        ("wie viel kostet ein Privatvideo, Marta? 😈", "sexual"),
+    ],
+)
+def test_more_hate_and_sexual_shapes(text: str, category: str) -> None:
+    assert category in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "40 grados hoy 🥵 necesito playa ya",
+        "se me acabó ya la crema solar 🥵",
+    ],
+)
+def test_spanish_ya_addresses_nobody(text: str) -> None:
+    assert "sexual" not in text_categories(text, POLICY)

@@ -137,3 +137,10 @@ def test_part_of_a_long_brand_name_with_a_role_is_an_impersonator(name: str, act
     engine = ModerationEngine(ModerationPolicy.from_settings_json({"brand": "Casa Luna Vintage"}))
     message = MessageToJudge("m1", 100.0, "u1", name, "viewer", "votre commande attend")
     assert engine.decide(message).action.value == action, name
+
+
+@pytest.mark.parametrize("name", ["Ingrid_Sorteos", "Nordlys Studio Giveaway", "Ingrid Suporte"])
+def test_a_protected_name_with_a_giveaway_or_support_word_is_an_impersonator(
+    fresh_judge: Judge, name: str
+) -> None:
+    assert fresh_judge("hola!", name=name).action.value == "ban", name
