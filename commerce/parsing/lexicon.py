@@ -37,6 +37,8 @@ PHRASE_CATEGORIES = (
     "chat_questions",
     "instead",
 )
+_TYPO_MIN = 6  # letters a colour word needs before a typo of it is read as it
+
 WORD_CATEGORIES = ("size_markers", "product_articles", "joiners", "units")
 
 
@@ -84,6 +86,7 @@ class Lexicon:
     negation_particles: frozenset[str] = frozenset()  # "ne": negation only around a verb
     # after the object, ending the clause: "ich nehme den Pulli nicht"
     clause_end_negators: frozenset[str] = frozenset()
+    _near_colours: dict[str, set[str]] | None = None  # built on first use
     # "nimm mich … raus": a withdrawal whose verb opens the clause and whose particle ends it
     split_cancels: frozenset[tuple[tuple[str, ...], str]] = frozenset()
     of_words: frozenset[str] = frozenset()  # "3 du 14", "2 of 7": a count of a product
@@ -145,6 +148,24 @@ class Lexicon:
             return None
         factor, base = self.unit_scales[self.unit_words[tokens[1]]]
         return number * factor, base
+
+    def misspelt_colour(self, word: str) -> str | None:
+        """The colour a long unknown word is with one letter missing or one letter too many
+        ("turqesa", "amarilo", "marrrone" aside: runs are squeezed before), if only one."""
+        if len(word) < _TYPO_MIN or self.knows_word(word):
+            return None
+        if self._near_colours is None:
+            near: dict[str, set[str]] = {}
+            for (colour,), concept in ((k, c) for k, c in self.colors.items() if len(k) == 1):
+                if len(colour) >= _TYPO_MIN:
+                    for i in range(len(colour)):
+                        near.setdefault(colour[:i] + colour[i + 1 :], set()).add(concept)
+            self._near_colours = near
+        concepts = set(self._near_colours.get(word, ()))  # a letter missing
+        for i in range(len(word)):  # a letter too many
+            if (word[:i] + word[i + 1 :],) in self.colors:
+                concepts.add(self.colors[(word[:i] + word[i + 1 :],)])
+        return next(iter(concepts)) if len(concepts) == 1 else None
 
     def knows_word(self, word: str) -> bool:
         """Whether one word means something of its own here: a cue, a count, a colour, a

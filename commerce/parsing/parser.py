@@ -33,6 +33,7 @@ CACHE_SIZE = 50_000
 MAX_TOKENS = 120
 MAX_QUANTITY = 20
 _SMALL_COUNT = 4  # "2 in black": a number this small before a colour may be a count
+_OWN_CODE_MIN = 5  # above it, the featured product's own code opening a comment is that code
 _COUNT_NOT_SIZE = 10  # after "le prendo": up to this a number is a count, above it a size
 
 
@@ -962,7 +963,13 @@ class IntentParser:
             if not number.isdigit():
                 return current
             return self._quantity(int(number), spans, position, frames, current, product)
-        if prev_kind == "joiners" and current is not None and current.counted and number.isdigit():
+        if (
+            prev_kind == "joiners"
+            and current is not None
+            and current.counted
+            and number.isdigit()
+            and not (site.is_size and int(number) > _OWN_CODE_MIN)  # "… x2 and 42 red x1"
+        ):
             # "2 en rose et 1 en vert": the same shape again, a count again.
             return self._quantity(int(number), spans, position, frames, current, product)
         return self._code_size_or_count(site, position, reading, clause, tokens)
@@ -1044,8 +1051,18 @@ class IntentParser:
             and self._amount_at(spans, position + 2, tokens)
         ):
             quantity_follows = True  # "2 da 50 di oolong", "3 of 250 g": counts of an amount
-        if site.code_sku is not None and prev_kind == "product_articles":
-            quantity_follows = False  # "article 6 gris", "#5 noir": a code, whatever follows
+        own_code = (
+            site.code_sku is not None
+            and site.code_sku == reading.product_ctx
+            and prev_kind in (None, "name")
+            and next_kind in ("color", "size_word", "size_number", "word")  # not "6 paires"
+            and site.number.isdigit()
+            and int(site.number) > _OWN_CODE_MIN
+        )
+        if site.code_sku is not None and (prev_kind == "product_articles" or own_code):
+            # "article 6 gris", "#5 noir": a code, whatever follows; "8 blanco L" of the
+            # product on screen, whose code is 8: its code, few viewers want eight
+            quantity_follows = False
         elif (
             site.code_sku is not None
             and prev_kind is None
@@ -1064,6 +1081,18 @@ class IntentParser:
             nxt = clause.spans[position + 1]
             coded = self.index.products[site.code_sku]
             quantity_follows = not (self._fits(coded, nxt) and not self._fits(info, nxt))
+        if (
+            site.code_sku is not None
+            and not quantity_follows
+            and next_kind == "size_markers"
+            and info is not None
+            and site.code_sku != info.sku
+            and position + 2 < len(spans)
+        ):
+            # "1 en rojo" where product 1 has no red and the one on screen has: its count
+            option = spans[position + 2]
+            coded = self.index.products[site.code_sku]
+            quantity_follows = self._fits(info, option) and not self._fits(coded, option)
         if (
             site.code_sku is not None
             and not quantity_follows

@@ -13,7 +13,7 @@ from commerce.parsing.catalog_index import LETTER_SIZE, CatalogIndex
 from commerce.parsing.lexicon import Lexicon
 
 _X_QTY = re.compile(r"^x(\d{1,2})$")
-_T_SIZE = re.compile(r"^t(\d{2,3})$")
+_T_SIZE = re.compile(r"^(?:t|eu|eur)(\d{2,3})$")  # "T40", "EU39": a size glued to its system
 
 
 @dataclass(slots=True)
@@ -183,4 +183,7 @@ class SpanLabeller:
         misspelt = index.misspelt_name(token)
         if misspelt is not None:
             return Span(i, i + 1, "name", misspelt)
+        colour = lex.misspelt_colour(token)
+        if colour is not None:
+            return Span(i, i + 1, "color", colour)  # "turqesa", "amarilo"
         return Span(i, i + 1, "word", token)

@@ -212,3 +212,65 @@ def test_a_claim_word_with_nothing_to_claim_beside_a_question_is_a_question(
     parser: IntentParser,
 ) -> None:
     assert read(parser, "first order for me, how does paying work?", None)[0] == "question"
+
+
+def _shop() -> IntentParser:
+    """A product whose code is bigger than a count, one coded 1, one sized in EU sizes."""
+    dress = product(
+        "DRESS", "8", "Vestido lino", {"size": ("S", "M", "L"), "color": ("blanco", "rosa")}
+    )
+    top = product("TOP", "1", "Top punto", {"size": ("S", "M"), "color": ("negro",)})
+    shoe = product("SHOE", "9", "Bota", {"size": ("EU 38", "EU 39"), "color": ("rojo", "amarillo")})
+    return IntentParser(catalog(dress, top, shoe))
+
+
+@pytest.mark.parametrize(
+    ("text", "featured", "items"),
+    [
+        # the product on screen called by its own code, options after it
+        ("8 blanco L", "DRESS", [("DRESS", 1, {"color": "blanco", "size": "L"})]),
+        ("9 EU39 rojo", "SHOE", [("SHOE", 1, {"size": "EU 39", "color": "rojo"})]),
+        # a count whose number is another product's code, with an option only ours has
+        (
+            "2 en blanco y 1 en rosa",
+            "DRESS",
+            [
+                ("DRESS", 2, {"color": "blanco"}),
+                ("DRESS", 1, {"color": "rosa"}),
+            ],
+        ),
+        # a size after a postfix count is a size, not the next count
+        (
+            "38 red x2 and 39 yellow x1",
+            "SHOE",
+            [
+                ("SHOE", 2, {"size": "EU 38", "color": "rojo"}),
+                ("SHOE", 1, {"size": "EU 39", "color": "amarillo"}),
+            ],
+        ),
+        # colours with a typo, Italian plurals
+        ("amarilo 38 para mi", "SHOE", [("SHOE", 1, {"color": "amarillo", "size": "EU 38"})]),
+        ("gialli 39 per me", "SHOE", [("SHOE", 1, {"color": "amarillo", "size": "EU 39"})]),
+    ],
+)
+def test_codes_counts_and_colours(text: str, featured: str, items: list) -> None:
+    result = _shop().parse(text, featured)
+    assert result.intent.value == "buy"
+    assert [(i.sku, i.quantity, i.options) for i in result.items] == items
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("el 38 lo tenéis en rojo", "question"),
+        ("talla de la modelo", "question"),
+        ("porto il 38 e mezzo, che faccio", "question"),
+        ("can it be worn in the rain", "question"),
+        ("wrong live sorry, ignore my +1", "cancel"),
+        ("ya no los quiero, gracias", "cancel"),
+        ("killer price for boots 🔥", "other"),
+        ("me apuntas la 39 en rojo?", "buy"),
+    ],
+)
+def test_more_questions_cancels_and_requests(text: str, intent: str) -> None:
+    assert _shop().parse(text, "SHOE").intent.value == intent
