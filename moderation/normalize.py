@@ -137,22 +137,25 @@ def spaced_runs(text: str) -> tuple[str, ...]:
     return tuple(_decode(_SEPARATOR.sub("", run)) for run in runs if _is_spelled(run))
 
 
-_SUPERLATIVE = re.compile(r"(?<=\w{3})(?:isim|issim)([oa]s?|[ie])$")
+_SUPERLATIVE = re.compile(r"(?<=\w{3})isim([oa]s?|[ie])$")  # after doubled letters squeezed
 
 
-def _decode(word: str) -> str:
+def _decode(word: str, superlatives: bool = True) -> str:
     word = word.strip("!")  # "gewonnen!": an exclamation, not an "i" ("b!tch" keeps its own)
     if _HAS_LETTER.search(word) and _HAS_DIGIT_OR_SIGN.search(word):
         word = word.translate(_LEET)
-    word = _SUPERLATIVE.sub(r"\1", word)  # "gordísima" -> "gorda", "bellissima" -> "bella"
-    return _SQUEEZE.sub(r"\1", word)
+    word = _SQUEEZE.sub(r"\1", word)
+    if superlatives:
+        word = _SUPERLATIVE.sub(r"\1", word)  # "gordísima" -> "gorda", "bellissima" -> "bella"
+    return word
 
 
 @lru_cache(maxsize=65536)
-def words(text: str) -> tuple[str, ...]:
-    """The comparable words of a text (see the module docstring)."""
+def words(text: str, superlatives: bool = True) -> tuple[str, ...]:
+    """The comparable words of a text (see the module docstring); without `superlatives`,
+    a superlative stays itself (a brand called "Ondissima" is not "onda")."""
     folded = _join_spaced(fold(text))
-    return tuple(_decode(w) for w in _WORD.findall(folded) if w.strip("@$€!"))
+    return tuple(_decode(w, superlatives) for w in _WORD.findall(folded) if w.strip("@$€!"))
 
 
 @lru_cache(maxsize=65536)

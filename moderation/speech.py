@@ -524,13 +524,16 @@ def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:
     if not scam and (has("discount") or percent):
         # "promo on other-shop.com" is a link; a discount to be had in private is the bait
         scam = contact or pay_to_me or (bool(has("private")) and not asks)
-    if scam and has("warning") and not (firm or amount):
+    if scam and has("warning") and not (firm or amount or has("credentials")):
+        # "attention, votre paiement a échoué, renvoyez vos coordonnées bancaires": nobody
+        # warning the chat asks for bank details
         return False  # "arnaque ! ne payez jamais par virement": a viewer warning the others
     return scam
 
 
 def _has_blocked(text: str, tokens: tuple[str, ...], blocked: tuple[str, ...]) -> bool:
     words_set, joined = _blocked_forms(blocked)
+    tokens = words(text, superlatives=False)  # "Ondissima" is a name, not "onda" + "-issima"
     if words_set.intersection(tokens):
         return True
     # "sur t e m u à 2€", "s h e i n y a": letters spaced apart are joined with the
@@ -557,8 +560,10 @@ def _has_blocked(text: str, tokens: tuple[str, ...], blocked: tuple[str, ...]) -
 def _blocked_forms(blocked: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
     """Single-word blocked terms, and long ones (6+ letters) to look for inside the joined
     text, where splitting a brand name apart does not hide it."""
-    single = frozenset(w for b in blocked for w in words(b))
-    joined = tuple(j for j in ("".join(words(b)) for b in blocked) if len(j) >= 6)
+    single = frozenset(w for b in blocked for w in words(b, superlatives=False))
+    joined = tuple(
+        j for j in ("".join(words(b, superlatives=False)) for b in blocked) if len(j) >= 6
+    )
     return single, joined
 
 

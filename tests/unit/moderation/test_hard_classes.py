@@ -191,3 +191,35 @@ def test_more_hate_and_sexual_shapes(text: str, category: str) -> None:
 )
 def test_spanish_ya_addresses_nobody(text: str) -> None:
     assert "sexual" not in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Marta deberías bajar de peso antes del directo", "insult"),
+        ("Marta con esa barriga mejor no te pongas bikini", "insult"),
+        ("paiement bloqué sur le site ? envoyez-moi par virement, je fais suivre", "scam"),
+        ("qué tetas tiene la del bikini 🍒", "sexual"),
+        ("j'aimerais passer la nuit entière avec toi Marta 😏", "sexual"),
+    ],
+)
+def test_second_round_shapes(text: str, category: str) -> None:
+    assert category in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je voudrais perdre du poids, quelle tisane vous conseillez ?",
+        "I want to lose weight before summer, any tips on the detox tea?",
+        "quiero bajar de peso, ¿el té verde ayuda?",
+    ],
+)
+def test_talk_of_ones_own_weight_stays(text: str) -> None:
+    assert "insult" not in text_categories(text, POLICY)
+
+
+def test_a_blocked_brand_that_looks_like_a_superlative_is_itself() -> None:
+    policy = ModerationPolicy(protected_names=("Marta",), blocked_words=("Bellissima",))
+    assert "blocked_word" in text_categories("BELLISSIMAAAA ha lo stesso costume", policy)
+    assert "blocked_word" not in text_categories("la borsa è bella", policy)
