@@ -45,6 +45,8 @@ class ProductInfo:
     # unit; and by their number alone ("0,6"), where one value has it. None: two share it.
     amounts: dict[tuple[Decimal, str], OptionHit | None] = field(default_factory=dict)
     amount_numbers: dict[str, OptionHit | None] = field(default_factory=dict)
+    # "small", "large" of a product sold by amounts only: its smallest and largest amount
+    amount_sizes: dict[str, OptionHit] = field(default_factory=dict)
 
 
 def _inflections(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -216,9 +218,9 @@ class CatalogIndex:
         ranked = sorted(next(iter(by_option.values())))
         if len(ranked) < 2 or len({unit for (_, unit), _ in ranked}) != 1:
             return
-        info.letter_sizes["s"], info.letter_sizes["l"] = ranked[0][1], ranked[-1][1]
+        info.amount_sizes["s"], info.amount_sizes["l"] = ranked[0][1], ranked[-1][1]
         if len(ranked) == 3:
-            info.letter_sizes["m"] = ranked[1][1]
+            info.amount_sizes["m"] = ranked[1][1]
 
     @staticmethod
     def _index_exact(product: CatalogProduct, lexicon: Lexicon, info: ProductInfo) -> None:
@@ -291,7 +293,12 @@ class CatalogIndex:
         *head, last = tokens
         # a plural spelling that is a word of the lexicons is that word ("Nova": not "nove")
         plurals = {p for p in _plurals(last) if not lexicon.knows_word(p)}
-        for form in (tokens, *((*head, plural) for plural in plurals)):
+        forms = [tokens, *((*head, plural) for plural in plurals)]
+        if len(tokens) >= 3 and tokens[1] in lexicon.of_words:
+            # "teteras de cristal", "boules à thé": the plural is on the first noun
+            first, *rest = tokens
+            forms += [(p, *rest) for p in _plurals(first) if not lexicon.knows_word(p)]
+        for form in forms:
             self.names.setdefault(form, set()).add(sku)
         self.max_name_len = max(self.max_name_len, len(tokens))
 

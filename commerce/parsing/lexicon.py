@@ -71,6 +71,8 @@ class Lexicon:
     indefinite_articles: frozenset[str] = frozenset()  # "je prends des notes": not merchandise
     amount_units: frozenset[str] = frozenset()  # after a number: a price, a time, an age
     size_units: frozenset[str] = frozenset()  # "100 cm" of a belt sized "100"
+    cup_words: frozenset[str] = frozenset()  # "copa C", "bonnet B": a bra's cup
+    interjected_no: frozenset[str] = frozenset()  # "non 100g pardon": a correction's "no"
     measures: frozenset[str] = frozenset()  # after a number: "30 ml", not an unknown word
     catalog_measures: frozenset[str] = frozenset()  # looked up with the number: "50 ml"
     one_pronouns: frozenset[str] = frozenset()  # "the pink one": a pronoun, not a count
@@ -285,6 +287,8 @@ def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:
     lexicon.indefinite_articles = tokens("indefinite_articles")
     lexicon.amount_units = tokens("amount_units")
     lexicon.size_units = tokens("size_units")
+    lexicon.cup_words = tokens("cup_words")
+    lexicon.interjected_no = tokens("interjected_no")
     lexicon.measures = tokens("measures")
     lexicon.catalog_measures = tokens("catalog_measures")
     lexicon.one_pronouns = tokens("one_pronouns")

@@ -68,11 +68,35 @@ class _NumberSite:
     after_sold: bool = False  # "sold 8": a code, as the spec's "sold 12"
 
 
-def _apply_corrections(clauses: list[Clause], featured: str | None) -> None:
+def _refused(spans: list[Span], position: int) -> bool:
+    """Whether an option comes right after a negation, maybe past "in": "pas en boîte"."""
+    before = position - 1
+    if before >= 0 and spans[before].kind == "size_markers":
+        before -= 1
+    # a negation opening the clause refuses the claim, not one value ("pas en noir ?")
+    return before > 0 and spans[before].kind == "negator"
+
+
+def _apply_corrections(
+    clauses: list[Clause], featured: str | None, tokens: list[str], lexicon: Lexicon
+) -> None:
     """A value said again differently replaces the one before it, which keeps its other
     options, when the viewer corrects themselves ("rouge 42 ... ah non attendez, 44", "I
     wrote 38 but I meant 39"), refused the first ("not the M, the S"), or only asked about
     it ("plus de XS en corail ?? bon ben S en corail")."""
+    for k, clause in enumerate(clauses):
+        if (
+            k > 0
+            and not (clause.strong_claim or clause.weak_claim)
+            and clause.spans[0].kind in ("negator", "negation")
+            and tokens[clause.spans[0].start] not in lexicon.interjected_no  # "non 100g pardon"
+            and not any(s.kind == "corrections" for s in clause.spans)
+            and not any(f.explicit_ref for f in clause.frames)
+            and any(c.frames for c in clauses[:k])
+        ):
+            # "je le veux en sachet, pas en boîte": a value refused after the claim
+            clause.frames = []
+            clause.flags.add("refused")
     for k, clause in enumerate(clauses):
         if k == 0 or not clause.frames:
             continue
@@ -193,7 +217,7 @@ class IntentParser:
             # "falls ihr nachbestellt, nehme ich die 5": the claim hangs on the condition
             if condition.spans[0].kind == "conditional" and not then.after_but:
                 then.flags.add("conditional")
-        _apply_corrections(clauses, featured)
+        _apply_corrections(clauses, featured, tokens, self.lexicon)
         for refused, instead in pairwise(clauses):
             if _corrects(refused, instead):
                 # "für mich nicht die 1kg sondern die 500g": the claim moves to what follows
@@ -258,6 +282,10 @@ class IntentParser:
                     reading.product_ctx = reading.current.sku
             elif kind in ("qty", "plus"):
                 self._read_count(reading, spans, position, tokens, prev)
+            elif kind == "word" and (used := self._cup_first(reading, spans, position, tokens)):
+                skip_until = position + used  # "copa C talla 85"
+            elif kind in ("color", "size_word", "size_concept") and _refused(spans, position):
+                pass  # "en sachet, pas en boîte", "not in black": the value not wanted
             elif kind in ("color", "size_word", "size_number", "size_concept", "word"):
                 used = self._read_option(reading, spans, position, tokens, uppers, prev)
                 if used > 1:
@@ -318,6 +346,15 @@ class IntentParser:
                     if hit is not None:
                         self._take_value(reading, info, hit)
                         return length
+        cup = self._cup_letter(spans, position + 1, tokens)
+        if cup is not None:
+            # "90 copa C", "85 bonnet B": a band and its cup, the catalog's "90C"
+            said = (tokens[spans[position].start], cup)
+            for info in candidates:
+                hit = info.values.get(said)
+                if hit is not None:
+                    self._take_value(reading, info, hit)
+                    return 3
         system = spans[position + 1] if position + 1 < len(spans) else None
         if (
             system is not None
@@ -341,6 +378,36 @@ class IntentParser:
                 if hit is not None:
                     self._take_value(reading, info, hit)
                     return length
+        return 0
+
+    def _cup_letter(self, spans: list[Span], position: int, tokens: list[str]) -> str | None:
+        """The letter of a cup said at this span with its word: "copa C", "cup D"."""
+        if position + 1 >= len(spans):
+            return None
+        word, letter = tokens[spans[position].start], tokens[spans[position + 1].start]
+        if word in self.lexicon.cup_words and len(letter) == 1 and letter.isalpha():
+            return letter
+        return None
+
+    def _cup_first(
+        self, reading: _Reading, spans: list[Span], position: int, tokens: list[str]
+    ) -> int:
+        """ "copa C talla 85": the cup, then the band (after a size word or not); returns
+        how many spans it used (0: none)."""
+        cup = self._cup_letter(spans, position, tokens)
+        if cup is None:
+            return 0
+        band = position + 2
+        if band < len(spans) and spans[band].kind == "size_markers":
+            band += 1
+        if band >= len(spans) or spans[band].kind != "number":
+            return 0
+        said = (tokens[spans[band].start], cup)
+        for info in self._option_candidates(reading.current, reading.product_ctx, reading.upcoming):
+            hit = info.values.get(said)
+            if hit is not None:
+                self._take_value(reading, info, hit)
+                return band - position + 1
         return 0
 
     def _said_amount(
@@ -521,7 +588,10 @@ class IntentParser:
         if hit is None or info is None:
             measure_after_number = (
                 span.kind == "word"
-                and str(span.value) in self.lexicon.measures
+                and (
+                    str(span.value) in self.lexicon.measures
+                    or str(span.value) in self.lexicon.size_units  # "6 años", "90 cm"
+                )
                 and prev is not None
                 and prev.kind == "number"
             )
@@ -750,7 +820,12 @@ class IntentParser:
             hit = info.concepts.get(concept) or info.families.get(self.lexicon.family_of(concept))
             return hit, 1
         if span.kind == "size_word":
-            return info.letter_sizes.get(str(span.value).lower()), 1
+            letter = str(span.value).lower()
+            hit = info.letter_sizes.get(letter)
+            following = spans[position + 1].kind if position + 1 < len(spans) else None
+            if hit is None and following != "word":  # "une grande famille" is no tin size
+                hit = info.amount_sizes.get(letter)
+            return hit, 1
         if span.kind == "size_concept":
             return info.concepts.get(str(span.value)), 1
         if span.kind == "size_number":
@@ -1051,6 +1126,16 @@ class IntentParser:
             and self._amount_at(spans, position + 2, tokens)
         ):
             quantity_follows = True  # "2 da 50 di oolong", "3 of 250 g": counts of an amount
+        if (
+            prev_kind in (None, "marker")
+            and position + 1 < len(spans)
+            and (
+                tokens[spans[position + 1].start] in _PLEASE_1
+                or tuple(tokens[spans[position + 1].start : spans[position + 1].start + 2])
+                in _PLEASE
+            )
+        ):
+            quantity_follows = True  # "1 porfa", "2 please": a count asked for
         own_code = (
             site.code_sku is not None
             and site.code_sku == reading.product_ctx

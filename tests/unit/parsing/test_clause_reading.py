@@ -274,3 +274,52 @@ def test_codes_counts_and_colours(text: str, featured: str, items: list) -> None
 )
 def test_more_questions_cancels_and_requests(text: str, intent: str) -> None:
     assert _shop().parse(text, "SHOE").intent.value == intent
+
+
+def _beach() -> IntentParser:
+    bra = product(
+        "BRA", "3", "Top bikini", {"size": ("85B", "90B", "90C"), "color": ("negro", "blanco")}
+    )
+    kids = product("KIDS", "K2", "Camiseta niño", {"size": ("4", "6", "8"), "color": ("azul",)})
+    pot = product("POT", "T2", "Tetera de cristal", {"material": ("inox", "vidrio")})
+    tea = product(
+        "TEA", "5", "Thé vert", {"weight": ("50 g", "250 g"), "format": ("boîte", "sachet")}
+    )
+    return IntentParser(catalog(bra, kids, pot, tea))
+
+
+@pytest.mark.parametrize(
+    ("text", "featured", "items"),
+    [
+        ("90 copa C en negro", "BRA", [("BRA", 1, {"size": "90C", "color": "negro"})]),
+        ("bonnet B taille 85 svp", "BRA", [("BRA", 1, {"size": "85B"})]),
+        ("azul 6 años para mi hijo", "KIDS", [("KIDS", 1, {"color": "azul", "size": "6"})]),
+        ("3 teteras de cristal", "POT", [("POT", 3, {})]),
+        (
+            "le grand en sachet, pas en boîte",
+            "TEA",
+            [("TEA", 1, {"weight": "250 g", "format": "sachet"})],
+        ),
+        (
+            "the small tin, not the pouch",
+            "TEA",
+            [("TEA", 1, {"weight": "50 g", "format": "boîte"})],
+        ),
+        ("je prends le 250... non 50 g pardon", "TEA", [("TEA", 1, {"weight": "50 g"})]),
+        # "grande" of a family is not the large tin
+        (
+            "2 thés verts en 50 g, on est une grande famille",
+            "TEA",
+            [("TEA", 2, {"weight": "50 g"})],
+        ),
+    ],
+)
+def test_cups_ages_plural_heads_and_refused_values(text: str, featured: str, items: list) -> None:
+    result = _beach().parse(text, featured)
+    assert result.intent.value == "buy"
+    assert [(i.sku, i.quantity, i.options) for i in result.items] == items
+
+
+@pytest.mark.parametrize("text", ["le sachet il est refermable", "elle est en inox la théière"])
+def test_a_feature_or_material_said_without_a_mark_asks(text: str) -> None:
+    assert _beach().parse(text, "TEA").intent.value == "question"
