@@ -341,6 +341,9 @@ class ClauseReader:
         ("bitte") and punctuation do not count."""
         if not spans or not self.lexicon.split_cancels:
             return False
+        last = next((s for s in reversed(spans) if s.kind not in ("marker", "filler")), None)
+        if last is None or tokens[last.end - 1] not in self.lexicon.split_cancel_particles:
+            return False
         words = [
             t for s in spans if s.kind not in ("marker", "filler") for t in tokens[s.start : s.end]
         ]

@@ -91,6 +91,7 @@ class Lexicon:
     _near_colours: dict[str, set[str]] | None = None  # built on first use
     # "nimm mich … raus": a withdrawal whose verb opens the clause and whose particle ends it
     split_cancels: frozenset[tuple[tuple[str, ...], str]] = frozenset()
+    split_cancel_particles: frozenset[str] = frozenset()  # the particles that close them
     of_words: frozenset[str] = frozenset()  # "3 du 14", "2 of 7": a count of a product
     cart_words: frozenset[str] = frozenset()  # "panier", "cart", "Warenkorb"
     into_cart: frozenset[str] = frozenset()  # right before the cart: "to my cart" claims
@@ -305,6 +306,7 @@ def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:
         for data in files
         for opening, closing in data.get("split_cancels", {}).items()
     )
+    lexicon.split_cancel_particles = frozenset(c for _, c in lexicon.split_cancels)
     lexicon.of_words = tokens("of_words")
     lexicon.cart_words = tokens("cart_words")
     lexicon.into_cart = tokens("into_cart")
