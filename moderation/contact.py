@@ -36,6 +36,7 @@ _TO_DIGITS = str.maketrans(
 )
 # "one two three ... ten" is counting, not a phone number
 _COUNTING = "".join(str(n) for n in range(21)) + "".join(str(n) for n in range(20, -1, -1))
+_SPLIT_PHONE_DIGITS = 8  # digits, in pieces, beside "my number", that make a phone
 _SPELLED_MIN_WORDS = 2  # number words in a run of digits before it reads as spelled out
 
 
@@ -157,6 +158,13 @@ def has_contact(text: str, tokens: tuple[str, ...], lexicon: ModerationLexicon) 
         return True
     if lexicon.concepts["number_request"].find(tokens):
         return True  # "pásame tu número": a phone number asked for, to go off the chat
+    if (
+        sum(c.isdigit() for c in text) >= _SPLIT_PHONE_DIGITS
+        and lexicon.concepts["own_number"].find(tokens)
+        and not _order_context(tokens, lexicon)
+    ):
+        # "mi número acaba en 45 67 y empieza por 699 12": a phone given in pieces
+        return True
     if any(
         9 <= len(run) <= 15 and len(set(run)) > 2 and run not in _COUNTING
         for run in _spelled_digits(tokens, lexicon.number_words)

@@ -95,6 +95,7 @@ CONCEPTS = (
     "missing_out",  # "ne devraient pas rater": a modal that urges, not one that excludes
     "innuendo",  # what a suggestive comment to a person talks of: my place, lips, slowly
     "number_request",  # "give me your number", "pásame tu número": contact asked for
+    "own_number",  # "mi número", "my number": the speaker's phone, given in pieces or not
     "credentials",  # what only a thief asks for: card numbers, bank details, codes
     "time_words",  # "ce soir", "this evening": a demonstrative that names no product
     "softeners",  # "even", "vraiment", "sogar": adverbs inside a predicate, read past

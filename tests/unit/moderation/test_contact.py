@@ -33,6 +33,8 @@ from tests.unit.moderation.conftest import Judge
         # a phone written in pairs stays a phone beside size talk
         "07 45 12 98 30 pour qu'on échange nos tailles",
         "correo: maria.lopez(arroba)correo(punto)es para cambiar tallas",
+        # a phone given in pieces beside "my number"
+        "mon numéro commence par 07 et finit par 61 48 22",
     ],
 )
 def test_contact_details_are_removed(fresh_judge: Judge, text: str) -> None:
@@ -55,6 +57,7 @@ def test_contact_details_are_removed(fresh_judge: Judge, text: str) -> None:
         "le 06 en bleu svp",
         "la collection 2O24 en l, dispo ?",
         "pedido 204418973 sin llegar y encima el whatsapp de la tienda no contesta",
+        "my order number is 5521 and the tracking 88412",
     ],
 )
 def test_numbers_and_app_names_alone_stay(fresh_judge: Judge, text: str) -> None:
