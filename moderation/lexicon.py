@@ -237,6 +237,9 @@ class ModerationLexicon:
     number_words: dict[str, int] = field(default_factory=dict)  # "six", "douze", "sechzig"
     strong_emoji: frozenset[str] = frozenset()  # suggestive on their own ("🍑", "🥵")
     weak_emoji: frozenset[str] = frozenset()  # suggestive beside a word that is ("😏")
+    mocking_emoji: frozenset[str] = frozenset()  # "🤡" said of a person
+    laughter: frozenset[str] = frozenset()  # "jajaja", "mdr": with affection, banter
+    affection: frozenset[str] = frozenset()  # "😘", "❤️"
 
     # offensive words by length, to read one written with a letter starred out ("f*ck")
     maskable: dict[int, tuple[str, ...]] = field(default_factory=dict)
@@ -357,4 +360,7 @@ def load_lexicon() -> ModerationLexicon:
         joined_offensive=joined,
         strong_emoji=frozenset(common["suggestive_emoji"]["strong"]),
         weak_emoji=frozenset(common["suggestive_emoji"]["weak"]),
+        mocking_emoji=frozenset(common["mocking_emoji"]),
+        laughter=frozenset(common["banter"]["laughter"]),
+        affection=frozenset(common["banter"]["affection"]),
     )

@@ -238,6 +238,25 @@ def _likened_to_anything(found: _Found, text: str, protected: frozenset[str]) ->
     )
 
 
+def _banter(found: _Found, text: str, protected: frozenset[str]) -> bool:
+    """A mild insult laughed off with affection between viewers: "jajaja calla tonta 😘".
+    Never of the hosts or the brand."""
+    lexicon, tokens = found.lexicon, found.tokens
+    return (
+        any(t in lexicon.laughter for t in tokens)
+        and any(e in text for e in lexicon.affection)
+        and not any(t in protected for t in tokens)
+    )
+
+
+def _mocked(found: _Found, text: str, protected: frozenset[str]) -> bool:
+    """A mocking emoji ("🤡") in a message about a person named or addressed: "la vendeuse
+    compte comme une enfant 🤡"."""
+    if not any(e in text for e in found.lexicon.mocking_emoji):
+        return False
+    return any(named for _, _, named in _positions(found, text, protected)[0])
+
+
 def _of_oneself(found: _Found, text: str, protected: frozenset[str], hit: tuple[int, int]) -> bool:
     """A word a buyer says of themselves ("sono una cretina, ho sbagliato taglia"): right
     after "I am", with nobody named or addressed in between."""
@@ -277,9 +296,14 @@ def speech_hits(
         weak = _spans(phrases["insult_weak"], tokens)
         body = _spans(phrases["body_shaming"], tokens)
         insult = (
-            (bool(weak) and _aimed(found, text, protected, weak))
+            (
+                bool(weak)
+                and _aimed(found, text, protected, weak)
+                and not _banter(found, text, protected)
+            )
             or (bool(body) and _aimed(found, text, protected, body, bodily=True))
             or _likened(found, text, protected)
+            or _mocked(found, text, protected)
         )
     hate = (
         bool(found.phrase("hate"))

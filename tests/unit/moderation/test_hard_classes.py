@@ -223,3 +223,21 @@ def test_a_blocked_brand_that_looks_like_a_superlative_is_itself() -> None:
     policy = ModerationPolicy(protected_names=("Marta",), blocked_words=("Bellissima",))
     assert "blocked_word" in text_categories("BELLISSIMAAAA ha lo stesso costume", policy)
     assert "blocked_word" not in text_categories("la borsa è bella", policy)
+
+
+@pytest.mark.parametrize(
+    ("text", "insult"),
+    [
+        # a mild insult laughed off with affection between viewers is banter
+        ("@Nuria_22 jajaja qué tonta eres, te has llevado cuatro 😘", False),
+        ("@lea ptdr t'es bête ❤️", False),
+        # never of the host, and laughter alone is no affection
+        ("jajaja Marta eres tonta 😘", True),
+        ("@Nuria_22 jajaja eres tonta 😂", True),
+        # a clown said of a person mocks them; of the chat it does not
+        ("la vendeuse elle sait pas compter 🤡", True),
+        ("ce live c'est le cirque ce soir 🤡", False),
+    ],
+)
+def test_banter_and_mocking_emoji(text: str, insult: bool) -> None:
+    assert ("insult" in text_categories(text, POLICY)) is insult
