@@ -136,7 +136,9 @@ def _spelled_digits(tokens: tuple[str, ...], number_words: dict[str, int]) -> li
 # a user name: three letters or more, then a digit, an underscore or a dot inside
 # ("anna.b92", "anna_b", "annab92"); not a product code ("M2", "A12")
 _HANDLE_WORD = re.compile(
-    r"(?<![\w@.])[a-z]{3,}[a-z0-9]*(?:[._][a-z0-9]+|\d[a-z0-9]*)+(?![\w@])", re.I
+    r"(?<![\w@.])[a-z]{3,}[a-z0-9]*(?:[._][a-z0-9]+|\d[a-z0-9]*)+(?![\w@])"
+    r"|(?<![\w@.])[a-z][\w.]{1,31}#\d{4}\b",  # a Discord tag: "name#4821"
+    re.I,
 )
 # "plus 33 6…", "più 39 347…": the international prefix said in words
 _PLUS_WORD = re.compile(r"\b(?:plus|più|piu|más|mas)\s+(?=\d)", re.I)

@@ -69,12 +69,14 @@ def _pieces(protected: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]
     """The protected names squeezed, and those with their longer words ("lunerousse",
     "rousse"): what a name glued from them is made of."""
     # runs of a letter as one, as in a name typed in one word ("nordlysstudio" is read so)
-    whole = frozenset(filter(None, (_RUNS.sub(r"\1", squeeze_name(n)) for n in protected)))
+    names = [squeeze_name(n) for n in protected]
+    whole = frozenset(f for n in names if n for f in (n, _RUNS.sub(r"\1", n)))
     words = frozenset(
-        _RUNS.sub(r"\1", w)
+        f
         for n in protected
         for w in (squeeze_name(part) for part in n.split())
         if len(w) >= 5
+        for f in (w, _RUNS.sub(r"\1", w))
     )
     return whole, whole | words
 
@@ -82,8 +84,15 @@ def _pieces(protected: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]
 def _glued(candidate: str, protected: tuple[str, ...], decorations: frozenset[str]) -> bool:
     """The name is a protected name glued to other protected words or to decorations
     ("ClaraLuneRousse", "clara.rousse", "ClaraOfficial", "Rousse_Clara_shop")."""
+    # runs squeezed ("nordlysstudio" read so), and as typed: squeezing would merge the
+    # letters where two pieces meet ("Paloma" + "Azahar")
+    return any(
+        _glued_as(c, protected, decorations) for c in {_RUNS.sub(r"\1", candidate), candidate}
+    )
+
+
+def _glued_as(candidate: str, protected: tuple[str, ...], decorations: frozenset[str]) -> bool:
     whole, pieces = _pieces(protected)
-    candidate = _RUNS.sub(r"\1", candidate)
     if len(candidate) < 2 * _PIECE_MIN:
         return False
     # reach[i]: how candidate[:i] splits: (a whole name among the pieces, pieces glued)

@@ -158,6 +158,10 @@ def _aimed(
     if products and not any(strong for _, _, strong in people):
         return False  # "il est moche en vrai le vert ?": "il" is the product
     selves = [end for _, end in _spans(found.lexicon.phrases["self"], found.tokens)]
+    if not products and any(strong and ps <= 1 for ps, _, strong in people) and not selves:
+        # "Inès eres más sosa que una vela … y encima fea": a message that opens on a
+        # person and names no product speaks of them throughout
+        return True
     for start, end in hits:
         if any(0 < start - self_end <= 3 for self_end in selves):
             continue  # "je suis pas douée, vous conseillez quoi ?": said of oneself

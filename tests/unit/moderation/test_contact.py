@@ -97,3 +97,8 @@ def test_numbers_spelled_out_and_handles_are_contact(fresh_judge: Judge, text: s
 )
 def test_counting_and_counts_are_not_phone_numbers(fresh_judge: Judge, text: str) -> None:
     assert fresh_judge(text).action.value == "allow", text
+
+
+def test_a_discord_tag_beside_the_app_is_contact(fresh_judge: Judge) -> None:
+    assert fresh_judge("discord : lune_bleue#0932 pour échanger").action.value != "allow"
+    assert fresh_judge("le coffret #2 est aussi sur discord ?").action.value == "allow"

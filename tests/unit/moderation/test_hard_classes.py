@@ -241,3 +241,38 @@ def test_a_blocked_brand_that_looks_like_a_superlative_is_itself() -> None:
 )
 def test_banter_and_mocking_emoji(text: str, insult: bool) -> None:
     assert ("insult" in text_categories(text, POLICY)) is insult
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("les Albanais dans ce chat vous pouvez partir, vous payez jamais", "hate"),
+        ("i rumeni non si lavano, inutile vendergli profumi", "hate"),
+        ("Italian people are lazy, that's why the parcel is late", "hate"),
+        ("Marta la vela no es lo único que se va a derretir esta noche 😏", "sexual"),
+        ("Marta ce pull me donne chaud, enlève-le on dira rien 😉", "sexual"),
+        ("Marta you've got a face made for radio", "insult"),
+        ("Marta t'es aussi utile qu'un parapluie en papier", "insult"),
+        ("vu ta tronche Marta, aucun parfum te sauvera", "insult"),
+        ("Marta eres más aburrida que una piedra y encima fea", "insult"),
+        ("j'ai le même coffret 15€ de moins qu'ici, ajoutez-moi", "scam"),
+        ("votre colis est annulé par erreur, confirmez les 16 chiffres de la carte ici", "scam"),
+        ("paiement refusé ? envoyez le montant par PayPal entre amis au modo", "scam"),
+    ],
+)
+def test_third_round_shapes(text: str, category: str) -> None:
+    assert category in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "women will steal this look, I love it",
+        "les femmes vont voler la vedette avec ce parfum",
+        "Marta merci pour le code promo 😉",
+        "il faut le cvv pour payer sur le site ?",
+        "Marta la bougie donne chaud à tout le salon, elle est top",
+    ],
+)
+def test_third_round_buyer_talk_stays(text: str) -> None:
+    assert not text_categories(text, POLICY)

@@ -144,3 +144,21 @@ def test_a_protected_name_with_a_giveaway_or_support_word_is_an_impersonator(
     fresh_judge: Judge, name: str
 ) -> None:
     assert fresh_judge("hola!", name=name).action.value == "ban", name
+
+
+def test_a_host_glued_to_the_brand_where_letters_meet_is_an_impersonator() -> None:
+    """ "Lena" + "Amande" reads "lenamande" once letters in a row are squeezed."""
+    from moderation.engine import ModerationEngine
+    from moderation.policy import ModerationPolicy
+    from moderation.verdict import MessageToJudge
+
+    policy = ModerationPolicy.from_settings_json(
+        {"brand": "Atelier Amande", "protected_names": ["Atelier Amande", "Lena"]}
+    )
+    engine = ModerationEngine(policy)
+
+    def action(name: str) -> str:
+        return engine.decide(MessageToJudge("m", 1.0, name, name, "viewer", "merci !")).action.value
+
+    assert action("Lena_Amande") == "ban"
+    assert action("Lena Martin") == "allow"
