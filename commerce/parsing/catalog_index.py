@@ -47,6 +47,9 @@ class ProductInfo:
     amount_numbers: dict[str, OptionHit | None] = field(default_factory=dict)
     # "small", "large" of a product sold by amounts only: its smallest and largest amount
     amount_sizes: dict[str, OptionHit] = field(default_factory=dict)
+    # values that are another product's name: a refill's scent "Tabac Rubio" is said by
+    # any name of that perfume ("tabaco rubio", "rubio")
+    product_values: dict[str, OptionHit] = field(default_factory=dict)
 
 
 def _inflections(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -123,6 +126,7 @@ class CatalogIndex:
                 # "C-7", "A 12": as viewers type them, letters and digits only ("c7", "a12")
                 self.codes[re.sub(r"[\W_]+", "", fold(product.code))] = product.sku
         self._index_names(catalog, lexicon)
+        self._index_values_naming_products(catalog)
         # whether any value is an amount ("500 g"): if none, amounts are never looked for
         self.has_amounts = any(info.amounts for info in self.products.values())
         # the option-value concepts the catalog has ("vanilla" of a candle's "vanille")
@@ -288,6 +292,19 @@ class CatalogIndex:
             for word in phrase_tokens(product.name):
                 if word in word_owners and ((word,) in own or (word,) not in whole_names):
                     self._add_name((word,), product.sku, lexicon)
+
+    def _index_values_naming_products(self, catalog: Catalog) -> None:
+        names_of: dict[tuple[str, ...], set[str]] = {}
+        for product in catalog.products:
+            for phrase in (product.name, *product.aliases):
+                names_of.setdefault(phrase_tokens(phrase), set()).add(product.sku)
+        for product in catalog.products:
+            info = self.products[product.sku]
+            for option, values in product.options.items():
+                for value in values:
+                    for other in names_of.get(phrase_tokens(value), ()):
+                        if other != product.sku:
+                            info.product_values.setdefault(other, (option, value))
 
     def _add_name(self, tokens: tuple[str, ...], sku: str, lexicon: Lexicon) -> None:
         *head, last = tokens

@@ -42,6 +42,22 @@ _TYPO_MIN = 6  # letters a colour word needs before a typo of it is read as it
 WORD_CATEGORIES = ("size_markers", "product_articles", "joiners", "units")
 
 
+# French elisions an entry writes without the apostrophe ("fleur d oranger", "l air"),
+# as viewers often type them; `normalize` expands them where the apostrophe is typed
+_ELIDED_LETTERS = {"d": "de", "l": "le", "j": "je", "n": "ne", "c": "ce", "qu": "que"}
+
+
+def elided_spellings(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """An entry's tokens, and the same with its elided letters spelled out as `normalize`
+    reads them when the apostrophe is typed ("d oranger" and "de oranger")."""
+    if not any(t in _ELIDED_LETTERS for t in tokens[:-1]):
+        return (tokens,)
+    spelled = tuple(
+        _ELIDED_LETTERS.get(t, t) if k < len(tokens) - 1 else t for k, t in enumerate(tokens)
+    )
+    return (tokens, spelled)
+
+
 @dataclass
 class Lexicon:
     """Every phrase, keyed by its token tuple, with what it means and in which language."""
@@ -121,7 +137,8 @@ class Lexicon:
         tokens = phrase_tokens(phrase)
         if not tokens:
             return
-        self.phrases.setdefault(tokens, set()).add((category, language))
+        for spelling in elided_spellings(tokens):
+            self.phrases.setdefault(spelling, set()).add((category, language))
         self.max_len = max(self.max_len, len(tokens))
         # A letter stretched in a comment ("neeeed", "wanttt") is squeezed to one by
         # `normalize`; the entry's squeezed spelling must then match it too.
@@ -236,13 +253,15 @@ def _add_language(lexicon: Lexicon, data: dict[str, Any]) -> None:
     for concept, words in data.get("value_words", {}).items():
         for word in words:
             tokens = phrase_tokens(word)
-            lexicon.value_words.setdefault(tokens, concept)
+            for spelling in elided_spellings(tokens):
+                lexicon.value_words.setdefault(spelling, concept)
             lexicon.max_len = max(lexicon.max_len, len(tokens))
     _add_units(lexicon, data)
     for concept, words in data.get("colors", {}).items():
         for word in words:
             tokens = phrase_tokens(word)
-            lexicon.colors.setdefault(tokens, concept)
+            for spelling in elided_spellings(tokens):
+                lexicon.colors.setdefault(spelling, concept)
             lexicon.max_len = max(lexicon.max_len, len(tokens))
             if len(tokens) == 1 and tokens[0].isalpha() and not tokens[0].endswith("s"):
                 lexicon.colors.setdefault((tokens[0] + "s",), concept)  # "two blacks"

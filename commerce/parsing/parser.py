@@ -146,6 +146,9 @@ class IntentParser(NumberReader):
                 # "500 gr moka" of a coffee ground for moka, beside a "Moka" pot
                 spans[position] = Span(span.start, span.end, "word", tokens[span.start])
                 self._read_option(reading, spans, position, tokens, uppers, prev)
+            elif kind == "name" and (named := self._product_as_value(reading, span)):
+                # "2 refills of tabac rubio": the refill's scent, not the perfume itself
+                self._take_value(reading, *named)
             elif kind in ("code", "name"):
                 self._read_reference(reading, clause, position, featured)
             elif kind == "number" and (
@@ -200,7 +203,23 @@ class IntentParser(NumberReader):
             return False
         if prev is not None and prev.kind == "product_articles":
             return False
-        return (tokens[span.start],) in info.values
+        word = (tokens[span.start],)
+        # said in the catalog's spelling, or in another language ("azahar" of "fleur
+        # d'oranger")
+        return word in info.values or self.lexicon.value_words.get(word) in info.concepts
+
+    def _product_as_value(
+        self, reading: Reading, span: Span
+    ) -> tuple[ProductInfo, OptionHit] | None:
+        """The option value of the product being read that another product's name says
+        ("recharge … piel desnuda" of a refill in the scent "Peau Nue")."""
+        owners = span.value if isinstance(span.value, set) else set()
+        sku = (reading.current.sku if reading.current else None) or reading.product_ctx
+        info = self.index.products.get(sku) if sku else None
+        if info is None or info.sku in owners or not info.product_values:
+            return None
+        hits = {info.product_values[o] for o in owners if o in info.product_values}
+        return (info, next(iter(hits))) if len(hits) == 1 else None
 
     def _read_reference(
         self, reading: Reading, clause: Clause, position: int, featured: str | None

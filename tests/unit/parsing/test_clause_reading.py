@@ -323,3 +323,71 @@ def test_cups_ages_plural_heads_and_refused_values(text: str, featured: str, ite
 @pytest.mark.parametrize("text", ["le sachet il est refermable", "elle est en inox la théière"])
 def test_a_feature_or_material_said_without_a_mark_asks(text: str) -> None:
     assert _beach().parse(text, "TEA").intent.value == "question"
+
+
+def _scents() -> IntentParser:
+    perfume = product(
+        "NOIR",
+        "1",
+        "Eau de Parfum Nuit Noire",
+        {"size": ("30 ml", "100 ml"), "concentration": ("eau de parfum", "extrait")},
+        ("nuit noire",),
+    )
+    candle = product(
+        "CANDLE",
+        "2",
+        "Bougie",
+        {"size": ("petite", "grande"), "scent": ("ambre", "fleur d'oranger")},
+        ("bougie", "vela", "candela", "kerze"),
+    )
+    refill = product(
+        "REFILL",
+        "R1",
+        "Recharge",
+        {"scent": ("Nuit Noire", "Ambre Gris")},
+        ("recharge", "refill", "recarga"),
+    )
+    return IntentParser(catalog(perfume, candle, refill))
+
+
+@pytest.mark.parametrize(
+    ("text", "featured", "items"),
+    [
+        # another product's name said as the value it is of the product read
+        ("2 refills of nuit noire please", "REFILL", [("REFILL", 2, {"scent": "Nuit Noire"})]),
+        # a scent and a concentration said in the viewer's language
+        (
+            "candela piccola all'ambra per me",
+            "CANDLE",
+            [("CANDLE", 1, {"size": "petite", "scent": "ambre"})],
+        ),
+        ("2x groß Bernstein", "CANDLE", [("CANDLE", 2, {"size": "grande", "scent": "ambre"})]),
+        (
+            "vela grande de azahar para mí",
+            "CANDLE",
+            [("CANDLE", 1, {"size": "grande", "scent": "fleur d'oranger"})],
+        ),
+        (
+            "grande fleur d oranger stp",
+            "CANDLE",
+            [("CANDLE", 1, {"size": "grande", "scent": "fleur d'oranger"})],
+        ),
+        (
+            "estratto da 30 per me",
+            "NOIR",
+            [("NOIR", 1, {"concentration": "extrait", "size": "30 ml"})],
+        ),
+        (
+            "2 edp 100ml",
+            "NOIR",
+            [("NOIR", 2, {"concentration": "eau de parfum", "size": "100 ml"})],
+        ),
+        ("biggest bottle for me", "NOIR", [("NOIR", 1, {"size": "100 ml"})]),
+    ],
+)
+def test_scents_concentrations_and_values_that_name_products(
+    text: str, featured: str, items: list
+) -> None:
+    result = _scents().parse(text, featured)
+    assert result.intent.value == "buy"
+    assert [(i.sku, i.quantity, i.options) for i in result.items] == items
