@@ -309,7 +309,8 @@ class CatalogIndex:
     def _add_name(self, tokens: tuple[str, ...], sku: str, lexicon: Lexicon) -> None:
         *head, last = tokens
         # a plural spelling that is a word of the lexicons is that word ("Nova": not "nove")
-        plurals = {p for p in _plurals(last) if not lexicon.knows_word(p)}
+        # ("discovery sets": after a name's first word the plural is the name's)
+        plurals = {p for p in _plurals(last) if head or not lexicon.knows_word(p)}
         forms = [tokens, *((*head, plural) for plural in plurals)]
         if len(tokens) >= 3 and tokens[1] in lexicon.of_words:
             # "teteras de cristal", "boules à thé": the plural is on the first noun

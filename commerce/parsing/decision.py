@@ -48,6 +48,8 @@ class Decision:
             return False  # "troppo cara per me stessa": "for me" here is not a claim
         if clause.weak_claim and not clause.unknown and total_unknown <= 1:
             return True  # "moi !", "mine!! in red" - but not "moi aussi, très bien emballé"
+        if clause.weak_claim and not clause.unknown and any(f.explicit_ref for f in clause.frames):
+            return True  # "coffret découverte pour moi, je connais pas la marque": it is named
         if any_blocked:
             return False  # a bare option beside "j'ai pris le M la dernière fois" is talk
         # A bare reference: "12 en M", "2 noires", "A7 noir x2", "trois en M pour le club".

@@ -347,6 +347,7 @@ class IntentParser(NumberReader):
             if (
                 span.kind == "word"
                 and span.value not in self.lexicon.fillers
+                and span.value != "idiom"
                 and not measure_after_number
             ):
                 reading.unknown += 1

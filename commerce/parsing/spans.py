@@ -107,9 +107,11 @@ class SpanLabeller:
         if meanings:
             kinds = {m[0] for m in meanings}
             language = sorted(m[1] for m in meanings)[0]
+            if kinds == {"hedge"}:
+                return Span(i, i + length, "word", "hedge")  # "un peu": not a count
             if kinds <= {"hedge", "idioms"}:
-                # "un peu": not a count; "take care", "preso in giro": no claim
-                return Span(i, i + length, "word", "hedge")
+                # "take care", "preso in giro", "no me gusta": no claim, no refusal
+                return Span(i, i + length, "word", "idiom")
             if "contrast_blockers" in kinds and len(kinds) == 1:
                 return Span(i, i + length, "contrast", None, language)
             for kind in lex.meaning_precedence:
