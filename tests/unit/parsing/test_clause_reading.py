@@ -391,3 +391,32 @@ def test_scents_concentrations_and_values_that_name_products(
     result = _scents().parse(text, featured)
     assert result.intent.value == "buy"
     assert [(i.sku, i.quantity, i.options) for i in result.items] == items
+
+
+@pytest.mark.parametrize(
+    ("text", "featured", "intent", "items"),
+    [
+        (
+            "la recharge pour moi, je connais pas encore la marque",
+            "REFILL",
+            "buy",
+            [("REFILL", 1, {})],
+        ),
+        (
+            "grande para mí, la pequeña no me gusta",
+            "CANDLE",
+            "buy",
+            [("CANDLE", 1, {"size": "grande"})],
+        ),
+        ("la grande no me gusta", "CANDLE", "other", []),
+        ("si j'annule après le live je suis remboursée ?", "CANDLE", "question", []),
+        ("j'en veux 3 pour les cadeaux", "CANDLE", "buy", [("CANDLE", 3, {})]),
+        ("tolgo la candela, scusate", "CANDLE", "cancel", [("CANDLE", 1, {})]),
+    ],
+)
+def test_claims_beside_chatter_opinions_and_conditional_cancels(
+    text: str, featured: str, intent: str, items: list
+) -> None:
+    result = _scents().parse(text, featured)
+    assert result.intent.value == intent
+    assert [(i.sku, i.quantity, i.options) for i in result.items] == items
