@@ -276,3 +276,16 @@ def test_third_round_shapes(text: str, category: str) -> None:
 )
 def test_third_round_buyer_talk_stays(text: str) -> None:
     assert not text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    ("text", "hate"),
+    [
+        ("Marta devrait rentrer chez elle, on veut des gens d'ici", True),
+        ("les lesbiennes, ça sent le camion", True),
+        ("Marta devrait rentrer en live plus souvent, on l'adore", False),
+        ("je rentre en Italie demain, vous livrez là-bas ?", False),
+    ],
+)
+def test_sending_a_person_home_is_hate(text: str, hate: bool) -> None:
+    assert ("hate" in text_categories(text, POLICY)) is hate
