@@ -103,6 +103,7 @@ CONCEPTS = (
     "ridicule",  # what a person is likened to in mockery: a potato, a thumb, a toad
     "likening",  # "tiene cara de", "sembri un", "voix de": comparisons that liken a person
     "flattering",  # "angel", "princesse", "modelo": what a person is likened to in praise
+    "pets",  # "il tuo cane sembra …": a pet likened to a thing is no person mocked
     "pictures",  # photos, videos: asked for with undressing, they are not product shots
     "stereotypes",  # "c'est culturel chez eux", "in their blood": a group's nature, anywhere
     "body_parts",  # "hips", "piernas", "Hüften": a body part likened to a thing is body shaming
@@ -239,6 +240,8 @@ class ModerationLexicon:
     weak_emoji: frozenset[str] = frozenset()  # suggestive beside a word that is ("😏")
     mocking_emoji: frozenset[str] = frozenset()  # "🤡" said of a person
     laughter: frozenset[str] = frozenset()  # "jajaja", "mdr": with affection, banter
+    laughter_emoji: frozenset[str] = frozenset()  # "😂": laughter too
+    calling_out: frozenset[str] = frozenset()  # "troll", "signalé": defending the chat
     affection: frozenset[str] = frozenset()  # "😘", "❤️"
 
     # offensive words by length, to read one written with a letter starred out ("f*ck")
@@ -362,5 +365,9 @@ def load_lexicon() -> ModerationLexicon:
         weak_emoji=frozenset(common["suggestive_emoji"]["weak"]),
         mocking_emoji=frozenset(common["mocking_emoji"]),
         laughter=frozenset(common["banter"]["laughter"]),
+        laughter_emoji=frozenset(common["banter"]["laughter_emoji"]),
+        calling_out=frozenset(
+            w for words_ in common["calling_out"].values() for t in words_ for w in words(t)
+        ),
         affection=frozenset(common["banter"]["affection"]),
     )

@@ -223,6 +223,7 @@ def _likened_to_anything(found: _Found, text: str, protected: frozenset[str]) ->
         i for s, p in found.lexicon.phrases["products"].find(tokens) for i in range(s, s + len(p))
     }
     praise = {i for s, e in _spans(concepts["flattering"], tokens) for i in range(s, e + 1)}
+    pets = {i for s, e in _spans(concepts["pets"], tokens) for i in range(s, e + 1)}
     likened = []
     for start, end in _spans(concepts["likening"], tokens):
         following = [
@@ -230,7 +231,12 @@ def _likened_to_anything(found: _Found, text: str, protected: frozenset[str]) ->
             for i in range(end + 1, min(len(tokens), end + 1 + _LIKENED_REACH))
             if len(tokens[i]) > 2 and not tokens[i].isdigit()
         ]
-        if following and not any(i in goods or i in praise for i in following):
+        subject_is_a_pet = any(start - 2 <= i < start for i in pets)  # "il tuo cane sembra"
+        if (
+            following
+            and not subject_is_a_pet
+            and not any(i in goods or i in praise for i in following)
+        ):
             likened.append((start, following[0]))
     if not likened:
         return False
@@ -243,14 +249,17 @@ def _likened_to_anything(found: _Found, text: str, protected: frozenset[str]) ->
 
 
 def _banter(found: _Found, text: str, protected: frozenset[str]) -> bool:
-    """A mild insult laughed off with affection between viewers: "jajaja calla tonta 😘".
-    Never of the hosts or the brand."""
+    """A mild insult laughed off with affection between viewers ("jajaja calla tonta 😘"),
+    or thrown at a troll or a spammer ("vattene troll"). Never of the hosts or the brand."""
     lexicon, tokens = found.lexicon, found.tokens
-    return (
-        any(t in lexicon.laughter for t in tokens)
-        and any(e in text for e in lexicon.affection)
-        and not any(t in protected for t in tokens)
+    if any(t in protected for t in tokens):
+        return False
+    if any(t in lexicon.calling_out for t in tokens):
+        return True  # "vattene troll", "dégueulasse, signalé": the chat defended
+    laughs = any(t in lexicon.laughter for t in tokens) or any(
+        e in text for e in lexicon.laughter_emoji
     )
+    return laughs and any(e in text for e in lexicon.affection)
 
 
 def _mocked(found: _Found, text: str, protected: frozenset[str]) -> bool:

@@ -289,3 +289,19 @@ def test_third_round_buyer_talk_stays(text: str) -> None:
 )
 def test_sending_a_person_home_is_hate(text: str, hate: bool) -> None:
     assert ("hate" in text_categories(text, POLICY)) is hate
+
+
+@pytest.mark.parametrize(
+    ("text", "insult"),
+    [
+        ("@troll_99 vattene troll", False),
+        ("@promo_bot dégueulasse, signalé", False),
+        ("@Kathi du Hexe, das hab ich dir geschenkt 😂❤️", False),
+        ("Marta il tuo cane sembra un astronauta con quel cappottino 😂", False),
+        ("il servizio clienti fa schifo, nessuno risponde", False),
+        ("Marta con quel maglione sembri una mongolfiera", True),
+        ("Marta sei una troll cretina", True),
+    ],
+)
+def test_calling_out_trolls_pets_and_services_are_no_insults(text: str, insult: bool) -> None:
+    assert ("insult" in text_categories(text, POLICY)) is insult
