@@ -263,7 +263,7 @@ def test_codes_counts_and_colours(text: str, featured: str, items: list) -> None
     ("text", "intent"),
     [
         ("el 38 lo tenéis en rojo", "question"),
-        ("talla de la modelo", "question"),
+        ("qué talla lleva la modelo", "question"),
         ("porto il 38 e mezzo, che faccio", "question"),
         ("can it be worn in the rain", "question"),
         ("wrong live sorry, ignore my +1", "cancel"),
