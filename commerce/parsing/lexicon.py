@@ -149,10 +149,13 @@ class Lexicon:
     def concept_of_value(self, value: str) -> set[str]:
         """The color concepts a catalog value names in any language ("noir" -> {"black"})."""
         tokens = phrase_tokens(value)
-        concept = (
-            self.colors.get(tokens) or self.named_sizes.get(tokens) or self.value_words.get(tokens)
+        # a value may be a colour and a kind at once ("noir": black, and dark chocolate)
+        found = (
+            self.colors.get(tokens),
+            self.named_sizes.get(tokens),
+            self.value_words.get(tokens),
         )
-        return {concept} if concept else set()
+        return {c for c in found if c}
 
     def amount(self, tokens: tuple[str, ...]) -> tuple[Decimal, str] | None:
         """The amount a number and a unit say, in the unit's base ("1 kg" -> 1000 gram),

@@ -420,3 +420,34 @@ def test_claims_beside_chatter_opinions_and_conditional_cancels(
     result = _scents().parse(text, featured)
     assert result.intent.value == intent
     assert [(i.sku, i.quantity, i.options) for i in result.items] == items
+
+
+def _sweets() -> IntentParser:
+    box = product(
+        "BOX",
+        "1",
+        "Coffret de chocolats",
+        {"size": ("12", "30"), "kind": ("lait", "noir", "assorti")},
+    )
+    bar = product(
+        "BAR", "2", "Tablette", {"cocoa": ("55%", "80%")}, ("tablette", "bar", "tavoletta")
+    )
+    return IntentParser(catalog(box, bar))
+
+
+@pytest.mark.parametrize(
+    ("text", "featured", "items"),
+    [
+        # a value that is a colour and a kind of chocolate at once, said either way
+        ("the 12 in dark please", "BOX", [("BOX", 1, {"size": "12", "kind": "noir"})]),
+        ("den 30er in Vollmilch nehm ich", "BOX", [("BOX", 1, {"size": "30", "kind": "lait"})]),
+        ("per me 12 misti", "BOX", [("BOX", 1, {"size": "12", "kind": "assorti"})]),
+        # a percentage by its number or in words
+        ("l'80 per me", "BAR", [("BAR", 1, {"cocoa": "80%"})]),
+        ("two bars, 55 percent", "BAR", [("BAR", 2, {"cocoa": "55%"})]),
+    ],
+)
+def test_chocolate_kinds_and_percentages(text: str, featured: str, items: list) -> None:
+    result = _sweets().parse(text, featured)
+    assert result.intent.value == "buy"
+    assert [(i.sku, i.quantity, i.options) for i in result.items] == items
