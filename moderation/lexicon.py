@@ -165,14 +165,15 @@ class PhraseSet:
     inflections: frozenset[str] | None = None
     endings: tuple[str, ...] = ()  # added to a phrase's last word (see VERB_ENDINGS)
 
-    def add(self, phrase: str) -> None:
+    def add(self, phrase: str, inflect: bool = True) -> None:
+        """Add an entry; with `inflect`, its plurals and verb endings too."""
         pattern = _compile(phrase)
         if pattern is None:
             return
         first = pattern[0]
         forms = {pattern}
         last = pattern[-1]
-        if not last.endswith("*") and last.isalpha() and len(last) > 2:
+        if inflect and not last.endswith("*") and last.isalpha() and len(last) > 2:
             # plurals: "voleur" -> "voleurs", "bijou" -> "bijoux"
             forms |= {(*pattern[:-1], last + "s"), (*pattern[:-1], last + "x")}
             if self.endings and len(last) > 3:
@@ -319,14 +320,15 @@ def load_lexicon() -> ModerationLexicon:
                 phrases[category].add(phrase)
                 if category in OFFENSIVE and "l" in phrase:
                     # "ug1y": a "1" is read as "i", and may have stood for an "l"
-                    phrases[category].add(phrase.replace("l", "i"))
+                    # as written only: "troll" read "troi" must not grow a plural "trois"
+                    phrases[category].add(phrase.replace("l", "i"), inflect=False)
         for concept, entries in data.get("concepts", {}).items():
             if concept not in concepts:
                 raise ValueError(f"{entry}: unknown concept {concept!r}")
             for phrase in entries:
                 concepts[concept].add(phrase)
                 if concept in _LEET_CONCEPTS and "l" in phrase:
-                    concepts[concept].add(phrase.replace("l", "i"))
+                    concepts[concept].add(phrase.replace("l", "i"), inflect=False)
         for name, found in word_lists.items():
             found |= {w for e in data.get(name, []) for w in words(e)}
         hate_patterns.extend(data.get("hate_patterns", []))

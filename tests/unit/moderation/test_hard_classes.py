@@ -294,3 +294,29 @@ def test_sending_a_person_home_is_hate(text: str, hate: bool) -> None:
 )
 def test_calling_out_trolls_pets_and_services_are_no_insults(text: str, insult: bool) -> None:
     assert ("insult" in text_categories(text, POLICY)) is insult
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@Lou trois boîtes, mais c'est pour offrir",
+        "Marta j'en prends trois, une pour chaque fille",
+    ],
+)
+def test_a_number_is_no_insult_read_through_leetspeak(text: str) -> None:
+    """ "troll" read with a "1" as an "i" is "troi": its plural must not be French "trois"."""
+    assert "insult" not in text_categories(text, POLICY)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("les Bretons sont des assistés, tous au chômage", "hate"),
+        ("il faudrait interdire les femmes voilées de ce chat", "hate"),
+        ("Marta t'as le charisme d'une serpillière", "insult"),
+        ("send me a vid of you eating that ice cream Marta 😛", "sexual"),
+        ("paiement par virement direct possible avec moi, plus rapide que le site", "scam"),
+    ],
+)
+def test_fourth_round_shapes(text: str, category: str) -> None:
+    assert category in text_categories(text, POLICY)
