@@ -16,8 +16,8 @@ from commerce.parsing.spans import Span
 def refuses_value(spans: list[Span], position: int) -> bool:
     """Whether an option comes right after a negation, maybe past "in": "pas en boîte"."""
     before = position - 1
-    if before >= 0 and spans[before].kind == "size_markers":
-        before -= 1
+    if before >= 0 and spans[before].kind in ("size_markers", "product_articles"):
+        before -= 1  # "pas en boîte", "il 40 non il 35"
     # a negation opening the clause refuses the claim, not one value ("pas en noir ?")
     return before > 0 and spans[before].kind == "negator"
 
@@ -34,7 +34,7 @@ def apply_corrections(
             k > 0
             and not (clause.strong_claim or clause.weak_claim)
             and clause.spans[0].kind in ("negator", "negation")
-            and tokens[clause.spans[0].start] not in lexicon.interjected_no  # "non 100g pardon"
+            and not _interjected(clause, tokens, lexicon)  # "non 100g pardon"
             and not any(s.kind == "corrections" for s in clause.spans)
             and not any(f.explicit_ref for f in clause.frames)
             and any(c.frames for c in clauses[:k])
@@ -97,3 +97,12 @@ def _moves_claim(refused: Clause, instead: Clause) -> bool:
         and not instead.flags
         and instead.unknown == 0
     )
+
+
+def _interjected(clause: Clause, tokens: list[str], lexicon: Lexicon) -> bool:
+    """A "non" that opens a correction ("non 100g pardon"), not one that refuses the value
+    it names with an article (", non il 35")."""
+    spans = clause.spans
+    if tokens[spans[0].start] not in lexicon.interjected_no:
+        return False
+    return len(spans) < 2 or spans[1].kind != "product_articles"

@@ -46,6 +46,9 @@ def _count_of(span: Span) -> int:
     return value if isinstance(value, int) else 1
 
 
+# spans that may say an option value, refused after a negation
+_VALUE_KINDS = frozenset({"color", "size_word", "size_concept", "number", "word"})
+
 # spans that may begin an amount: "500 gr", "un chilo", "mezzo chilo", "Viertelkilo"
 _AMOUNT_STARTS = frozenset({"number", "qty", "word", "size_word", "filler", "product_articles"})
 
@@ -129,6 +132,9 @@ class IntentParser(NumberReader):
             if position < skip_until:
                 continue
             kind = span.kind
+            if kind in _VALUE_KINDS and refuses_value(spans, position):
+                prev = span  # "en sachet, pas en boîte", "il 40 non il 35": not wanted
+                continue
             if (
                 kind in _AMOUNT_STARTS
                 and self.index.has_amounts
@@ -168,8 +174,6 @@ class IntentParser(NumberReader):
                 self._read_count(reading, spans, position, tokens, prev)
             elif kind == "word" and (used := self._cup_first(reading, spans, position, tokens)):
                 skip_until = position + used  # "copa C talla 85"
-            elif kind in ("color", "size_word", "size_concept") and refuses_value(spans, position):
-                pass  # "en sachet, pas en boîte", "not in black": the value not wanted
             elif kind in ("color", "size_word", "size_number", "size_concept", "word"):
                 used = self._read_option(reading, spans, position, tokens, uppers, prev)
                 if used > 1:

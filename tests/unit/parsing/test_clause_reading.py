@@ -451,3 +451,40 @@ def test_chocolate_kinds_and_percentages(text: str, featured: str, items: list) 
     result = _sweets().parse(text, featured)
     assert result.intent.value == "buy"
     assert [(i.sku, i.quantity, i.options) for i in result.items] == items
+
+
+def _walks() -> IntentParser:
+    leash = product(
+        "LEASH",
+        "4",
+        "Guinzaglio",
+        {"length": ("1 m", "1,5 m", "3 m"), "color": ("rosso", "nero")},
+        ("guinzaglio", "leash"),
+    )
+    collar = product(
+        "COLLAR", "2", "Collare", {"size": ("35 cm", "40 cm"), "color": ("nero",)}, ("collare",)
+    )
+    return IntentParser(catalog(leash, collar))
+
+
+@pytest.mark.parametrize(
+    ("text", "featured", "intent", "items"),
+    [
+        (
+            "prendo quello da un metro nero",
+            "LEASH",
+            "buy",
+            [("LEASH", 1, {"length": "1 m", "color": "nero"})],
+        ),
+        ("1.5 rosso per me", "LEASH", "buy", [("LEASH", 1, {"length": "1,5 m", "color": "rosso"})]),
+        ("il 40 per me, non il 35", "COLLAR", "buy", [("COLLAR", 1, {"size": "40 cm"})]),
+        ("lo avrei preso ma costa troppo", "COLLAR", "other", []),
+        ("mi prendo una pausa e torno", "COLLAR", "other", []),
+    ],
+)
+def test_lengths_refused_numbers_and_idioms(
+    text: str, featured: str, intent: str, items: list
+) -> None:
+    result = _walks().parse(text, featured)
+    assert result.intent.value == intent
+    assert [(i.sku, i.quantity, i.options) for i in result.items] == items
