@@ -14,7 +14,8 @@ from commerce.parsing.spans import Span
 
 
 def refuses_value(spans: list[Span], position: int) -> bool:
-    """Whether an option comes right after a negation, maybe past "in": "pas en boîte"."""
+    """Whether a value comes right after a negation, maybe past "in" or an article: "pas
+    en boîte", "non il 35"."""
     before = position - 1
     if before >= 0 and spans[before].kind in ("size_markers", "product_articles"):
         before -= 1  # "pas en boîte", "il 40 non il 35"
