@@ -104,7 +104,8 @@ class Lexicon:
     negation_particles: frozenset[str] = frozenset()  # "ne": negation only around a verb
     # after the object, ending the clause: "ich nehme den Pulli nicht"
     clause_end_negators: frozenset[str] = frozenset()
-    _near_colours: dict[str, set[str]] | None = None  # built on first use
+    # one-word colours with a letter left out, for `misspelt_colour`
+    near_colours: dict[str, set[str]] = field(default_factory=dict)
     # "nimm mich … raus": a withdrawal whose verb opens the clause and whose particle ends it
     split_cancels: frozenset[tuple[tuple[str, ...], str]] = frozenset()
     split_cancel_particles: frozenset[str] = frozenset()  # the particles that close them
@@ -177,14 +178,7 @@ class Lexicon:
         ("turqesa", "amarilo", "marrrone" aside: runs are squeezed before), if only one."""
         if len(word) < _TYPO_MIN or self.knows_word(word):
             return None
-        if self._near_colours is None:
-            near: dict[str, set[str]] = {}
-            for (colour,), concept in ((k, c) for k, c in self.colors.items() if len(k) == 1):
-                if len(colour) >= _TYPO_MIN:
-                    for i in range(len(colour)):
-                        near.setdefault(colour[:i] + colour[i + 1 :], set()).add(concept)
-            self._near_colours = near
-        concepts = set(self._near_colours.get(word, ()))  # a letter missing
+        concepts = set(self.near_colours.get(word, ()))  # a letter missing
         for i in range(len(word)):  # a letter too many
             if (word[:i] + word[i + 1 :],) in self.colors:
                 concepts.add(self.colors[(word[:i] + word[i + 1 :],)])
@@ -233,6 +227,11 @@ def load_lexicon() -> Lexicon:
         own_word = key in lexicon.colors or key in lexicon.named_sizes or key in lexicon.sizes
         if not own_word:
             lexicon.phrases.setdefault(key, meanings)
+    for key, concept in lexicon.colors.items():
+        if len(key) == 1 and len(key[0]) >= _TYPO_MIN:
+            colour = key[0]
+            for i in range(len(colour)):
+                lexicon.near_colours.setdefault(colour[:i] + colour[i + 1 :], set()).add(concept)
     return lexicon
 
 

@@ -23,6 +23,11 @@ _PLEASE_1 = frozenset({"svp", "stp", "please", "pls", "plz", "bitte", "porfa", "
 _PLEASE = frozenset({("por", "favor"), ("per", "favore"), ("s", "il")})
 
 
+def _please_at(tokens: list[str], start: int) -> bool:
+    """Whether "please" is said at this token ("svp", "por favor")."""
+    return tokens[start] in _PLEASE_1 or tuple(tokens[start : start + 2]) in _PLEASE
+
+
 @dataclass(slots=True)
 class Reading:
     """Where the reading of one clause stands, span after span."""
@@ -290,7 +295,7 @@ class NumberReader:
             )
         ):
             return True  # "deux le pull", "zwei den Pulli" ("sei la migliore" is no count)
-        if tuple(tokens[nxt.start : nxt.start + 2]) in _PLEASE or tokens[nxt.start] in _PLEASE_1:
+        if _please_at(tokens, nxt.start):
             return True  # "deux svp", "zwei bitte", "dos por favor": a count asked for
         if nxt.kind == "word" and str(nxt.value) in self.lexicon.measures:
             return True
@@ -644,11 +649,7 @@ class NumberReader:
         if (
             prev_kind in (None, "marker")
             and position + 1 < len(spans)
-            and (
-                tokens[spans[position + 1].start] in _PLEASE_1
-                or tuple(tokens[spans[position + 1].start : spans[position + 1].start + 2])
-                in _PLEASE
-            )
+            and _please_at(tokens, spans[position + 1].start)
         ):
             quantity_follows = True  # "1 porfa", "2 please": a count asked for
         own_code = (
