@@ -131,6 +131,11 @@ class CatalogIndex:
         self.has_amounts = any(info.amounts for info in self.products.values())
         # the option-value concepts the catalog has ("vanilla" of a candle's "vanille")
         self.value_concepts = {c for info in self.products.values() for c in info.concepts}
+        # one-word spellings of any product's values ("pistaches"): a number word before
+        # one counts it ("deux pistaches")
+        self.value_forms = {
+            key[0] for info in self.products.values() for key in info.values if len(key) == 1
+        }
         self._value_words = {
             word
             for product in catalog.products
@@ -292,6 +297,24 @@ class CatalogIndex:
             for word in phrase_tokens(product.name):
                 if word in word_owners and ((word,) in own or (word,) not in whole_names):
                     self._add_name((word,), product.sku, lexicon)
+        self._index_types(catalog, lexicon)
+
+    def _index_types(self, catalog: Catalog, lexicon: Lexicon) -> None:
+        """A kind of product said in any language ("borsa", "bolso" of a "Sac Berthe")
+        names the products of that kind, where the catalog's own words do not already."""
+        owners: dict[str, set[str]] = {}
+        for product in catalog.products:
+            for phrase in (product.name, *product.aliases):
+                for concept in lexicon.types_of(phrase_tokens(phrase)):
+                    owners.setdefault(concept, set()).add(product.sku)
+        said = set(self.names)
+        for concept, skus in owners.items():
+            for tokens in lexicon.type_spellings.get(concept, ()):
+                *head, last = tokens
+                for form in (tokens, *((*head, plural) for plural in _plurals(last))):
+                    if form not in said and not (len(form) == 1 and lexicon.knows_word(form[0])):
+                        self.names.setdefault(form, set()).update(skus)
+                        self.max_name_len = max(self.max_name_len, len(form))
 
     def _index_values_naming_products(self, catalog: Catalog) -> None:
         names_of: dict[tuple[str, ...], set[str]] = {}

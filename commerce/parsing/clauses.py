@@ -89,6 +89,18 @@ class ClauseReader:
             if span.kind == "instead":
                 close()
                 refused = True
+            elif (
+                span.kind == "word"
+                and span.value == "ma"
+                and any(
+                    s.language == "it" and s.kind in ("claim", "conditional", "request_claims")
+                    for s in current
+                )
+            ):
+                # Italian "ma" after an Italian claim or wish is "but" ("lo voglio ma è
+                # finito"); in French it is "my" ("ma taille"): no but-word of its own
+                close()
+                after_but = True
             elif span.kind == "break":
                 if current:
                     close(ends_with_question=span.value == "?")
@@ -122,6 +134,11 @@ class ClauseReader:
                 continue
             if span.kind == "chat_questions":
                 clause.flags.add("chat")  # "ça va ?", "the song?": not about buying
+                continue
+            if span.kind == "stock_conditions":
+                # "if it's still there", "s'il en reste": a claim on today's stock stays a
+                # claim; with no claim it asks whether there is any
+                clause.flags.add("stock")
                 continue
             if span.kind == "feature_questions":
                 clause.flags.add("feature")  # a question if the clause claims nothing
@@ -180,8 +197,8 @@ class ClauseReader:
             clause.flags.add("cancel")  # "finalement je prends pas", "al final no me llevo"
             clause.withdrawn = True
             clause.negated = clause.strong_claim = clause.weak_claim = False
-        if "feature" in clause.flags and not (clause.strong_claim or clause.weak_claim):
-            clause.flags.add("question")  # "la gorra es ajustable", "is it waterproof"
+        if clause.flags & {"feature", "stock"} and not (clause.strong_claim or clause.weak_claim):
+            clause.flags.add("question")  # "la gorra es ajustable", "si queda en M"
         if not (clause.strong_claim or clause.weak_claim or clause.withdrawn) and (
             self._weighs_two(spans, tokens)
             or self._made_of(spans, tokens)

@@ -35,6 +35,7 @@ PHRASE_CATEGORIES = (
     "request_claims",
     "feature_questions",
     "chat_questions",
+    "stock_conditions",
     "instead",
 )
 _TYPO_MIN = 6  # letters a colour word needs before a typo of it is read as it
@@ -73,6 +74,10 @@ class Lexicon:
     value_words: dict[tuple[str, ...], str] = field(default_factory=dict)
     color_families: dict[str, str] = field(default_factory=dict)  # shade -> its broad colour
     named_sizes: dict[tuple[str, ...], str] = field(default_factory=dict)  # "matrimoniale"
+    # kinds of product ("bag": "sac", "bolso", "borsa", "Tasche"): a kind said in any
+    # language names the catalog's products of that kind
+    product_types: dict[tuple[str, ...], str] = field(default_factory=dict)
+    type_spellings: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     words: dict[str, set[str]] = field(default_factory=dict)
     weak_claims: set[tuple[str, ...]] = field(default_factory=set)
     fillers: set[str] = field(default_factory=set)
@@ -133,6 +138,15 @@ class Lexicon:
     clause_flags: frozenset[str] = frozenset()
     languages: tuple[str, ...] = ()
     max_len: int = 1
+
+    def types_of(self, tokens: tuple[str, ...]) -> set[str]:
+        """The kinds of product a name or alias says it is ("Sac Berthe" is a bag)."""
+        return {
+            concept
+            for length in (1, 2, 3)
+            for i in range(len(tokens) - length + 1)
+            if (concept := self.product_types.get(tokens[i : i + length])) is not None
+        }
 
     def add_phrase(self, phrase: str, category: str, language: str) -> None:
         tokens = phrase_tokens(phrase)
@@ -252,6 +266,12 @@ def _add_language(lexicon: Lexicon, data: dict[str, Any]) -> None:
             tokens = phrase_tokens(word)
             lexicon.named_sizes.setdefault(tokens, concept)
             lexicon.max_len = max(lexicon.max_len, len(tokens))
+    for concept, words in data.get("product_types", {}).items():
+        for word in words:
+            tokens = phrase_tokens(word)
+            if tokens and lexicon.product_types.setdefault(tokens, concept) == concept:
+                lexicon.type_spellings.setdefault(concept, []).append(tokens)
+                lexicon.max_len = max(lexicon.max_len, len(tokens))
     for concept, words in data.get("value_words", {}).items():
         for word in words:
             tokens = phrase_tokens(word)

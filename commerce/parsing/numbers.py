@@ -299,6 +299,8 @@ class NumberReader:
             return True  # "deux svp", "zwei bitte", "dos por favor": a count asked for
         if nxt.kind == "word" and str(nxt.value) in self.lexicon.measures:
             return True
+        if nxt.kind == "word" and tokens[nxt.start] in self.index.value_forms:
+            return True  # "deux pistaches": a value the catalog has, in a form of its own
         if self._counts_of(spans, position, tokens):
             return True  # "deux du 22", "two of 7"
         if (
@@ -574,7 +576,8 @@ class NumberReader:
     ) -> bool:
         """ "2 in black", "3 en rose" with a product on screen that comes in that colour: a
         small bare number before "in"/"en" and a colour counts the product in context,
-        rather than naming the product whose code it also is ("12 en M" stays a code)."""
+        rather than naming the product whose code it also is ("12 en M" stays a code); so do
+        options the product on screen has and the coded one lacks ("2 en L navy")."""
         spans = clause.spans
         context = self.index.products.get(reading.product_ctx or "")
         if (
@@ -585,11 +588,22 @@ class NumberReader:
             or not 1 <= int(site.number) <= _SMALL_COUNT
             or site.next_kind not in ("filler", "size_markers")
             or position + 2 >= len(spans)
-            or spans[position + 2].kind != "color"
         ):
             return False
-        concept = str(spans[position + 2].value)
-        return self._has_colour(context, concept)
+        if spans[position + 2].kind == "color":
+            return self._has_colour(context, str(spans[position + 2].value))
+        # "2 en L navy": options the product on screen has, and the coded one has not
+        said = []
+        for span in spans[position + 2 :]:
+            if span.kind not in ("color", "size_word", "word"):
+                break
+            said.append(span)
+        coded = self.index.products.get(site.code_sku or "")
+        return (
+            len(said) >= 2
+            and all(self._fits(context, span) for span in said)
+            and (coded is None or not all(self._fits(coded, span) for span in said))
+        )
 
     def _has_colour(self, info: ProductInfo, concept: str) -> bool:
         """Whether a product comes in a colour concept, itself or as its only shade of it."""
