@@ -57,7 +57,8 @@ def _inflections(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     *head, last = tokens
     forms = [tokens]
     if last.isalpha() and len(last) > 2:
-        for suffix in ("e", "s", "es", "a", "o", "i"):
+        # German endings too: "silbern", "Saphiren", "grünem", "schwarzer"
+        for suffix in ("e", "s", "es", "a", "o", "i", "n", "en", "em", "er"):
             forms.append((*head, last + suffix))
         if last.endswith("e"):
             forms.append((*head, last[:-1]))
@@ -307,14 +308,20 @@ class CatalogIndex:
             for phrase in (product.name, *product.aliases):
                 for concept in lexicon.types_of(phrase_tokens(phrase)):
                     owners.setdefault(concept, set()).add(product.sku)
-        said = set(self.names)
+        whole = {
+            phrase_tokens(phrase)
+            for product in catalog.products
+            for phrase in (product.name, *product.aliases)
+        }
         for concept, skus in owners.items():
             for tokens in lexicon.type_spellings.get(concept, ()):
                 *head, last = tokens
                 for form in (tokens, *((*head, plural) for plural in _plurals(last))):
-                    if form not in said and not (len(form) == 1 and lexicon.knows_word(form[0])):
-                        self.names.setdefault(form, set()).update(skus)
-                        self.max_name_len = max(self.max_name_len, len(form))
+                    if form in whole or (len(form) == 1 and lexicon.knows_word(form[0])):
+                        continue  # the catalog's own name, or a word with a meaning of its own
+                    # a word of one name ("Ring" of "Ring Luna") is also every other ring's
+                    self.names.setdefault(form, set()).update(skus)
+                    self.max_name_len = max(self.max_name_len, len(form))
 
     def _index_values_naming_products(self, catalog: Catalog) -> None:
         names_of: dict[tuple[str, ...], set[str]] = {}

@@ -561,6 +561,17 @@ class NumberReader:
                 return current
             return self._quantity(int(number), spans, position, frames, current, product)
         if (
+            prev_kind == "claim"
+            and not site.after_sold
+            and nxt is None
+            and reading.said_before
+            and reading.product_ctx is not None
+            and number.isdigit()
+            and 1 < int(number) <= _SMALL_COUNT
+        ):
+            # "the silk scarf in mustard, I'll take 2": the product was said, this counts it
+            return self._quantity(int(number), spans, position, frames, current, product)
+        if (
             prev_kind == "joiners"
             and current is not None
             and current.counted

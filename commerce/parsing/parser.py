@@ -46,6 +46,11 @@ def _count_of(span: Span) -> int:
     return value if isinstance(value, int) else 1
 
 
+# what a clause that only adds an option to the item before it is made of ("…, 54")
+_ADDED_OPTION_KINDS = frozenset(
+    {"color", "size_word", "size_number", "size_concept", "number", "word", "marker", "filler"}
+)
+
 # spans that may say an option value, refused after a negation
 _VALUE_KINDS = frozenset({"color", "size_word", "size_concept", "number", "word"})
 
@@ -102,6 +107,7 @@ class IntentParser(NumberReader):
         for k, clause in enumerate(clauses):
             said_before = any(c.frames for c in clauses[:k])
             context = self._read_clause(clause, tokens, uppers, context, featured, said_before)
+        self._carry_over(clauses)
         for condition, then in pairwise(clauses):
             # "falls ihr nachbestellt, nehme ich die 5": the claim hangs on the condition
             if condition.spans[0].kind == "conditional" and not then.after_but:
@@ -109,6 +115,43 @@ class IntentParser(NumberReader):
         apply_corrections(clauses, featured, tokens, self.lexicon)
         language = languages.most_common(1)[0][0] if languages else None
         return self.decision.decide(clauses, featured, language, tokens)
+
+    @staticmethod
+    def _carry_over(clauses: list[Clause]) -> None:
+        """What a later clause only adds to the item said before it: an option left out
+        ("in silver, 54": one ring, in silver and 54) or the count of a claim ("the silk
+        scarf in mustard, I'll take 2": two of that scarf)."""
+        before: Frame | None = None
+        for clause in clauses:
+            frames = clause.frames
+            if before is not None and len(frames) == 1 and not clause.negated:
+                frame = frames[0]
+                same = frame.sku == before.sku and not frame.explicit_ref
+                if (
+                    same
+                    and frame.options
+                    and frame.quantity is None
+                    and before.quantity is None  # "3 caps: 57 navy, 59 navy": a list
+                    and not clause.flags
+                    and not before.options.keys() & frame.options.keys()
+                    and all(s.kind in _ADDED_OPTION_KINDS for s in clause.spans)
+                ):
+                    before.options.update(frame.options)
+                    clause.frames = []
+                    continue
+                if (
+                    same
+                    and not frame.options
+                    and frame.counted
+                    and before.quantity is None
+                    and clause.flags & {"claim"}
+                    and len([f for c in clauses for f in c.frames]) == 2
+                ):
+                    before.quantity, before.counted = frame.quantity, True
+                    clause.frames = []
+                    clause.flags.add("claim")
+                    continue
+            before = frames[-1] if frames else None  # only the clause just before
 
     # -- one clause -----------------------------------------------------------------------
 
