@@ -34,6 +34,7 @@ class ProductInfo:
     sku: str
     code: str | None
     option_names: tuple[str, ...]
+    option_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     values: dict[tuple[str, ...], OptionHit] = field(default_factory=dict)
     concepts: dict[str, OptionHit] = field(default_factory=dict)
     # a broad colour -> the product's only value of it ("green" -> "waldgrün")
@@ -153,6 +154,7 @@ class CatalogIndex:
 
     def _index_product(self, product: CatalogProduct, lexicon: Lexicon) -> ProductInfo:
         info = ProductInfo(product.sku, product.code, tuple(product.options))
+        info.option_values = {name: tuple(values) for name, values in product.options.items()}
         self._index_exact(product, lexicon, info)
         self._index_amount_sizes(info)
         self._index_partial(product, lexicon, info)

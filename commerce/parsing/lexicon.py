@@ -77,6 +77,8 @@ class Lexicon:
     # kinds of product ("bag": "sac", "bolso", "borsa", "Tasche"): a kind said in any
     # language names the catalog's products of that kind
     product_types: dict[tuple[str, ...], str] = field(default_factory=dict)
+    option_words: dict[str, str] = field(default_factory=dict)  # "couleurs" -> "color"
+    each_words: frozenset[str] = frozenset()  # "chaque", "alle": every value of an option
     type_spellings: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     words: dict[str, set[str]] = field(default_factory=dict)
     weak_claims: set[tuple[str, ...]] = field(default_factory=set)
@@ -312,6 +314,13 @@ def _add_common(lexicon: Lexicon, common: dict[str, Any]) -> None:
     lexicon.meaning_precedence = tuple(common["meaning_precedence"])
     lexicon.clause_flags = frozenset(common["clause_flags"])
     lexicon.color_families = dict(common["color_families"])
+    lexicon.option_words = {
+        token: concept
+        for concept, words in common["option_words"].items()
+        for word in words
+        for token in phrase_tokens(word)
+    }
+    lexicon.each_words = frozenset(t for w in common["each_words"] for t in phrase_tokens(w))
     for concept, scale in common["unit_scales"].items():
         factor, base = scale.split()
         lexicon.unit_scales[concept] = (Decimal(factor), base)

@@ -30,7 +30,7 @@ from commerce.parsing.decision import Decision
 from commerce.parsing.lexicon import Lexicon, load_lexicon
 from commerce.parsing.numbers import NumberReader, Reading
 from commerce.parsing.spans import Span, SpanLabeller
-from commerce.parsing.text import normalize, tokenize, uppercase_sizes
+from commerce.parsing.text import fold, normalize, tokenize, uppercase_sizes
 
 CACHE_SIZE = 50_000
 MAX_TOKENS = 120
@@ -108,6 +108,8 @@ class IntentParser(NumberReader):
             said_before = any(c.frames for c in clauses[:k])
             context = self._read_clause(clause, tokens, uppers, context, featured, said_before)
         self._carry_over(clauses)
+        for clause in clauses:
+            self._every_value(clause, tokens, featured)
         for condition, then in pairwise(clauses):
             # "falls ihr nachbestellt, nehme ich die 5": the claim hangs on the condition
             if condition.spans[0].kind == "conditional" and not then.after_but:
@@ -115,6 +117,53 @@ class IntentParser(NumberReader):
         apply_corrections(clauses, featured, tokens, self.lexicon)
         language = languages.most_common(1)[0][0] if languages else None
         return self.decision.decide(clauses, featured, language, tokens)
+
+    def _every_value(self, clause: Clause, tokens: list[str], featured: str | None) -> None:
+        """'both colours', 'one of each length', 'alle Farben': one item per value of that
+        option ('both' only of an option with two values)."""
+        spans = clause.spans
+        lexicon = self.lexicon
+        for position, span in enumerate(spans):
+            concept = lexicon.option_words.get(tokens[span.start])
+            if concept is None or span.end - span.start != 1:
+                continue
+            before = spans[max(0, position - 3) : position]
+            both = any(s.kind == "both" for s in before)
+            each = [s for s in before if tokens[s.start] in lexicon.each_words]
+            if not both and not each:
+                continue
+            frame = clause.frames[-1] if clause.frames else Frame()
+            info = self.index.products.get(frame.sku or featured or "")
+            if info is None:
+                return
+            option = next(
+                (
+                    name
+                    for name in info.option_names
+                    if lexicon.option_words.get(fold(name)) == concept
+                ),
+                None,
+            )
+            values = info.option_values.get(option or "", ())
+            if option is None or option in frame.options or len(values) < 2:
+                return
+            if both and len(values) != 2:
+                return
+            copies = [
+                Frame(
+                    sku=frame.sku,
+                    quantity=frame.quantity,
+                    options={**frame.options, option: value},
+                    explicit_ref=frame.explicit_ref,
+                    counted=frame.counted,
+                )
+                for value in values
+            ]
+            clause.frames = [*clause.frames[:-1], *copies]
+            # the option word and "each" are no strangers
+            strangers = sum(s.kind in ("word", "qty") for s in (span, *before))
+            clause.unknown = max(0, clause.unknown - strangers)
+            return
 
     @staticmethod
     def _carry_over(clauses: list[Clause]) -> None:
