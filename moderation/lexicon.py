@@ -153,10 +153,16 @@ def _token_matches(token: str, pattern: str, inflections: frozenset[str] | None 
     return token == pattern
 
 
+_END = ""  # the key, in a node of the word tree, of the phrases that end there
+
+
 @dataclass
 class PhraseSet:
-    """Phrases as word patterns, looked up by their first word (exact, or by prefix)."""
+    """Phrases as word patterns. Whole-word phrases sit in a tree of words, so looking one
+    up costs the words it has, however many phrases share its first words; phrases with a
+    wildcard or a prefix ("crypto*", "pris * kilos") are looked up by their first word."""
 
+    tree: dict[str, Any] = field(default_factory=dict)
     by_first: dict[str, list[Pattern]] = field(default_factory=dict)
     by_prefix: dict[str, list[Pattern]] = field(default_factory=dict)
     prefix_lengths: tuple[int, ...] = ()
@@ -184,16 +190,38 @@ class PhraseSet:
         for form in forms:
             if first.endswith("*"):
                 self.by_prefix.setdefault(first[:-1], []).append(form)
+            elif any(word.endswith("*") for word in form[1:]):
+                self.by_first.setdefault(first, []).append(form)
             else:
-                self.by_first.setdefault(form[0], []).append(form)
+                node = self.tree
+                for word in form:
+                    node = node.setdefault(word, {})
+                ending = node.setdefault(_END, [])
+                if form not in ending:
+                    ending.append(form)
         self.prefix_lengths = tuple(sorted({len(p) for p in self.by_prefix}))
 
     def find(self, tokens: tuple[str, ...]) -> list[tuple[int, Pattern]]:
         """Every (position, phrase) of the set found in `tokens`, whole words only."""
         found: list[tuple[int, Pattern]] = []
-        by_first, by_prefix, lengths = self.by_first, self.by_prefix, self.prefix_lengths
+        tree, by_first, by_prefix, lengths = (
+            self.tree,
+            self.by_first,
+            self.by_prefix,
+            (self.prefix_lengths),
+        )
         count = len(tokens)
         for i, token in enumerate(tokens):
+            node = tree.get(token)
+            j = i + 1
+            while node is not None:
+                ending = node.get(_END)
+                if ending:
+                    found.extend((i, pattern) for pattern in ending)
+                if j >= count:
+                    break
+                node = node.get(tokens[j])
+                j += 1
             candidates = by_first.get(token)
             if lengths:
                 for size in lengths:

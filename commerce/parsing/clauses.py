@@ -85,7 +85,7 @@ class ClauseReader:
             clauses.append(clause)
             current, after_but, refused = [], False, False
 
-        for span in spans:
+        for position, span in enumerate(spans):
             if span.kind == "instead":
                 close()
                 refused = True
@@ -101,6 +101,12 @@ class ClauseReader:
                 # finito"); in French it is "my" ("ma taille"): no but-word of its own
                 close()
                 after_but = True
+            elif span.kind == "corrections" and self._opens_correction(
+                spans, position, current, tokens
+            ):
+                # "gold 56 sorry I meant 58": what the cue opens replaces what came before
+                close()
+                current.append(span)
             elif span.kind == "break":
                 if current:
                     close(ends_with_question=span.value == "?")
@@ -111,6 +117,19 @@ class ClauseReader:
                 current.append(span)
         close()
         return clauses
+
+    def _opens_correction(
+        self, spans: list[Span], position: int, current: list[Span], tokens: list[str]
+    ) -> bool:
+        """Whether a correction cue in mid-clause starts what replaces the words before it:
+        something was said before it and a value follows ("non 100g pardon" ends on it;
+        "torréfié ou plutôt vert" weighs two)."""
+        if not any(s.kind not in ("marker", "filler") for s in current):
+            return False
+        if tokens[current[-1].end - 1] in self.lexicon.or_words:
+            return False
+        following = spans[position + 1] if position + 1 < len(spans) else None
+        return following is not None and following.kind != "break"
 
     @staticmethod
     def small_talk(clause: Clause) -> None:

@@ -52,7 +52,10 @@ def apply_corrections(
         earlier = next((c for c in reversed(clauses[:k]) if c.frames), None)
         if earlier is None:
             continue
-        refused = earlier.negated and not (earlier.strong_claim or earlier.weak_claim)
+        # "nicht den Rubin, den Saphir", "not the ruby, the sapphire": a value refused
+        refused = (earlier.negated or earlier.spans[0].kind == "negator") and not (
+            earlier.strong_claim or earlier.weak_claim
+        )
         if not (cue or refused or "question" in earlier.flags):
             continue
         replaced = False
