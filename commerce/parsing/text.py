@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from commerce.parsing.spelled_numbers import digits_for_spelled
+
 MAX_CHARS = 1000  # a purchase is said in far fewer; this bounds the work on huge inputs
 
 _APOSTROPHES = re.compile(r"[’'`´ʼ]")
@@ -70,7 +72,7 @@ def normalize(text: str) -> str:
             text = pattern.sub(repl, text)
         text = _FR_ELISION.sub(lambda m: _ELIDED[m.group(1)], text)
         text = text.replace("'", " ")
-    text = fold(text)
+    text = digits_for_spelled(fold(text))  # "achtundzwanzig" -> "28"
     text = _LONE_J.sub("je", text)  # "j achete", "jai" typed without the apostrophe
     return _REPEATS.sub(r"\1", text)
 
