@@ -154,9 +154,12 @@ class Decision:
         names_one = any(f.explicit_ref for c in clauses for f in c.frames) and not any(
             self._has_phrase(c, tokens, self.lexicon.also_words) for c in clauses
         )
+        bare_claim = any(c in claiming and not c.frames for c in clauses)
         for clause in clauses:
             if clause in claiming:
                 usable = True
+            elif bare_claim and self._for_someone(clause):
+                usable = True  # "gemelli in oro per mio figlio, li prendo": taken for him
             elif self._blocked(clause) or clause.strong_claim or clause.weak_claim:
                 usable = False
             elif "question" in clause.flags:
@@ -180,6 +183,18 @@ class Decision:
         frames = [f for f in frames if f.sku is not None]
         frames = self._merge(frames)
         return tuple(ClaimedItem(str(f.sku), f.quantity or 1, dict(f.options)) for f in frames)
+
+    @staticmethod
+    def _for_someone(clause: Clause) -> bool:
+        """A clause that names a product for another person, who does not take it themselves
+        ("les boutons de manchette pour le mariage de mon fils")."""
+        return (
+            "third_party" in clause.flags
+            and not (
+                clause.negated or clause.someone_else or clause.flags & {"conditional", "past"}
+            )
+            and any(f.explicit_ref for f in clause.frames)
+        )
 
     @staticmethod
     def _counts_what_was_asked(clause: Clause, earlier: list[Frame]) -> bool:
