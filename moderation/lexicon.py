@@ -107,13 +107,52 @@ CONCEPTS = (
     "pictures",  # photos, videos: asked for with undressing, they are not product shots
     "stereotypes",  # "c'est culturel chez eux", "in their blood": a group's nature, anywhere
     "body_parts",  # "hips", "piernas", "Hüften": a body part likened to a thing is body shaming
+    # sexual requests composed of two words rather than listed whole (see speech._sexual)
+    "undress_verbs",  # "enlève", "take off", "quítate", "togli": a garment right after
+    "undress_split",  # "take", "zieh": the garment, then the particle ("take it off")
+    "undress_particles",  # "off", "aus": what closes an undress_split verb
+    "garments",  # what is worn and taken off: "veste", "shirt", "Jacke" (not a lid, a tag)
+    "mouth_verbs",  # "lécher", "suck", "chupar": with a body target after them, sexual
+    "mouth_verbs_after",  # "lecken", "lutschen": after the body target ("deine Füße lecken")
+    "body_targets",  # "doigts", "feet", "cuello", "Zehen": what a mouth verb is aimed at
+    "sexual_requests",  # "show more", "turn around", "baisse la caméra": with a pet name
+    "pet_names",  # "babe", "ma belle", "guapa", "Süße", "tesoro": a come-on's vocative
+    "only_words",  # "wearing only", "avec juste", "solo con": beside a picture word
+)
+# the concepts of the sexual requests composed in speech._come_on, also read joined
+JOINED_CONCEPTS = (
+    "sexual_requests",
+    "pet_names",
+    "mouth_verbs",
+    "mouth_verbs_after",
+    "body_targets",
+    "pictures",
+    "only_words",
 )
 # What is said of a group is often a verb: its entries also match their English endings
 # ("ruin" finds "ruined", "ruins", "ruining"); other languages list their forms.
 VERB_ENDINGS = ("s", "es", "ed", "d", "ing")
 _INFLECTED_CONCEPTS = frozenset({"attack", "harm", "traits"})
 # Words that leetspeak writes with a "1" for an "l" ("mu5l1ms"): also listed with an "i".
-_LEET_CONCEPTS = frozenset({"groups", "traits", "ridicule", "sexual_cues", "body_sexual"})
+_LEET_CONCEPTS = frozenset(
+    {
+        "groups",
+        "traits",
+        "ridicule",
+        "sexual_cues",
+        "body_sexual",
+        "undress_verbs",
+        "undress_split",
+        "garments",
+        "mouth_verbs",
+        "mouth_verbs_after",
+        "body_targets",
+        "sexual_requests",
+        "pet_names",
+        "only_words",
+        "pictures",
+    }
+)
 
 Pattern = tuple[str, ...]
 _JOINED_MIN = 5  # shorter phrases are too often inside innocent letters spaced apart
@@ -278,6 +317,9 @@ class ModerationLexicon:
     # phrases that remove on their own, written as one word ("sendnudes"), by category: to
     # find in letters spaced apart ("s e n d n u d e s")
     joined_offensive: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the words of the composed sexual requests, written as one word ("showmore", "babe"):
+    # to find the composition in letters spaced apart ("s h o w m o r e b a b e")
+    joined_concepts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __hash__(self) -> int:  # one per process; lets rule functions cache on it
         return id(self)
@@ -325,6 +367,7 @@ def load_lexicon() -> ModerationLexicon:
     # words that may stand behind stars ("f*ck", "c*l*zo"), and phrases written as one word
     offensive_entries: list[str] = []
     joined_sets: dict[str, set[str]] = {c: set() for c in ("insult_strong", "sexual", "hate")}
+    joined_concepts: dict[str, set[str]] = {c: set() for c in JOINED_CONCEPTS}
     folder = resources.files("moderation").joinpath("lexicons")
     for entry in sorted(p.name for p in folder.iterdir() if p.name.endswith(".json")):
         if entry == "common.json":
@@ -353,6 +396,8 @@ def load_lexicon() -> ModerationLexicon:
         for concept, entries in data.get("concepts", {}).items():
             if concept not in concepts:
                 raise ValueError(f"{entry}: unknown concept {concept!r}")
+            if concept in joined_concepts:
+                joined_concepts[concept] |= {"".join(words(p)) for p in entries}
             for phrase in entries:
                 concepts[concept].add(phrase)
                 if concept in _LEET_CONCEPTS and "l" in phrase:
@@ -391,6 +436,7 @@ def load_lexicon() -> ModerationLexicon:
         },
         maskable={size: tuple(sorted(found)) for size, found in maskable.items()},
         joined_offensive=joined,
+        joined_concepts={c: tuple(sorted(found)) for c, found in joined_concepts.items()},
         strong_emoji=frozenset(common["suggestive_emoji"]["strong"]),
         weak_emoji=frozenset(common["suggestive_emoji"]["weak"]),
         mocking_emoji=frozenset(common["mocking_emoji"]),

@@ -56,12 +56,13 @@ class SpeechHits:
 class _Found:
     """Lazy lookups of one message's tokens in the lexicon (each set searched at most once)."""
 
-    __slots__ = ("_memo", "lexicon", "tokens")
+    __slots__ = ("_memo", "_spans", "lexicon", "tokens")
 
     def __init__(self, tokens: tuple[str, ...], lexicon: ModerationLexicon) -> None:
         self.tokens = tokens
         self.lexicon = lexicon
         self._memo: dict[str, int] = {}
+        self._spans: dict[str, list[tuple[int, int]]] = {}
 
     def _count(self, name: str, phrases: PhraseSet) -> int:
         hits = self._memo.get(name)
@@ -75,6 +76,13 @@ class _Found:
 
     def concept(self, name: str) -> int:
         return self._count("c:" + name, self.lexicon.concepts[name])
+
+    def spans(self, name: str) -> list[tuple[int, int]]:
+        """Where a concept's phrases are, (first word, last word), looked up once."""
+        found = self._spans.get(name)
+        if found is None:
+            found = self._spans[name] = _spans(self.lexicon.concepts[name], self.tokens)
+        return found
 
     def words_of(self, name: str) -> frozenset[int]:
         """The positions of the words a concept matched (to tell two cues from one word
@@ -326,13 +334,17 @@ def speech_hits(
         )
         or bool(lexicon.hate_patterns and lexicon.hate_patterns.search(folded))
     )
-    sexual = bool(found.phrase("sexual")) or _sexual(found, text, protected)
+    sexual = bool(found.phrase("sexual")) or _come_on(found) or _sexual(found, text, protected)
     runs = spaced_runs(text) if not (insult and hate and sexual) else ()
     if runs:  # "s e n d  n u d e s", "c o n n a s s e": phrases inside the joined letters
         joined = lexicon.joined_offensive
         insult = insult or any(j in r for r in runs for j in joined["insult_strong"])
         hate = hate or any(j in r for r in runs for j in joined["hate"])
-        sexual = sexual or any(j in r for r in runs for j in joined["sexual"])
+        sexual = (
+            sexual
+            or any(j in r for r in runs for j in joined["sexual"])
+            or any(_joined_come_on(r, lexicon) for r in runs)
+        )
     scam = _is_scam(text, found, link, contact)
     blocked = bool(blocked_words) and _has_blocked(text, tokens, blocked_words)
     return SpeechHits(insult, hate, sexual, scam, blocked)
@@ -444,7 +456,7 @@ def _sexual(found: _Found, text: str, protected: frozenset[str]) -> bool:
     (named, addressed, a pronoun): or, for the last three, in a message that names no
     product ("le haut se porte sans soutien-gorge ?" asks about a product)."""
     lexicon, tokens = found.lexicon, found.tokens
-    cues = _spans(lexicon.concepts["sexual_cues"], tokens)
+    cues = _spans(lexicon.concepts["sexual_cues"], tokens) + _undressing(found)
     if cues:
         # "show us more colours", "enséñanos más colores": a product right after the words
         _, products, _, _ = _positions(found, text, protected)
@@ -482,6 +494,81 @@ def _sexual(found: _Found, text: str, protected: frozenset[str]) -> bool:
     # "il sedere è rinforzato?": a body word alone, in a question about a garment
     body_only = not (found.concept("undress") or found.concept("private_media"))
     return not products and not (body_only and "?" in text)
+
+
+_UNDRESS_REACH = 4  # "zieh doch mal die Jacke aus": at most three words from verb to garment
+_MOUTH_REACH = 3  # "te lécher les doigts", "suck on your toes": verb, a word or two, a body part
+
+
+def _undressing(found: _Found) -> list[tuple[int, int]]:
+    """A garment asked off, as a sexual cue that still needs a person: an undress verb a
+    word or two before a garment ("enlève ta veste", "take off the top", "togliti la
+    maglia"), or a verb whose particle follows the garment ("take your shirt off", "zieh
+    die Jacke aus"). The cue ends on the garment, which is then its own word and not a
+    product that makes the request a question about it ("show us more colours"); a lid, a
+    tag or a cushion cover is no garment ("enlève la housse du coussin ?")."""
+    verbs = _pairs(found, "undress_verbs", "garments", _UNDRESS_REACH)
+    split = _pairs(found, "undress_split", "garments", _UNDRESS_REACH)
+    if split:
+        particles = {start for start, _ in found.spans("undress_particles")}
+        verbs += [(start, end + 1) for start, end in split if end + 1 in particles]
+    return verbs
+
+
+def _come_on(found: _Found) -> bool:
+    """Sexual whoever it is said to, composed of two words rather than listed whole: a
+    request to show more, turn or bend said with a pet name ("turn around babe", "montre
+    nous plus ma belle"), a mouth verb on a body part ("lécher tes pieds", "deine Füße
+    lecken"), a picture word beside "only" or "nothing but" ("pics wearing only", "fotos
+    nur mit")."""
+    return bool(
+        _pairs(found, "sexual_requests", "pet_names", 1)
+        or _pairs(found, "mouth_verbs", "body_targets", _MOUTH_REACH)
+        or _pairs(found, "body_targets", "mouth_verbs_after", 1)
+        or _pairs(found, "pictures", "only_words", 1)
+    )
+
+
+# (first concept, second concept, letters allowed between them): _come_on's compositions
+_JOINED_COME_ONS = (
+    ("sexual_requests", "pet_names", 0),
+    ("mouth_verbs", "body_targets", 6),  # "lick your feet": "your", "le tue" between
+    ("body_targets", "mouth_verbs_after", 0),
+    ("pictures", "only_words", 0),
+)
+
+
+def _joined_come_on(run: str, lexicon: ModerationLexicon) -> bool:
+    """A come-on written in letters spaced apart ("s h o w m o r e b a b e"), where words
+    cannot be told apart: a word of the first concept with one of the second after it."""
+    joined = lexicon.joined_concepts
+    for first, second, gap in _JOINED_COME_ONS:
+        for head in joined[first]:
+            at = run.find(head)
+            while at != -1:
+                tail = at + len(head)
+                if any(run.find(w, tail, tail + gap + len(w)) != -1 for w in joined[second]):
+                    return True
+                at = run.find(head, at + 1)
+    return False
+
+
+def _pairs(found: _Found, first: str, second: str, reach: int) -> list[tuple[int, int]]:
+    """Spans from a phrase of concept `first` to one of `second` starting at most `reach`
+    words after it ends (1: right after), with none of the speaker's own words between
+    ("je vais lécher mes doigts", "j'enlève ma veste" are about themselves)."""
+    firsts = found.spans(first)
+    seconds = found.spans(second) if firsts else []
+    pairs = [
+        (f_start, s_end)
+        for f_start, f_end in firsts
+        for s_start, s_end in seconds
+        if 0 < s_start - f_end <= reach
+    ]
+    if pairs and reach > 1:
+        own = found.words_of("possessive")
+        pairs = [(start, end) for start, end in pairs if not own.intersection(range(start, end))]
+    return pairs
 
 
 def _suggestive(found: _Found, text: str, protected: frozenset[str], cues: bool) -> bool:

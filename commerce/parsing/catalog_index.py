@@ -70,6 +70,19 @@ def _inflections(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
     return forms
 
 
+def _dimension_forms(tokens: tuple[str, ...], lexicon: Lexicon) -> list[tuple[str, ...]]:
+    """A value as written, and as viewers shorten it: "90x70 cm" is said "90x70" and
+    "90 x 70"; "55 cm" stays as it is (a bare "55" is a size, read elsewhere)."""
+    forms = [tokens]
+    units = lexicon.size_units | lexicon.catalog_measures
+    if len(tokens) >= 3 and tokens[-1] in units:
+        forms.append(tokens[:-1])
+    for form in list(forms):
+        if len(form) >= 2 and form[0].isdigit() and form[1][:1] == "x" and form[1][1:].isdigit():
+            forms.append((form[0], "x", form[1][1:], *form[2:]))
+    return forms
+
+
 _TYPO_MIN = 5  # shorter words are too often other words ("jade", "sac", "top")
 _TYPO_SUBSTITUTION_MIN = 6
 
@@ -262,8 +275,9 @@ class CatalogIndex:
                     info.numeric_sizes.setdefault(number.lstrip("0") or "0", hit)
                     info.size_option = info.size_option or option
                     continue
-                for form in _inflections(tokens):
-                    info.values.setdefault(form, hit)
+                for said in _dimension_forms(tokens, lexicon):
+                    for form in _inflections(said):
+                        info.values.setdefault(form, hit)
                 amount = lexicon.amount(tokens)
                 if amount is not None:
                     # two values of one amount ("500 g" of two grinds) name neither

@@ -445,6 +445,7 @@ class IntentParser(NumberReader):
                 and span.value not in self.lexicon.fillers
                 and span.value != "idiom"
                 and not measure_after_number
+                and not self._beneficiary(spans, position, tokens)
             ):
                 reading.unknown += 1
             return 1
@@ -470,6 +471,24 @@ class IntentParser(NumberReader):
                 )
                 if next(following, spans[k]).kind in _ITEM_STARTS:
                     return True
+        return False
+
+    def _beneficiary(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
+        """Whether a word says whom the item is for: "per il gatto", "for my dane", "pour
+        ma ptite": not a stranger to the claim. It is one noun, ending what it says."""
+        following = spans[position + 1].kind if position + 1 < len(spans) else None
+        if following not in (None, "joiners", "filler", "marker", "color", "size_word", "name"):
+            return False
+        for back in (1, 2, 3):
+            k = position - back
+            if k < 0:
+                return False
+            token = tokens[spans[k].end - 1]
+            if token in self.lexicon.for_words:
+                return True
+            short_word = spans[k].kind == "word" and len(token) <= 5  # "mio", "meine"
+            if not (spans[k].kind == "product_articles" or short_word) or back == 3:
+                return False
         return False
 
     def _first_ref(
