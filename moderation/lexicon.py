@@ -442,8 +442,12 @@ def load_lexicon() -> ModerationLexicon:
         mocking_emoji=frozenset(common["mocking_emoji"]),
         laughter=frozenset(common["banter"]["laughter"]),
         laughter_emoji=frozenset(common["banter"]["laughter_emoji"]),
+        # one word each: "report her" would make "her" a call-out in every message
         calling_out=frozenset(
-            w for words_ in common["calling_out"].values() for t in words_ for w in words(t)
+            w[0]
+            for words_ in common["calling_out"].values()
+            for t in words_
+            if len(w := words(t)) == 1
         ),
         affection=frozenset(common["banter"]["affection"]),
     )

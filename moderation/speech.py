@@ -18,8 +18,17 @@ from moderation.lexicon import ModerationLexicon, PhraseSet
 from moderation.normalize import spaced_runs, words
 
 _AMOUNT = re.compile(
-    r"(?<!\d)\d+(?:[.,]\d+)?\s?(?:€|eur\b|euros?\b|\$|£|usd\b|dollars?\b|k\b|btc\b|usdt\b)"
-    r"|[€$£]\s?\d+",
+    r"(?<!\d)\d+(?:[.,]\d+)?\s?(?:€|eur\b|euros?\b|\$|£|usd\b|dollars?\b|k\b|btc\b|usdt\b|chf\b)"
+    r"|[€$£]\s?\d+|\bchf\s?\d+",
+    re.I,
+)
+# "39€ au lieu de 79€", "the same coat for 120€": a price cut or the same thing for less,
+# the bait of a cheaper copy however it is worded
+_PRICE_CUT = re.compile(
+    r"\b(?:au lieu de|instead of|rather than|en vez de|en lugar de|statt|anstatt|invece di"
+    r"|anzich[eé])\s*(?:\d|[€$£])"
+    r"|\b(?:same|m[eê]me|mism[oa]|gleiche[nrs]?|selbe[nrs]?|stess[oa])\b[^.!?\n]{0,40}?"
+    r"\b(?:for|[àa]|por|f[üu]r|per|pour)\s*(?:\d|[€$£])",
     re.I,
 )
 _PERCENT = re.compile(r"\d{1,3}\s?%")
@@ -28,7 +37,7 @@ _MENTION = re.compile(r"(?<![\w.])@\w")
 _SEND_AMOUNT = re.compile(
     r"\b(?:envoie|envoyez|verse|versez|vire|virez|send|transfer|wire|envía|envia|manda|mándame"
     r"|mandame|schick|überweis|mandami|inviami|invia)\w*(?:[\s-]+(?:moi|me|mir|mi|me))?"
-    r"\s+(?:\d+(?:[.,]\d+)?\s?(?:€|eur|euros?|\$|£)|[€$£]\s?\d+)",
+    r"\s+(?:\d+(?:[.,]\d+)?\s?(?:€|eur|euros?|\$|£|chf)|[€$£]\s?\d+|chf\s?\d+)",
     re.I,
 )
 
@@ -620,7 +629,11 @@ def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:
         scam = True
     elif has("credentials") and not asks:
         # "send me your card number in private": nobody asks for these in a chat
-        scam = bool(pay_to_me or has("private") or has("payment_problem") or contact or link)
+        # a refund or prize against one's bank details is the same bait ("je rembourse vos
+        # achats contre votre RIB")
+        scam = bool(
+            pay_to_me or has("private") or has("payment_problem") or has("prize") or contact or link
+        )
     elif has("payment_problem") or has("delivery_problem"):
         # "parcel stuck at customs: pay the fee and message me" tells the chat to pay in
         # private; a buyer with a problem asks, anywhere in the message, or owns the parcel
@@ -642,7 +655,7 @@ def _is_scam(text: str, found: _Found, link: bool, contact: bool) -> bool:
     if not scam and has("elsewhere"):
         # "même sweat à 15€ sur mon compte", "link in bio": the sender's own shop
         scam = bool(has("cheaper") or has("discount") or amount) or (way_out and not asks)
-    if not scam and has("cheaper"):
+    if not scam and (has("cheaper") or _PRICE_CUT.search(text)):
         # "the same bowls cheaper, bank transfer or paysafecard": a cheaper copy paid outside
         scam = firm or (bool(has("private") or has("pay_outside")) and not asks)
     if not scam and (has("discount") or percent):
