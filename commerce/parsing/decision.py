@@ -96,8 +96,9 @@ class Decision:
             else [c for c in clauses if self._claims(c, featured, total_unknown, any_blocked)]
         )
         items = self._buy_items(clauses, claiming, featured, tokens) if claiming else ()
-        if claiming and not items and any(self._asks(c) for c in clauses):
-            # "first time buying, how does it work?": nothing to claim, a question asked
+        if claiming and not items and (featured is None or any(self._asks(c) for c in clauses)):
+            # "first time buying, how does it work?": nothing to claim, a question asked;
+            # with no product on screen and none named, nothing is claimed either
             claiming = []
         if claiming:
             strong = any(c.strong_claim for c in claiming)

@@ -180,7 +180,7 @@ class IntentParser(NumberReader):
                     same
                     and frame.options
                     and frame.quantity is None
-                    and before.quantity is None  # "3 caps: 57 navy, 59 navy": a list
+                    and (before.quantity or 1) == 1  # "3 caps: 57 navy, 59 navy": a list
                     and not clause.flags
                     and not before.options.keys() & frame.options.keys()
                     and all(s.kind in _ADDED_OPTION_KINDS for s in clause.spans)
