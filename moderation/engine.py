@@ -10,14 +10,15 @@ climbs the same ladder as the engine's own.
 from __future__ import annotations
 
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from moderation.history import AuthorHistory
-from moderation.normalize import words
+from moderation.normalize import fold, words
 from moderation.policy import ModerationPolicy
-from moderation.rules import name_categories, text_categories
+from moderation.rules import name_categories, strong_insult, text_categories
 from moderation.verdict import Action, MessageToJudge, Verdict
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,8 @@ MAX_AUTHORS = 100_000
 MAX_STAFF_NAMES = 32  # hosts and moderators remembered per session
 CONTENT_CACHE_SIZE = 20_000
 CACHEABLE_CHARS = 300
+MAX_REMOVED_NAMES = 512  # authors removed this session, whom the chat may tell off
+_REPLY_TO = re.compile(r"^\s*@([\w.\-]+)")  # a message that opens on a mention answers it
 
 PRIORITY = (
     "impersonation",
@@ -62,6 +65,7 @@ class ModerationEngine:
         self.policy = policy
         self.max_authors = max_authors
         self._authors: OrderedDict[str, AuthorState] = OrderedDict()
+        self._removed_names: OrderedDict[str, None] = OrderedDict()
 
     @property
     def policy(self) -> ModerationPolicy:
@@ -88,11 +92,24 @@ class ModerationEngine:
         for category in self._content_categories(message.text, message.author_name):
             if category not in reasons:
                 reasons.append(category)
-        if not reasons:
+        if not reasons or (reasons == ["insult"] and self._tells_off_a_troll(message.text)):
             return Verdict(dry_run=policy.dry_run)
         verdict = self._escalate(state, reasons)
+        self._removed_names[fold(message.author_name)] = None
+        if len(self._removed_names) > MAX_REMOVED_NAMES:
+            self._removed_names.popitem(last=False)
         logger.debug("moderation %s %s %s", message.message_id, verdict.action, verdict.reasons)
         return verdict
+
+    def _tells_off_a_troll(self, text: str) -> bool:
+        """A mild insult in answer to someone removed earlier in the live ("@Pablo_xx qué
+        pesado eres, vete", "@Rocco sparisci"): the chat defending itself, not an attack."""
+        reply = _REPLY_TO.match(text)
+        return (
+            reply is not None
+            and fold(reply.group(1)) in self._removed_names
+            and not strong_insult(text)
+        )
 
     def _learn_staff(self, name: str) -> None:
         name = name.strip()

@@ -63,3 +63,8 @@ def text_categories(text: str, policy: ModerationPolicy) -> tuple[str, ...]:
         if found:
             categories.append(category)
     return tuple(categories)
+
+
+def strong_insult(text: str) -> bool:
+    """Whether the text holds an insult that removes wherever it is said ("connard")."""
+    return bool(load_lexicon().phrases["insult_strong"].find(words(text[:MAX_SCANNED_CHARS])))
