@@ -118,6 +118,23 @@ class ClauseReader:
         close()
         return clauses
 
+    _VERB_ENDINGS = ("t", "en", "st", "nn", "d")  # "kommt", "können", "wird"
+
+    def _verb_first(self, spans: list[Span], tokens: list[str]) -> bool:
+        """A clause opening on a word no lexicon knows that ends like a German verb, right
+        before a subject ("wird der Code abgezogen", "können Sie liefern"): asked by
+        putting the verb first."""
+        opening = [s for s in spans if s.kind not in ("marker", "filler")][:2]
+        if len(opening) < 2 or opening[0].kind != "word":
+            return False
+        verb, subject = tokens[opening[0].start], tokens[opening[1].start]
+        return (
+            len(verb) > 3
+            and verb.isalpha()
+            and verb.endswith(self._VERB_ENDINGS)
+            and subject in self.lexicon.verb_first_subjects
+        )
+
     def _opens_correction(
         self, spans: list[Span], position: int, current: list[Span], tokens: list[str]
     ) -> bool:
@@ -224,6 +241,8 @@ class ClauseReader:
             or self._alternatives(spans, tokens)
         ):
             clause.flags.add("question")  # "plus jaune ou plus ocre", "c'est du grès"
+        if not (clause.strong_claim or clause.weak_claim) and self._verb_first(spans, tokens):
+            clause.flags.add("question")  # "kommt alles in ein Paket", "fusselt die"
         if clause.ends_with_question:
             clause.flags.add("question")
 

@@ -117,6 +117,7 @@ class Lexicon:
     split_cancels: frozenset[tuple[tuple[str, ...], str]] = frozenset()
     split_cancel_particles: frozenset[str] = frozenset()  # the particles that close them
     of_words: frozenset[str] = frozenset()  # "3 du 14", "2 of 7": a count of a product
+    verb_first_subjects: frozenset[str] = frozenset()  # "kommt alles …": a verb put first asks
     cart_words: frozenset[str] = frozenset()  # "panier", "cart", "Warenkorb"
     into_cart: frozenset[str] = frozenset()  # right before the cart: "to my cart" claims
     out_of_cart: frozenset[str] = frozenset()  # right before the cart: "off my order" cancels
@@ -331,6 +332,7 @@ def _add_word_sets(lexicon: Lexicon, files: list[dict[str, Any]]) -> None:
         return frozenset(t for data in files for p in data.get(key, []) for t in phrase_tokens(p))
 
     lexicon.but_words = tokens("but_words")
+    lexicon.verb_first_subjects = tokens("verb_first_subjects")
     lexicon.clause_breaks = tokens("clause_breaks") | lexicon.but_words
     lexicon.neutral_marks = tokens("neutral_marks")
     lexicon.object_pronouns = tokens("object_pronouns")
