@@ -325,13 +325,22 @@ class NumberReader:
         if (
             tokens[nxt.start] in self.lexicon.of_words
             and position + 2 < len(spans)
-            and self._amount_at(spans, position + 2, tokens)
+            and (
+                self._amount_at(spans, position + 2, tokens)
+                or self._amount_number_of_any(spans[position + 2])
+            )
         ):
-            return True  # "uno de cien gramos", "2 da 50 g"
+            return True  # "uno de cien gramos", "2 da 50 g", "dos de 72" (of a "72%")
         return tokens[nxt.start] in self.lexicon.for_words or (
             nxt.kind == "word"
             and (len(str(nxt.value)) == 1 or LETTER_SIZE.match(str(nxt.value)) is not None)
         )  # "un M", "un XL orange"
+
+    def _amount_number_of_any(self, span: Span) -> bool:
+        """Whether a number is the number of some product's amount ("72" of "72%")."""
+        return span.kind == "number" and any(
+            info.amount_numbers.get(str(span.value)) for info in self.index.products.values()
+        )
 
     def _amount_at(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
         """Whether an amount ("100 g", "cien gramos", "6 Sorten") starts at this span."""

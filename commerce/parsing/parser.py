@@ -445,6 +445,7 @@ class IntentParser(NumberReader):
                 and span.value not in self.lexicon.fillers
                 and span.value != "idiom"
                 and not measure_after_number
+                and span.value not in self.lexicon.fused_articles  # "una al 54"
                 and not self._beneficiary(spans, position, tokens)
             ):
                 reading.unknown += 1
