@@ -110,6 +110,7 @@ class IntentParser(NumberReader):
         self._carry_over(clauses)
         for clause in clauses:
             self._every_value(clause, tokens, featured)
+        self._count_of_each(clauses, tokens)
         for condition, then in pairwise(clauses):
             # "falls ihr nachbestellt, nehme ich die 5": the claim hangs on the condition
             if condition.spans[0].kind == "conditional" and not then.after_but:
@@ -164,6 +165,34 @@ class IntentParser(NumberReader):
             strangers = sum(s.kind in ("word", "qty") for s in (span, *before))
             clause.unknown = max(0, clause.unknown - strangers)
             return
+
+    def _count_of_each(self, clauses: list[Clause], tokens: list[str]) -> None:
+        """'framboise et pistache, deux de chaque', 'two of each': the count is of every
+        item said, not an item of its own."""
+        lexicon = self.lexicon
+        for clause in clauses:
+            spans = clause.spans
+            for position, span in enumerate(spans[:-2]):
+                if (
+                    span.kind not in ("qty", "number")
+                    or tokens[spans[position + 1].start] not in lexicon.of_words
+                    or tokens[spans[position + 2].start] not in lexicon.each_words
+                ):
+                    continue
+                count = span.value if isinstance(span.value, int) else int(str(span.value))
+                items = [
+                    f
+                    for c in clauses
+                    for f in c.frames
+                    if (f.options or f.explicit_ref) and f.quantity is None
+                ]
+                if count < 2 or len(items) < 2:
+                    return  # "x2, uno de cada: negro y coral": one each is how it is said
+                for frame in items:
+                    frame.quantity, frame.counted = count, True
+                for c in clauses:
+                    c.frames = [f for f in c.frames if f.options or f.explicit_ref]
+                return
 
     @staticmethod
     def _carry_over(clauses: list[Clause]) -> None:
