@@ -21,9 +21,9 @@ _SYSTEM_SIZE = re.compile(
     r"|^\s*(\d+(?:[.,]\d+)?)\s*(?:eu|eur|us|uk|it|fr|de)\s*$",
     re.I,
 )
-# A size of two numbers ("98/104", "35-38"): either number alone names it, when no other
+# A size of two numbers ("98/104", "35-38", "UK 4-7"): either number alone names it, when no other
 # value of the product has that number.
-_SIZE_PAIR = re.compile(r"^\s*(\d+)\s*[/-]\s*(\d+)\s*$")
+_SIZE_PAIR = re.compile(r"^\s*(?:(?:eu|us|uk)\s*)?(\d+)\s*[/-]\s*(\d+)\s*$", re.I)
 OptionHit = tuple[str, str]  # (option name, catalog value)
 
 
@@ -72,8 +72,11 @@ def _inflections(tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 def _dimension_forms(tokens: tuple[str, ...], lexicon: Lexicon) -> list[tuple[str, ...]]:
     """A value as written, and as viewers shorten it: "90x70 cm" is said "90x70" and
-    "90 x 70"; "55 cm" stays as it is (a bare "55" is a size, read elsewhere)."""
+    "90 x 70", "UK 4-7" is said "4-7"; "55 cm" stays as it is (a bare "55" is a size, read
+    elsewhere)."""
     forms = [tokens]
+    if len(tokens) >= 3 and tokens[0] in lexicon.size_systems and tokens[1].isdigit():
+        forms.append(tokens[1:])  # "UK 4-7" is said "4-7"
     units = lexicon.size_units | lexicon.catalog_measures
     if len(tokens) >= 3 and tokens[-1] in units:
         forms.append(tokens[:-1])

@@ -77,6 +77,9 @@ class Lexicon:
     # kinds of product ("bag": "sac", "bolso", "borsa", "Tasche"): a kind said in any
     # language names the catalog's products of that kind
     product_types: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # a shade's own word, without its broad colour ("forest" of "forest green"): what a
+    # catalog that writes "forest" or "sapin" means
+    shade_stems: dict[str, str] = field(default_factory=dict)
     option_words: dict[str, str] = field(default_factory=dict)  # "couleurs" -> "color"
     each_words: frozenset[str] = frozenset()  # "chaque", "alle": every value of an option
     type_spellings: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
@@ -169,7 +172,8 @@ class Lexicon:
         tokens = phrase_tokens(value)
         # a value may be a colour and a kind at once ("noir": black, and dark chocolate)
         found = (
-            self.colors.get(tokens),
+            self.colors.get(tokens)
+            or (self.shade_stems.get(tokens[0]) if len(tokens) == 1 else None),
             self.named_sizes.get(tokens),
             self.value_words.get(tokens),
         )
@@ -244,6 +248,19 @@ def load_lexicon() -> Lexicon:
         own_word = key in lexicon.colors or key in lexicon.named_sizes or key in lexicon.sizes
         if not own_word:
             lexicon.phrases.setdefault(key, meanings)
+    stems: dict[str, set[str]] = {}
+    for key, concept in list(lexicon.colors.items()):
+        family = lexicon.color_families.get(concept)
+        if family and len(key) == 2:
+            for shade, broad in ((key[0], key[1]), (key[1], key[0])):
+                if lexicon.colors.get((broad,)) == family and len(shade) >= 4:
+                    stems.setdefault(shade, set()).add(concept)  # "forest" of "forest green"
+    # a word that shades several colours is a modifier ("dark", "clair", "pastel"), not a shade
+    lexicon.shade_stems = {
+        stem: next(iter(concepts))
+        for stem, concepts in stems.items()
+        if len(concepts) == 1 and not lexicon.knows_word(stem)
+    }
     for key, concept in lexicon.colors.items():
         if len(key) == 1 and len(key[0]) >= _TYPO_MIN:
             colour = key[0]
