@@ -252,6 +252,7 @@ class CatalogIndex:
 
     @staticmethod
     def _index_exact(product: CatalogProduct, lexicon: Lexicon, info: ProductInfo) -> None:
+        breadth: dict[str, int] = {}  # how many concepts the value a concept reaches has
         for option, values in product.options.items():
             is_size = fold(option) in lexicon.size_option_names
             if is_size:
@@ -288,8 +289,13 @@ class CatalogIndex:
                     number = tokens[0].replace(",", ".")
                     taken = number in info.amount_numbers
                     info.amount_numbers[number] = None if taken else hit
-                for concept in lexicon.concept_of_value(value):
-                    info.concepts.setdefault(concept, hit)
+                concepts = lexicon.concept_of_value(value)
+                for concept in concepts:
+                    # a value that means only this ("pelle": leather) beats one that means it
+                    # besides something else ("cuoio": a tan colour, and leather)
+                    if concept not in info.concepts or len(concepts) < breadth.get(concept, 0):
+                        info.concepts[concept] = hit
+                        breadth[concept] = len(concepts)
 
     def _index_names(self, catalog: Catalog, lexicon: Lexicon) -> None:
         generic = lexicon.generic_words

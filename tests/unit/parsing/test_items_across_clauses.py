@@ -95,3 +95,19 @@ def test_items_said_across_clauses(text: str, featured: str, expected: list) -> 
 )
 def test_what_is_not_a_claim(text: str, kind: IntentKind) -> None:
     assert PARSER.parse(text, "CHAIN").intent is kind
+
+
+def test_a_word_that_is_a_colour_besides_a_material_goes_to_the_material() -> None:
+    """'cuoio' is a tan colour and leather; 'pelle' is only leather: 'black leather' is the
+    black one in leather, not a tan one and a black one."""
+    loafer = product(
+        "LOAFER",
+        "4",
+        "Mocassino Dario",
+        {"color": ("cuoio", "nero"), "material": ("pelle", "camoscio")},
+    )
+    parser = IntentParser(catalog(loafer))
+    items = parser.parse("black leather please", "LOAFER").items
+    assert [(i.sku, i.options) for i in items] == [
+        ("LOAFER", {"color": "nero", "material": "pelle"})
+    ]
