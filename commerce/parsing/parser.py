@@ -11,8 +11,10 @@ How it reads a comment:
    quantity or an option that is already set opens a new frame; a number is a code where a
    product is expected, a size where a size is expected, an amount, else a quantity
    (commerce.parsing.numbers);
-5. correct values the viewer took back (commerce.parsing.corrections);
-6. decide the intent from the clauses' flags, and take items from the clauses that claim
+5. read across clauses: an option or a count added after a comma, every value of an option,
+   a count of each item (commerce.parsing.across);
+6. correct values the viewer took back (commerce.parsing.corrections);
+7. decide the intent from the clauses' flags, and take items from the clauses that claim
    (commerce.parsing.decision).
 """
 
@@ -23,6 +25,7 @@ from itertools import pairwise
 
 from commerce.catalog import Catalog
 from commerce.intent import IntentKind, ParsedIntent
+from commerce.parsing.across import carry_over, count_of_each, every_value
 from commerce.parsing.catalog_index import CatalogIndex, OptionHit, ProductInfo
 from commerce.parsing.clauses import Clause, ClauseReader, Frame
 from commerce.parsing.corrections import apply_corrections, refuses_value
@@ -30,7 +33,7 @@ from commerce.parsing.decision import Decision
 from commerce.parsing.lexicon import Lexicon, load_lexicon
 from commerce.parsing.numbers import NumberReader, Reading
 from commerce.parsing.spans import Span, SpanLabeller
-from commerce.parsing.text import fold, normalize, tokenize, uppercase_sizes
+from commerce.parsing.text import normalize, tokenize, uppercase_sizes
 
 CACHE_SIZE = 50_000
 MAX_TOKENS = 120
@@ -45,11 +48,6 @@ def _count_of(span: Span) -> int:
     value = span.value
     return value if isinstance(value, int) else 1
 
-
-# what a clause that only adds an option to the item before it is made of ("…, 54")
-_ADDED_OPTION_KINDS = frozenset(
-    {"color", "size_word", "size_number", "size_concept", "number", "word", "marker", "filler"}
-)
 
 # spans that may say an option value, refused after a negation
 _VALUE_KINDS = frozenset({"color", "size_word", "size_concept", "number", "word"})
@@ -107,10 +105,10 @@ class IntentParser(NumberReader):
         for k, clause in enumerate(clauses):
             said_before = any(c.frames for c in clauses[:k])
             context = self._read_clause(clause, tokens, uppers, context, featured, said_before)
-        self._carry_over(clauses)
+        carry_over(clauses)
         for clause in clauses:
-            self._every_value(clause, tokens, featured)
-        self._count_of_each(clauses, tokens)
+            every_value(clause, tokens, featured, self.lexicon, self.index)
+        count_of_each(clauses, tokens, self.lexicon)
         for condition, then in pairwise(clauses):
             # "falls ihr nachbestellt, nehme ich die 5": the claim hangs on the condition
             if condition.spans[0].kind == "conditional" and not then.after_but:
@@ -118,118 +116,6 @@ class IntentParser(NumberReader):
         apply_corrections(clauses, featured, tokens, self.lexicon)
         language = languages.most_common(1)[0][0] if languages else None
         return self.decision.decide(clauses, featured, language, tokens)
-
-    def _every_value(self, clause: Clause, tokens: list[str], featured: str | None) -> None:
-        """'both colours', 'one of each length', 'alle Farben': one item per value of that
-        option ('both' only of an option with two values)."""
-        spans = clause.spans
-        lexicon = self.lexicon
-        for position, span in enumerate(spans):
-            concept = lexicon.option_words.get(tokens[span.start])
-            if concept is None or span.end - span.start != 1:
-                continue
-            before = spans[max(0, position - 3) : position]
-            both = any(s.kind == "both" for s in before)
-            each = [s for s in before if tokens[s.start] in lexicon.each_words]
-            if not both and not each:
-                continue
-            frame = clause.frames[-1] if clause.frames else Frame()
-            info = self.index.products.get(frame.sku or featured or "")
-            if info is None:
-                return
-            option = next(
-                (
-                    name
-                    for name in info.option_names
-                    if lexicon.option_words.get(fold(name)) == concept
-                ),
-                None,
-            )
-            values = info.option_values.get(option or "", ())
-            if option is None or option in frame.options or len(values) < 2:
-                return
-            if both and len(values) != 2:
-                return
-            copies = [
-                Frame(
-                    sku=frame.sku,
-                    quantity=frame.quantity,
-                    options={**frame.options, option: value},
-                    explicit_ref=frame.explicit_ref,
-                    counted=frame.counted,
-                )
-                for value in values
-            ]
-            clause.frames = [*clause.frames[:-1], *copies]
-            # the option word and "each" are no strangers
-            strangers = sum(s.kind in ("word", "qty") for s in (span, *before))
-            clause.unknown = max(0, clause.unknown - strangers)
-            return
-
-    def _count_of_each(self, clauses: list[Clause], tokens: list[str]) -> None:
-        """'framboise et pistache, deux de chaque', 'two of each': the count is of every
-        item said, not an item of its own."""
-        lexicon = self.lexicon
-        for clause in clauses:
-            spans = clause.spans
-            for position, span in enumerate(spans[:-2]):
-                if (
-                    span.kind not in ("qty", "number")
-                    or tokens[spans[position + 1].start] not in lexicon.of_words
-                    or tokens[spans[position + 2].start] not in lexicon.each_words
-                ):
-                    continue
-                count = span.value if isinstance(span.value, int) else int(str(span.value))
-                items = [
-                    f
-                    for c in clauses
-                    for f in c.frames
-                    if (f.options or f.explicit_ref) and f.quantity is None
-                ]
-                if count < 2 or len(items) < 2:
-                    return  # "x2, uno de cada: negro y coral": one each is how it is said
-                for frame in items:
-                    frame.quantity, frame.counted = count, True
-                for c in clauses:
-                    c.frames = [f for f in c.frames if f.options or f.explicit_ref]
-                return
-
-    @staticmethod
-    def _carry_over(clauses: list[Clause]) -> None:
-        """What a later clause only adds to the item said before it: an option left out
-        ("in silver, 54": one ring, in silver and 54) or the count of a claim ("the silk
-        scarf in mustard, I'll take 2": two of that scarf)."""
-        before: Frame | None = None
-        for clause in clauses:
-            frames = clause.frames
-            if before is not None and len(frames) == 1 and not clause.negated:
-                frame = frames[0]
-                same = frame.sku == before.sku and not frame.explicit_ref
-                if (
-                    same
-                    and frame.options
-                    and frame.quantity is None
-                    and (before.quantity or 1) == 1  # "3 caps: 57 navy, 59 navy": a list
-                    and not clause.flags
-                    and not before.options.keys() & frame.options.keys()
-                    and all(s.kind in _ADDED_OPTION_KINDS for s in clause.spans)
-                ):
-                    before.options.update(frame.options)
-                    clause.frames = []
-                    continue
-                if (
-                    same
-                    and not frame.options
-                    and frame.counted
-                    and before.quantity is None
-                    and clause.flags & {"claim"}
-                    and len([f for c in clauses for f in c.frames]) == 2
-                ):
-                    before.quantity, before.counted = frame.quantity, True
-                    clause.frames = []
-                    clause.flags.add("claim")
-                    continue
-            before = frames[-1] if frames else None  # only the clause just before
 
     # -- one clause -----------------------------------------------------------------------
 
