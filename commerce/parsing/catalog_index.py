@@ -154,6 +154,13 @@ class CatalogIndex:
         self.value_forms = {
             key[0] for info in self.products.values() for key in info.values if len(key) == 1
         }
+        # the numbers of any product's amounts ("72" of "72%"): "dos de 72" counts one
+        self.amount_numbers = {
+            number
+            for info in self.products.values()
+            for number, hit in info.amount_numbers.items()
+            if hit
+        }
         self._value_words = {
             word
             for product in catalog.products
@@ -323,9 +330,9 @@ class CatalogIndex:
             for word in phrase_tokens(product.name):
                 if word in word_owners and ((word,) in own or (word,) not in whole_names):
                     self._add_name((word,), product.sku, lexicon)
-        self._index_types(catalog, lexicon)
+        self._index_types(catalog, lexicon, whole_names)
 
-    def _index_types(self, catalog: Catalog, lexicon: Lexicon) -> None:
+    def _index_types(self, catalog: Catalog, lexicon: Lexicon, whole: set[tuple[str, ...]]) -> None:
         """A kind of product said in any language ("borsa", "bolso" of a "Sac Berthe")
         names the products of that kind, where the catalog's own words do not already."""
         owners: dict[str, set[str]] = {}
@@ -333,11 +340,6 @@ class CatalogIndex:
             for phrase in (product.name, *product.aliases):
                 for concept in lexicon.types_of(phrase_tokens(phrase)):
                     owners.setdefault(concept, set()).add(product.sku)
-        whole = {
-            phrase_tokens(phrase)
-            for product in catalog.products
-            for phrase in (product.name, *product.aliases)
-        }
         for concept, skus in owners.items():
             for tokens in lexicon.type_spellings.get(concept, ()):
                 *head, last = tokens

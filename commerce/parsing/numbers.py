@@ -338,9 +338,7 @@ class NumberReader:
 
     def _amount_number_of_any(self, span: Span) -> bool:
         """Whether a number is the number of some product's amount ("72" of "72%")."""
-        return span.kind == "number" and any(
-            info.amount_numbers.get(str(span.value)) for info in self.index.products.values()
-        )
+        return span.kind == "number" and str(span.value) in self.index.amount_numbers
 
     def _amount_at(self, spans: list[Span], position: int, tokens: list[str]) -> bool:
         """Whether an amount ("100 g", "cien gramos", "6 Sorten") starts at this span."""
