@@ -243,12 +243,8 @@ class PhraseSet:
     def find(self, tokens: tuple[str, ...]) -> list[tuple[int, Pattern]]:
         """Every (position, phrase) of the set found in `tokens`, whole words only."""
         found: list[tuple[int, Pattern]] = []
-        tree, by_first, by_prefix, lengths = (
-            self.tree,
-            self.by_first,
-            self.by_prefix,
-            (self.prefix_lengths),
-        )
+        tree, by_first, by_prefix = self.tree, self.by_first, self.by_prefix
+        lengths = self.prefix_lengths
         count = len(tokens)
         for i, token in enumerate(tokens):
             node = tree.get(token)
